@@ -1,0 +1,1 @@
+"""Command groups of the `leling` CLI, one module each."""

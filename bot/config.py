@@ -1,0 +1,63 @@
+"""Configuration read from the environment (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content" / "data"
+
+
+def _default_db() -> Path:
+    return Path(platformdirs.user_data_dir("leling", appauthor=False)) / "leling.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Leling reads from the environment, with the embedded defaults."""
+
+    db: Path = field(default_factory=_default_db)
+    content: Path = SHIPPED_CONTENT
+    tz: str = "Asia/Shanghai"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    telegram_token: str | None = None
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    nlu_url: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read LELING_* and TELEGRAM_* variables; unset or empty ones keep their defaults."""
+        env = dict(os.environ if env is None else env)
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        kwargs: dict = {}
+        if get("LELING_DB"):
+            kwargs["db"] = Path(get("LELING_DB")).expanduser()
+        if get("LELING_CONTENT"):
+            kwargs["content"] = Path(get("LELING_CONTENT")).expanduser()
+        if get("LELING_TZ"):
+            kwargs["tz"] = get("LELING_TZ")
+        if get("LELING_HOST"):
+            kwargs["host"] = get("LELING_HOST")
+        if get("LELING_PORT"):
+            kwargs["port"] = int(get("LELING_PORT"))
+        kwargs["telegram_token"] = get("TELEGRAM_BOT_TOKEN")
+        kwargs["telegram_api_base_url"] = get("TELEGRAM_API_BASE_URL")
+        kwargs["webhook_url"] = get("LELING_WEBHOOK_URL")
+        kwargs["webhook_secret"] = get("LELING_WEBHOOK_SECRET")
+        kwargs["nlu_url"] = get("LELING_NLU_URL")
+        return cls(**kwargs)

@@ -1,0 +1,101 @@
+"""Moving a catalogue between its folder and the database.
+
+`import_dir` validates a folder and replaces the database catalogue with it atomically; a folder
+with any error changes nothing. `load_catalogue` builds the in-memory `Catalogue` from the
+database. `ensure_catalogue` is what start-up calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from content.catalogue import Catalogue
+from content.schema import Center, Guide, Landmark, Lecture, Lesson
+from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
+from store import audit
+from store.catalogue import catalogue_meta, read_catalogue, replace_catalogue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the counts per table, or the problems that stopped it."""
+
+    ok: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    digest: str = ""
+
+
+def import_dir(db: sqlite_utils.Database, path: str | Path, *, actor: str = "operator",
+               source: str | None = None) -> ImportResult:
+    """Validate the catalogue folder `path` and, if it has no errors, make it the catalogue."""
+    path = Path(path)
+    data, problems = read_catalogue_dir(path)
+    if errors(problems):
+        return ImportResult(False, problems=problems, digest=data.digest)
+    meta = {
+        "source": source or str(path.resolve()),
+        "digest": data.digest,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    counts = replace_catalogue(db, data.records(), meta)
+    audit.record(db, actor, "content.import", {"source": meta["source"], "counts": counts})
+    log.info("catalogue imported from %s: %s", path, counts)
+    return ImportResult(True, counts=counts, problems=problems, digest=data.digest)
+
+
+def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
+    """The catalogue currently in the database, in memory."""
+    rec = read_catalogue(db)
+    data = CatalogueData(
+        centers=[Center.model_validate(r) for r in rec["centers"]],
+        lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
+        lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
+        guides=[Guide.model_validate(r) for r in rec["guides"]],
+        landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
+        digest=catalogue_meta(db).get("digest", ""),
+    )
+    return Catalogue(data)
+
+
+def ensure_catalogue(db: sqlite_utils.Database, content_dir: Path, *, explicit: bool) -> Catalogue:
+    """At start-up: load `content_dir` when the database needs it, then return the catalogue.
+
+    The folder is imported when the database has no catalogue yet, or when it changed since it
+    was last imported from the same place. A catalogue an operator imported by hand from
+    elsewhere is kept unless `explicit` (LELING_CONTENT was set). A folder with errors never
+    replaces a working catalogue: the errors are logged and the old one stays.
+    """
+    meta = catalogue_meta(db)
+    source = str(Path(content_dir).resolve())
+    same_place = meta.get("source") == source
+    if meta and not explicit and not same_place:
+        return load_catalogue(db)
+    if meta and same_place:
+        data, _ = read_catalogue_dir(content_dir)
+        if data.digest == meta.get("digest"):
+            return load_catalogue(db)
+    result = import_dir(db, content_dir, actor="startup")
+    if not result.ok:
+        for p in errors(result.problems):
+            log.error("%s", p)
+        if not meta:
+            raise CatalogueError(content_dir, result.problems)
+        log.error("keeping the catalogue imported before from %s", meta.get("source"))
+    return load_catalogue(db)
+
+
+class CatalogueError(RuntimeError):
+    """The catalogue folder has errors and there is no earlier catalogue to fall back on."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(str(p) for p in errors(problems)[:20])
+        super().__init__(f"the catalogue in {path} has errors:\n{lines}")

@@ -1,0 +1,56 @@
+"""Catalogue tables: replace them all in one transaction, read them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import sqlite_utils
+
+# table -> the columns kept beside the JSON record (for operators' SQL and indexes).
+CATALOGUE_TABLES: dict[str, tuple[str, ...]] = {
+    "centers": ("id", "name", "kind", "district", "street", "lat", "lon"),
+    "lectures": ("id", "district", "center", "status"),
+    "lessons": ("id", "district", "center", "status"),
+    "guides": ("id",),
+    "landmarks": ("name", "district", "lat", "lon"),
+}
+
+
+def replace_catalogue(
+    db: sqlite_utils.Database,
+    records: Mapping[str, Iterable[dict]],
+    meta: Mapping[str, str],
+) -> dict[str, int]:
+    """Replace every catalogue table with `records` and `meta` atomically; return row counts.
+
+    Either the whole new catalogue is in the database afterwards, or (on any error) the old one
+    is untouched.
+    """
+    counts: dict[str, int] = {}
+    with db.conn:
+        for table, columns in CATALOGUE_TABLES.items():
+            db.execute(f"DELETE FROM [{table}]")
+            rows = [
+                {**{c: rec.get(c) for c in columns}, "record": json.dumps(rec, ensure_ascii=False)}
+                for rec in records.get(table, ())
+            ]
+            if rows:
+                db[table].insert_all(rows, batch_size=1000)
+            counts[table] = len(rows)
+        db.execute("DELETE FROM catalogue_meta")
+        db["catalogue_meta"].insert_all([{"key": k, "value": str(v)} for k, v in meta.items()])
+    return counts
+
+
+def read_catalogue(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+    """Every catalogue record, by table, in insertion order."""
+    return {
+        table: [json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")]
+        for table in CATALOGUE_TABLES
+    }
+
+
+def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
+    """Where the loaded catalogue came from (`source`, `digest`, `imported_at`); empty if none."""
+    return {r[0]: r[1] for r in db.execute("SELECT key, value FROM catalogue_meta")}
