@@ -1,0 +1,85 @@
+"""Users: one row per person per channel ("telegram:42", "web:9f1c…", "terminal:alice")."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from store import audit
+
+DEFAULT_QUIET = ("21:00", "07:00")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def get(db: sqlite_utils.Database, user_id: str) -> dict | None:
+    """The user's row, or None."""
+    rows = list(db["users"].rows_where("id = ?", [user_id]))
+    return rows[0] if rows else None
+
+
+def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> dict:
+    """The user's row, created on first contact (channel taken from the id's prefix)."""
+    row = get(db, user_id)
+    if row is None:
+        now = _now()
+        db["users"].insert(
+            {"id": user_id, "channel": user_id.split(":", 1)[0], "lang": lang,
+             "prefer_voice": 0, "active": 1, "quiet_start": DEFAULT_QUIET[0],
+             "quiet_end": DEFAULT_QUIET[1], "created_at": now, "updated_at": now},
+            ignore=True,
+        )
+        row = get(db, user_id)
+    return row
+
+
+def update(db: sqlite_utils.Database, user_id: str, **fields) -> dict:
+    """Change some of a user's fields (lang, prefer_voice, home_district, quiet_start, …)."""
+    get_or_create(db, user_id)
+    db["users"].update(user_id, {**fields, "updated_at": _now()})
+    return get(db, user_id)
+
+
+def set_active(db: sqlite_utils.Database, user_id: str, active: bool, reason: str = "") -> None:
+    """Mark a user reachable or not (e.g. they blocked the bot); inactive users get no messages."""
+    if get(db, user_id) is None:
+        return
+    db["users"].update(user_id, {"active": int(active), "updated_at": _now()})
+    audit.record(db, "system", "user.active" if active else "user.inactive",
+                 {"user": user_id, "reason": reason})
+
+
+def export(db: sqlite_utils.Database, user_id: str) -> dict:
+    """Everything Leling stores about a user, as one JSON-ready document (PIPL access right)."""
+    def rows(table: str, col: str = "user_id") -> list[dict]:
+        return list(db[table].rows_where(f"{col} = ?", [user_id], order_by="rowid"))
+
+    sessions = rows("sessions")
+    for s in sessions:
+        s["state"] = json.loads(s["state"] or "{}")
+    return {
+        "user": get(db, user_id),
+        "session": sessions[0] if sessions else None,
+        "subscriptions": rows("subscriptions"),
+        "reminders": rows("reminders"),
+        "help_requests": rows("help_requests"),
+        "deliveries": rows("deliveries"),
+    }
+
+
+def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
+    """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
+    counts: dict[str, int] = {}
+    with db.conn:
+        for table in ("deliveries", "reminders", "help_requests", "sessions"):
+            counts[table] = db.execute(f"DELETE FROM [{table}] WHERE user_id = ?",
+                                       [user_id]).rowcount
+        counts["subscriptions"] = db.execute("DELETE FROM subscriptions WHERE user_id = ?",
+                                             [user_id]).rowcount
+        counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
+    audit.record(db, user_id, "user.forget", counts)
+    return counts
