@@ -121,30 +121,19 @@ class Catalogue:
         n = len(self._center_list)
         if n == 0:
             return []
-        mask = np.ones(n, dtype=bool)
-        if kind:
-            kinds = [kind] if isinstance(kind, str) else list(kind)
-            km = np.zeros(n, dtype=bool)
-            for k in kinds:
-                km |= self._by_kind.get(k, np.zeros(n, dtype=bool))
-            mask &= km
-        for table, key in ((self._by_service, service), (self._by_district, district),
-                           (self._by_street, street)):
-            if key:
-                mask &= table.get(key, np.zeros(n, dtype=bool))
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
+        idx = self._filtered(kind, service, district, street)
+        if idx is not None and idx.size == 0:
             return []
         dist = self._distances(lat, lon, idx)
         want = offset + limit
-        if open_at is None and want < idx.size:
+        if open_at is None and want < dist.size:
             part = np.argpartition(dist, want - 1)[:want]
             order = part[np.argsort(dist[part], kind="stable")]
         else:
             order = np.argsort(dist, kind="stable")
         hits: list[CenterHit] = []
         for j in order:
-            center = self._center_list[idx[j]]
+            center = self._center_list[j if idx is None else idx[j]]
             if open_at is not None and not opening.is_open(center.hours, open_at):
                 continue
             hits.append(CenterHit(center, float(dist[j])))
@@ -152,12 +141,32 @@ class Catalogue:
                 break
         return hits[offset:]
 
-    def _distances(self, lat: float, lon: float, idx: np.ndarray) -> np.ndarray:
+    def _filtered(self, kind, service, district, street) -> np.ndarray | None:
+        """Indexes of centers passing the filters; None when there is no filter (all pass)."""
+        if not (kind or service or district or street):
+            return None
+        n = len(self._center_list)
+        none = np.zeros(n, dtype=bool)
+        mask = np.ones(n, dtype=bool)
+        if kind:
+            kinds = [kind] if isinstance(kind, str) else list(kind)
+            km = none.copy()
+            for k in kinds:
+                km |= self._by_kind.get(k, none)
+            mask &= km
+        for table, key in ((self._by_service, service), (self._by_district, district),
+                           (self._by_street, street)):
+            if key:
+                mask &= table.get(key, none)
+        return np.flatnonzero(mask)
+
+    def _distances(self, lat: float, lon: float, idx: np.ndarray | None) -> np.ndarray:
+        """Haversine distances (m) to every center, or to those at `idx`."""
         p, lam = math.radians(lat), math.radians(lon)
-        dphi = self._lat[idx] - p
-        dlam = self._lon[idx] - lam
-        a = np.sin(dphi / 2) ** 2 + math.cos(p) * self._cos_lat[idx] * np.sin(dlam / 2) ** 2
-        return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        lats, lons, coss = ((self._lat, self._lon, self._cos_lat) if idx is None
+                            else (self._lat[idx], self._lon[idx], self._cos_lat[idx]))
+        a = np.sin((lats - p) * 0.5) ** 2 + math.cos(p) * coss * np.sin((lons - lam) * 0.5) ** 2
+        return (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
     def centers_in(self, district: str, limit: int = 3, **filters) -> list[CenterHit]:
         """Centers of a district, nearest to its government seat first."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,13 +74,18 @@ class CatalogueData:
         }
 
 
+_FIELD_FIRST = re.compile(r"^([a-z_]+): (.*)$", re.S)
+
+
 def _pydantic_problems(exc: ValidationError, **where) -> list[Problem]:
     out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
-        if not loc and ": " in msg:  # model-level checks name their field first
-            loc, msg = msg.split(": ", 1)
+        named = _FIELD_FIRST.match(msg)
+        if named and err["type"] == "value_error":  # model-level checks name their field first
+            loc = f"{loc}.{named[1]}" if loc else named[1]
+            msg = named[2]
         if err["type"] == "missing":
             msg = "is required but missing"
         elif err["type"] == "extra_forbidden":
@@ -104,7 +110,10 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _read_csv(path: Path, columns: list[str], model: type[BaseModel], key: str, problems):
+def _read_csv(path: Path, columns: list[str], model: type[BaseModel], key: str, problems,
+              seen: set | None = None):
+    """Valid (row, record) pairs; ids of every row, valid or not, go into `seen`
+    (None there means the file could not be read at all)."""
     text = _read_text(path, problems)
     if text is None:
         return []
@@ -120,11 +129,15 @@ def _read_csv(path: Path, columns: list[str], model: type[BaseModel], key: str, 
             parts.append(f"unknown column(s) {', '.join(unknown)}")
         problems.append(Problem(path.name, "header: " + "; ".join(parts), row=1))
         return []
+    if seen is not None:
+        seen.add(_READABLE)
     out = []
     for rowno, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         ident = values[header.index(key)].strip() if len(values) > header.index(key) else None
+        if seen is not None and ident:
+            seen.add(ident)
         if len(values) != len(header):
             problems.append(Problem(
                 path.name, f"has {len(values)} fields, expected {len(header)} "
@@ -174,6 +187,9 @@ def _read_yaml_list(path: Path, model: type[BaseModel], problems: list[Problem])
         except ValidationError as exc:
             problems += _pydantic_problems(exc, file=path.name, row=line, item=i, id=ident)
     return out
+
+
+_READABLE = object()  # marks a file whose rows could be read, valid or not
 
 
 def _read_guides(folder: Path, problems: list[Problem]):
@@ -237,7 +253,8 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     if not path.is_dir():
         return CatalogueData(), [Problem(str(path), "is not a folder")]
 
-    centers = _read_csv(path / "centers.csv", CENTER_COLUMNS, Center, "id", problems)
+    center_ids: set = set()
+    centers = _read_csv(path / "centers.csv", CENTER_COLUMNS, Center, "id", problems, center_ids)
     landmarks = _read_csv(path / "landmarks.csv", LANDMARK_COLUMNS, Landmark, "name", problems)
     lectures = _read_yaml_list(path / "lectures.yaml", Lecture, problems)
     lessons = _read_yaml_list(path / "lessons.yaml", Lesson, problems)
@@ -247,7 +264,9 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     problems += _duplicates("lectures.yaml", lectures, lambda c: c.id)
     problems += _duplicates("lessons.yaml", lessons, lambda c: c.id)
     problems += _duplicates("landmarks.csv", landmarks, lambda c: c.name, "name")
-    problems += _check_references(centers, lectures, lessons, guides, landmarks)
+    guide_files = {p.stem for p in (path / "guides").glob("*.y*ml")}
+    problems += _check_references(centers, lectures, lessons, guides, landmarks,
+                                  center_ids, guide_files)
 
     data = CatalogueData(
         centers=[c for _, c in centers],
@@ -260,7 +279,10 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     return data, problems
 
 
-def _check_references(centers, lectures, lessons, guides, landmarks) -> list[Problem]:
+def _check_references(centers, lectures, lessons, guides, landmarks, center_ids,
+                      guide_files) -> list[Problem]:
+    """Checks across records. A reference to a row that exists but has its own error is not
+    reported again, and nothing is checked against a file that could not be read at all."""
     out: list[Problem] = []
     by_id = {c.id: c for _, c in centers}
     for row, c in centers:
@@ -275,12 +297,14 @@ def _check_references(centers, lectures, lessons, guides, landmarks) -> list[Pro
                 continue
             center = by_id.get(ev.center)
             if center is None:
+                if ev.center in center_ids or _READABLE not in center_ids:
+                    continue
                 out.append(Problem(file, f"center {ev.center!r} is not in centers.csv",
                                    row=line, id=ev.id, field="center"))
             elif ev.district and ev.district != center.district:
                 out.append(Problem(file, f"district {ev.district} differs from its center's "
                                    f"({center.district})", row=line, id=ev.id, field="district"))
-    guide_ids = {g.id for _, g in guides}
+    guide_ids = {g.id for _, g in guides} | guide_files
     alias_owner: dict[str, str] = {}
     for name, g in guides:
         for rel in g.related:

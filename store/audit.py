@@ -10,12 +10,14 @@ import sqlite_utils
 
 def record(db: sqlite_utils.Database, actor: str, action: str, detail: dict | None = None) -> None:
     """Append one entry to the audit log."""
-    db["audit_log"].insert({
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "actor": actor,
-        "action": action,
-        "detail": json.dumps(detail or {}, ensure_ascii=False),
-    })
+    db["audit_log"].insert(
+        {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "actor": actor,
+            "action": action,
+            "detail": json.dumps(detail or {}, ensure_ascii=False),
+        }
+    )
 
 
 def entries(db: sqlite_utils.Database, action: str | None = None) -> list[dict]:

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 
 import sqlite_utils
 
+from store.db import transaction
+
 # table -> the columns kept beside the JSON record (for operators' SQL and indexes).
 CATALOGUE_TABLES: dict[str, tuple[str, ...]] = {
     "centers": ("id", "name", "kind", "district", "street", "lat", "lon"),
@@ -28,25 +30,33 @@ def replace_catalogue(
     is untouched.
     """
     counts: dict[str, int] = {}
-    with db.conn:
+    with transaction(db):
         for table, columns in CATALOGUE_TABLES.items():
             db.execute(f"DELETE FROM [{table}]")
+            cols = [*columns, "record"]
+            sql = (
+                f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            )
             rows = [
-                {**{c: rec.get(c) for c in columns}, "record": json.dumps(rec, ensure_ascii=False)}
+                [*(rec.get(c) for c in columns), json.dumps(rec, ensure_ascii=False)]
                 for rec in records.get(table, ())
             ]
-            if rows:
-                db[table].insert_all(rows, batch_size=1000)
+            db.conn.executemany(sql, rows)
             counts[table] = len(rows)
         db.execute("DELETE FROM catalogue_meta")
-        db["catalogue_meta"].insert_all([{"key": k, "value": str(v)} for k, v in meta.items()])
+        db.conn.executemany(
+            "INSERT INTO catalogue_meta (key, value) VALUES (?, ?)",
+            [(k, str(v)) for k, v in meta.items()],
+        )
     return counts
 
 
 def read_catalogue(db: sqlite_utils.Database) -> dict[str, list[dict]]:
     """Every catalogue record, by table, in insertion order."""
     return {
-        table: [json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")]
+        table: [
+            json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
+        ]
         for table in CATALOGUE_TABLES
     }
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -17,80 +18,174 @@ log = logging.getLogger(__name__)
 
 
 def _v1(db: sqlite_utils.Database) -> None:
+    # Database.create_table, not Table.create: the latter commits on its own (see transaction).
     # The catalogue: a few indexed columns for operators and SQL tools, plus the full record.
-    db["centers"].create(
-        {"id": str, "name": str, "kind": str, "district": str, "street": str,
-         "lat": float, "lon": float, "record": str},
+    db.create_table(
+        "centers",
+        {
+            "id": str,
+            "name": str,
+            "kind": str,
+            "district": str,
+            "street": str,
+            "lat": float,
+            "lon": float,
+            "record": str,
+        },
         pk="id",
     )
-    db["lectures"].create(
-        {"id": str, "district": str, "center": str, "status": str, "record": str}, pk="id"
+    db.create_table(
+        "lectures",
+        {"id": str, "district": str, "center": str, "status": str, "record": str},
+        pk="id",
     )
-    db["lessons"].create(
-        {"id": str, "district": str, "center": str, "status": str, "record": str}, pk="id"
+    db.create_table(
+        "lessons",
+        {"id": str, "district": str, "center": str, "status": str, "record": str},
+        pk="id",
     )
-    db["guides"].create({"id": str, "record": str}, pk="id")
-    db["landmarks"].create(
-        {"name": str, "district": str, "lat": float, "lon": float, "record": str}, pk="name"
+    db.create_table("guides", {"id": str, "record": str}, pk="id")
+    db.create_table(
+        "landmarks",
+        {"name": str, "district": str, "lat": float, "lon": float, "record": str},
+        pk="name",
     )
-    db["catalogue_meta"].create({"key": str, "value": str}, pk="key")
+    db.create_table("catalogue_meta", {"key": str, "value": str}, pk="key")
 
     # People and conversations. A user id is "<channel>:<platform id>", e.g. "telegram:42".
-    db["users"].create(
-        {"id": str, "channel": str, "lang": str, "prefer_voice": int, "active": int,
-         "home_district": str, "quiet_start": str, "quiet_end": str,
-         "created_at": str, "updated_at": str},
+    db.create_table(
+        "users",
+        {
+            "id": str,
+            "channel": str,
+            "lang": str,
+            "prefer_voice": int,
+            "active": int,
+            "home_district": str,
+            "quiet_start": str,
+            "quiet_end": str,
+            "created_at": str,
+            "updated_at": str,
+        },
         pk="id",
         defaults={"lang": "zh", "prefer_voice": 0, "active": 1},
         not_null={"channel", "created_at"},
     )
-    db["sessions"].create(
+    db.create_table(
+        "sessions",
         {"user_id": str, "state": str, "updated_at": str},
-        pk="user_id", foreign_keys=[("user_id", "users", "id")],
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
     )
-    db["subscriptions"].create(
-        {"id": int, "user_id": str, "kind": str, "target_id": str, "filter": str,
-         "offsets": str, "active": int, "created_at": str, "cancelled_at": str},
-        pk="id", defaults={"active": 1}, foreign_keys=[("user_id", "users", "id")],
+    db.create_table(
+        "subscriptions",
+        {
+            "id": int,
+            "user_id": str,
+            "kind": str,
+            "target_id": str,
+            "filter": str,
+            "offsets": str,
+            "active": int,
+            "created_at": str,
+            "cancelled_at": str,
+        },
+        pk="id",
+        defaults={"active": 1},
+        foreign_keys=[("user_id", "users", "id")],
     )
-    db["subscriptions"].create_index(["user_id", "active"])
+    db.execute("CREATE INDEX idx_subscriptions_user ON subscriptions (user_id, active)")
 
     # The outbox: one row per reminder; the idempotency key makes planning and sending repeatable.
-    db["reminders"].create(
-        {"id": int, "subscription_id": int, "user_id": str, "event_kind": str, "event_id": str,
-         "occurrence": str, "offset_minutes": int, "due_at": str, "status": str,
-         "idem_key": str, "attempts": int, "claimed_at": str, "sent_at": str,
-         "late": int, "last_error": str, "message": str},
-        pk="id", defaults={"status": "pending", "attempts": 0, "late": 0},
+    db.create_table(
+        "reminders",
+        {
+            "id": int,
+            "subscription_id": int,
+            "user_id": str,
+            "event_kind": str,
+            "event_id": str,
+            "occurrence": str,
+            "offset_minutes": int,
+            "due_at": str,
+            "status": str,
+            "idem_key": str,
+            "attempts": int,
+            "claimed_at": str,
+            "sent_at": str,
+            "late": int,
+            "last_error": str,
+            "message": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0, "late": 0},
         foreign_keys=[("subscription_id", "subscriptions", "id")],
     )
-    db["reminders"].create_index(["idem_key"], unique=True)
-    db["reminders"].create_index(["status", "due_at"])
+    db.execute("CREATE UNIQUE INDEX idx_reminders_idem ON reminders (idem_key)")
+    db.execute("CREATE INDEX idx_reminders_due ON reminders (status, due_at)")
 
-    db["announcements"].create(
-        {"id": int, "author": str, "audience": str, "text": str, "send_at": str,
-         "status": str, "created_at": str, "sent_at": str},
-        pk="id", defaults={"status": "draft"},
+    db.create_table(
+        "announcements",
+        {
+            "id": int,
+            "author": str,
+            "audience": str,
+            "text": str,
+            "send_at": str,
+            "status": str,
+            "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        defaults={"status": "draft"},
     )
-    db["deliveries"].create(
-        {"id": int, "announcement_id": int, "user_id": str, "status": str, "idem_key": str,
-         "attempts": int, "claimed_at": str, "sent_at": str, "last_error": str},
-        pk="id", defaults={"status": "pending", "attempts": 0},
+    db.create_table(
+        "deliveries",
+        {
+            "id": int,
+            "announcement_id": int,
+            "user_id": str,
+            "status": str,
+            "idem_key": str,
+            "attempts": int,
+            "claimed_at": str,
+            "sent_at": str,
+            "last_error": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0},
         foreign_keys=[("announcement_id", "announcements", "id")],
     )
-    db["deliveries"].create_index(["idem_key"], unique=True)
+    db.execute("CREATE UNIQUE INDEX idx_deliveries_idem ON deliveries (idem_key)")
 
-    db["help_requests"].create(
-        {"id": int, "user_id": str, "reason": str, "context": str, "status": str,
-         "created_at": str, "closed_at": str},
-        pk="id", defaults={"status": "open"},
+    db.create_table(
+        "help_requests",
+        {
+            "id": int,
+            "user_id": str,
+            "reason": str,
+            "context": str,
+            "status": str,
+            "created_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        defaults={"status": "open"},
     )
-    db["audit_log"].create(
-        {"id": int, "at": str, "actor": str, "action": str, "detail": str}, pk="id"
+    db.create_table(
+        "audit_log", {"id": int, "at": str, "actor": str, "action": str, "detail": str}, pk="id"
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2_reminder_kinds(db: sqlite_utils.Database) -> None:
+    # The outbox carries change notices as well as reminders ("reminder" | "notice"), and the
+    # scheduler looks rows up by subscription (re-planning, unsubscribing) and by user.
+    db["reminders"].add_column("kind", str, not_null_default="reminder")
+    db["reminders"].create_index(["subscription_id", "status"])
+    db["reminders"].create_index(["user_id", "status"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2_reminder_kinds]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -112,12 +207,29 @@ def migrate(db: sqlite_utils.Database) -> int:
             f"{version}, but this Leling only knows up to {SCHEMA_VERSION}. Upgrade Leling."
         )
     while version < SCHEMA_VERSION:
-        with db.conn:
+        with transaction(db):
             MIGRATIONS[version](db)
             version += 1
             db.execute(f"PRAGMA user_version = {version}")
         log.info("database migrated to schema version %d", version)
     return version
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All-or-nothing: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+
+    Python's sqlite3 does not open a transaction before DDL, and sqlite-utils' write helpers
+    (`insert_all`, `upsert`) commit on their own; so code that must be atomic runs inside this
+    and writes with plain `db.execute` / `db.conn.executemany`.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

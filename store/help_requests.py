@@ -13,11 +13,19 @@ from store import users
 def create(db: sqlite_utils.Database, user_id: str, reason: str, context: dict) -> int:
     """Open a help request with its context (what was asked, guide and step); return its id."""
     users.get_or_create(db, user_id)
-    return db["help_requests"].insert({
-        "user_id": user_id, "reason": reason,
-        "context": json.dumps(context, ensure_ascii=False), "status": "open",
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }).last_pk
+    return (
+        db["help_requests"]
+        .insert(
+            {
+                "user_id": user_id,
+                "reason": reason,
+                "context": json.dumps(context, ensure_ascii=False),
+                "status": "open",
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+        .last_pk
+    )
 
 
 def open_requests(db: sqlite_utils.Database) -> list[dict]:
@@ -31,5 +39,7 @@ def open_requests(db: sqlite_utils.Database) -> list[dict]:
 
 def close(db: sqlite_utils.Database, request_id: int) -> None:
     """Mark a request handled."""
-    db["help_requests"].update(request_id, {
-        "status": "closed", "closed_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    db["help_requests"].update(
+        request_id,
+        {"status": "closed", "closed_at": datetime.now(UTC).isoformat(timespec="seconds")},
+    )

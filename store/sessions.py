@@ -19,9 +19,11 @@ def load(db: sqlite_utils.Database, user_id: str) -> dict:
 def save(db: sqlite_utils.Database, user_id: str, state: dict) -> None:
     """Replace the user's state (the user row is created if needed)."""
     users.get_or_create(db, user_id)
-    with db.conn:
-        db["sessions"].upsert(
-            {"user_id": user_id, "state": json.dumps(state, ensure_ascii=False),
-             "updated_at": datetime.now(UTC).isoformat(timespec="seconds")},
-            pk="user_id",
-        )
+    db["sessions"].upsert(
+        {
+            "user_id": user_id,
+            "state": json.dumps(state, ensure_ascii=False),
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+        pk="user_id",
+    )

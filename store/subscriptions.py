@@ -43,17 +43,28 @@ def add(
     filter_json = json.dumps(filter, ensure_ascii=False, sort_keys=True) if filter else None
     for row in db["subscriptions"].rows_where(
         "user_id = ? AND active = 1 AND kind = ? AND coalesce(target_id, '') = ? "
-        "AND coalesce(filter, '') = ?", [user_id, kind, target_id or "", filter_json or ""]
+        "AND coalesce(filter, '') = ?",
+        [user_id, kind, target_id or "", filter_json or ""],
     ):
         if offsets and list(offsets) != _decode(row)["offsets"]:
             db["subscriptions"].update(row["id"], {"offsets": json.dumps(list(offsets))})
             row = db["subscriptions"].get(row["id"])
         return _decode(row), False
-    sid = db["subscriptions"].insert({
-        "user_id": user_id, "kind": kind, "target_id": target_id, "filter": filter_json,
-        "offsets": json.dumps(list(offsets or DEFAULT_OFFSETS)), "active": 1,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }).last_pk
+    sid = (
+        db["subscriptions"]
+        .insert(
+            {
+                "user_id": user_id,
+                "kind": kind,
+                "target_id": target_id,
+                "filter": filter_json,
+                "offsets": json.dumps(list(offsets or DEFAULT_OFFSETS)),
+                "active": 1,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+        .last_pk
+    )
     return _decode(db["subscriptions"].get(sid)), True
 
 
@@ -65,25 +76,50 @@ def get(db: sqlite_utils.Database, sub_id: int) -> dict | None:
 
 def active_for(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     """A user's active subscriptions, oldest first."""
-    return [_decode(r) for r in db["subscriptions"].rows_where(
-        "user_id = ? AND active = 1", [user_id], order_by="id")]
+    return [
+        _decode(r)
+        for r in db["subscriptions"].rows_where(
+            "user_id = ? AND active = 1", [user_id], order_by="id"
+        )
+    ]
 
 
 def all_active(db: sqlite_utils.Database) -> list[dict]:
     """Every active subscription of an active user (for reminder planning)."""
-    return [_decode(dict(zip(("id", "user_id", "kind", "target_id", "filter", "offsets",
-                                "active", "created_at", "cancelled_at"), r, strict=True)))
-            for r in db.execute(
-                "SELECT s.id, s.user_id, s.kind, s.target_id, s.filter, s.offsets, s.active, "
-                "s.created_at, s.cancelled_at FROM subscriptions s JOIN users u "
-                "ON u.id = s.user_id WHERE s.active = 1 AND u.active = 1 ORDER BY s.id")]
+    return [
+        _decode(
+            dict(
+                zip(
+                    (
+                        "id",
+                        "user_id",
+                        "kind",
+                        "target_id",
+                        "filter",
+                        "offsets",
+                        "active",
+                        "created_at",
+                        "cancelled_at",
+                    ),
+                    r,
+                    strict=True,
+                )
+            )
+        )
+        for r in db.execute(
+            "SELECT s.id, s.user_id, s.kind, s.target_id, s.filter, s.offsets, s.active, "
+            "s.created_at, s.cancelled_at FROM subscriptions s JOIN users u "
+            "ON u.id = s.user_id WHERE s.active = 1 AND u.active = 1 ORDER BY s.id"
+        )
+    ]
 
 
 def deactivate(db: sqlite_utils.Database, sub_id: int) -> bool:
     """Unsubscribe; True if it was active. Pending reminders are the scheduler's to drop."""
     cur = db.execute(
         "UPDATE subscriptions SET active = 0, cancelled_at = ? WHERE id = ? AND active = 1",
-        [datetime.now(UTC).isoformat(timespec="seconds"), sub_id])
+        [datetime.now(UTC).isoformat(timespec="seconds"), sub_id],
+    )
     db.conn.commit()
     return cur.rowcount > 0
 
@@ -92,6 +128,7 @@ def deactivate_all(db: sqlite_utils.Database, user_id: str) -> int:
     """Unsubscribe a user from everything; return how many were active."""
     cur = db.execute(
         "UPDATE subscriptions SET active = 0, cancelled_at = ? WHERE user_id = ? AND active = 1",
-        [datetime.now(UTC).isoformat(timespec="seconds"), user_id])
+        [datetime.now(UTC).isoformat(timespec="seconds"), user_id],
+    )
     db.conn.commit()
     return cur.rowcount

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from store import audit
+from store.db import transaction
 
 DEFAULT_QUIET = ("21:00", "07:00")
 
@@ -28,9 +29,17 @@ def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> 
     if row is None:
         now = _now()
         db["users"].insert(
-            {"id": user_id, "channel": user_id.split(":", 1)[0], "lang": lang,
-             "prefer_voice": 0, "active": 1, "quiet_start": DEFAULT_QUIET[0],
-             "quiet_end": DEFAULT_QUIET[1], "created_at": now, "updated_at": now},
+            {
+                "id": user_id,
+                "channel": user_id.split(":", 1)[0],
+                "lang": lang,
+                "prefer_voice": 0,
+                "active": 1,
+                "quiet_start": DEFAULT_QUIET[0],
+                "quiet_end": DEFAULT_QUIET[1],
+                "created_at": now,
+                "updated_at": now,
+            },
             ignore=True,
         )
         row = get(db, user_id)
@@ -49,12 +58,17 @@ def set_active(db: sqlite_utils.Database, user_id: str, active: bool, reason: st
     if get(db, user_id) is None:
         return
     db["users"].update(user_id, {"active": int(active), "updated_at": _now()})
-    audit.record(db, "system", "user.active" if active else "user.inactive",
-                 {"user": user_id, "reason": reason})
+    audit.record(
+        db,
+        "system",
+        "user.active" if active else "user.inactive",
+        {"user": user_id, "reason": reason},
+    )
 
 
 def export(db: sqlite_utils.Database, user_id: str) -> dict:
     """Everything Leling stores about a user, as one JSON-ready document (PIPL access right)."""
+
     def rows(table: str, col: str = "user_id") -> list[dict]:
         return list(db[table].rows_where(f"{col} = ?", [user_id], order_by="rowid"))
 
@@ -74,12 +88,14 @@ def export(db: sqlite_utils.Database, user_id: str) -> dict:
 def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
     """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
     counts: dict[str, int] = {}
-    with db.conn:
+    with transaction(db):
         for table in ("deliveries", "reminders", "help_requests", "sessions"):
-            counts[table] = db.execute(f"DELETE FROM [{table}] WHERE user_id = ?",
-                                       [user_id]).rowcount
-        counts["subscriptions"] = db.execute("DELETE FROM subscriptions WHERE user_id = ?",
-                                             [user_id]).rowcount
+            counts[table] = db.execute(
+                f"DELETE FROM [{table}] WHERE user_id = ?", [user_id]
+            ).rowcount
+        counts["subscriptions"] = db.execute(
+            "DELETE FROM subscriptions WHERE user_id = ?", [user_id]
+        ).rowcount
         counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
     audit.record(db, user_id, "user.forget", counts)
     return counts

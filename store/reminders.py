@@ -1,0 +1,247 @@
+"""The reminder outbox: one row per reminder or change notice; all of its SQL lives here.
+
+A row's life (`status`):
+
+    pending ──claim──> claimed ──attempt──> sending ──> sent
+       ^                  │                    ├──> pending   (transient error: retry later)
+       └──── release ─────┘                    ├──> failed    (permanent error / out of retries)
+                                               └──> unknown   (process died mid-send: NOT resent)
+    pending/claimed ──> expired (the event began first)   merged (a notice folded into another)
+
+`idem_key` is UNIQUE, so planning twice inserts nothing new. Times are ISO-8601 strings in
+Asia/Shanghai with +08:00 and whole seconds, so string order is time order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+TZ = ZoneInfo("Asia/Shanghai")
+COLUMNS = ("id", "subscription_id", "user_id", "kind", "event_kind", "event_id", "occurrence",
+           "offset_minutes", "due_at", "status", "idem_key", "attempts", "claimed_at", "sent_at",
+           "late", "last_error", "message")
+_INSERT_COLS = ("subscription_id", "user_id", "kind", "event_kind", "event_id", "occurrence",
+                "offset_minutes", "due_at", "status", "idem_key", "attempts", "late", "message")
+_SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM reminders"
+_CHUNK = 500  # SQLite's variable limit is 32766; stay well below it
+
+
+def iso(when: datetime) -> str:
+    """The stored form of a time: Asia/Shanghai, whole seconds, with +08:00."""
+    return when.astimezone(TZ).replace(microsecond=0).isoformat()
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# -- planning -----------------------------------------------------------------------------
+
+def rows_for_planning(db: sqlite_utils.Database, subscription_ids: Sequence[int],
+                      now: datetime) -> dict[int, list[dict]]:
+    """Per subscription: its rows for events that have not begun yet, and all its notices."""
+    out: dict[int, list[dict]] = {sid: [] for sid in subscription_ids}
+    for part in _chunks(list(subscription_ids)):
+        marks = ",".join("?" * len(part))
+        cur = db.execute(
+            "SELECT id, subscription_id, kind, event_kind, event_id, occurrence, due_at, status, "
+            f"idem_key, attempts, message FROM reminders WHERE subscription_id IN ({marks}) "
+            "AND (occurrence > ? OR kind = 'notice')", [*part, iso(now)])
+        for row in _rows(cur):
+            out[row["subscription_id"]].append(row)
+    return out
+
+
+def quiet_hours(db: sqlite_utils.Database, user_ids: Iterable[str]) -> dict[str, tuple]:
+    """user id → (quiet_start, quiet_end, active) for the given users."""
+    ids = sorted(set(user_ids))
+    out: dict[str, tuple] = {}
+    for part in _chunks(ids):
+        marks = ",".join("?" * len(part))
+        for uid, qs, qe, active in db.execute(
+                f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks})",
+                list(part)).fetchall():
+            out[uid] = (qs, qe, active)
+    return out
+
+
+def apply_plan(db: sqlite_utils.Database, inserts: Sequence[dict],
+               updates: Sequence[tuple[str, int, str, int]], deletes: Sequence[int]) -> int:
+    """In one transaction: insert new rows (existing idem keys are left alone), move pending
+    rows (`updates`: (due_at, offset_minutes, message, id)) and delete pending rows.
+    Return how many rows were inserted."""
+    with db.conn:
+        before = db.conn.total_changes
+        if inserts:
+            db.conn.executemany(
+                f"INSERT OR IGNORE INTO reminders ({', '.join(_INSERT_COLS)}) VALUES "
+                f"({', '.join('?' * len(_INSERT_COLS))})",
+                [tuple(r.get(c) for c in _INSERT_COLS) for r in inserts])
+        inserted = db.conn.total_changes - before
+        if updates:
+            db.conn.executemany(
+                "UPDATE reminders SET due_at = ?, offset_minutes = ?, message = ? "
+                "WHERE id = ? AND status = 'pending'", updates)
+        for part in _chunks(list(deletes)):
+            db.conn.execute(
+                f"DELETE FROM reminders WHERE status = 'pending' AND id IN "
+                f"({','.join('?' * len(part))})", list(part))
+    return inserted
+
+
+def drop_for_subscription(db: sqlite_utils.Database, subscription_id: int) -> int:
+    """Delete a subscription's pending rows (unsubscribed); return how many."""
+    with db.conn:
+        return db.conn.execute("DELETE FROM reminders WHERE subscription_id = ? AND "
+                               "status = 'pending'", [subscription_id]).rowcount
+
+
+def drop_for_user(db: sqlite_utils.Database, user_id: str) -> int:
+    """Delete all of a user's pending rows (they blocked the bot); return how many."""
+    with db.conn:
+        return db.conn.execute("DELETE FROM reminders WHERE user_id = ? AND status = 'pending'",
+                               [user_id]).rowcount
+
+
+def drop_orphans(db: sqlite_utils.Database) -> int:
+    """Delete pending rows whose subscription or user is no longer active; return how many."""
+    with db.conn:
+        return db.conn.execute(
+            "DELETE FROM reminders WHERE status = 'pending' AND subscription_id IN ("
+            "SELECT s.id FROM subscriptions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.active = 0 OR u.active = 0)").rowcount
+
+
+def count_pending(db: sqlite_utils.Database, subscription_id: int | None = None) -> int:
+    """Pending rows, of one subscription or of all."""
+    if subscription_id is None:
+        return db.execute("SELECT count(*) FROM reminders WHERE status = 'pending'").fetchone()[0]
+    return db.execute("SELECT count(*) FROM reminders WHERE subscription_id = ? AND "
+                      "status = 'pending'", [subscription_id]).fetchone()[0]
+
+
+# -- dispatching --------------------------------------------------------------------------
+
+def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
+    """Atomically move up to `limit` due pending rows (oldest first) to `claimed`; return them
+    with the user's lang, quiet hours and active flag."""
+    stamp = iso(now)
+    with db.conn:
+        cur = db.conn.execute(
+            "UPDATE reminders SET status = 'claimed', claimed_at = ? WHERE id IN ("
+            "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
+            "ORDER BY due_at, id LIMIT ?) RETURNING " + ", ".join(COLUMNS), [stamp, stamp, limit])
+        rows = _rows(cur)
+    users = {}
+    ids = sorted({r["user_id"] for r in rows})
+    for part in _chunks(ids):
+        for uid, lang, qs, qe, active in db.execute(
+                "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
+                f"({','.join('?' * len(part))})", list(part)).fetchall():
+            users[uid] = {"lang": lang, "quiet_start": qs, "quiet_end": qe, "active": active}
+    for r in rows:
+        r.update(users.get(r["user_id"], {"lang": "zh", "quiet_start": None, "quiet_end": None,
+                                          "active": 0}))
+    rows.sort(key=lambda r: (r["due_at"], r["id"]))
+    return rows
+
+
+def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
+    """Record that sending starts (claimed → sending, attempts + 1) and commit, BEFORE the send.
+    False if the row was no longer claimed by us."""
+    with db.conn:
+        return db.conn.execute(
+            "UPDATE reminders SET status = 'sending', attempts = attempts + 1, claimed_at = ? "
+            "WHERE id = ? AND status = 'claimed'", [iso(now), row_id]).rowcount == 1
+
+
+def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
+    """sending → sent."""
+    with db.conn:
+        db.conn.execute("UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
+                        "last_error = NULL WHERE id = ?", [iso(now), int(late), row_id])
+
+
+def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) -> None:
+    """sending → pending again, due at `due` (transient error)."""
+    with db.conn:
+        db.conn.execute("UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, "
+                        "claimed_at = NULL WHERE id = ?", [iso(due), error[:500], row_id])
+
+
+def finish(db: sqlite_utils.Database, row_ids: Sequence[int], status: str,
+           error: str | None = None) -> None:
+    """Close rows for good: `failed`, `expired` or `merged`."""
+    with db.conn:
+        for part in _chunks(list(row_ids)):
+            db.conn.execute(
+                f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
+                f"({','.join('?' * len(part))})", [status, error, *part])
+
+
+def release(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime | None = None) -> None:
+    """claimed → pending (not attempted), optionally due at a new time (quiet hours)."""
+    with db.conn:
+        for part in _chunks(list(row_ids)):
+            marks = ",".join("?" * len(part))
+            if due is None:
+                db.conn.execute("UPDATE reminders SET status = 'pending', claimed_at = NULL "
+                                f"WHERE status = 'claimed' AND id IN ({marks})", list(part))
+            else:
+                db.conn.execute("UPDATE reminders SET status = 'pending', claimed_at = NULL, "
+                                f"due_at = ? WHERE status = 'claimed' AND id IN ({marks})",
+                                [iso(due), *part])
+
+
+def recover(db: sqlite_utils.Database, stale_before: datetime) -> tuple[int, list[dict]]:
+    """Resolve rows a dead dispatcher left behind (claimed or sending before `stale_before`):
+    never-attempted `claimed` rows go back to pending; `sending` rows become `unknown` and are
+    NOT sent again. Return (released count, the rows now unknown)."""
+    stamp = iso(stale_before)
+    with db.conn:
+        released = db.conn.execute(
+            "UPDATE reminders SET status = 'pending', claimed_at = NULL "
+            "WHERE status = 'claimed' AND claimed_at <= ?", [stamp]).rowcount
+        unknown = _rows(db.conn.execute(
+            "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
+            "WHERE status = 'sending' AND claimed_at <= ? RETURNING " + ", ".join(COLUMNS),
+            [stamp]))
+    return released, unknown
+
+
+def next_due_at(db: sqlite_utils.Database) -> str | None:
+    """The earliest due time among pending rows."""
+    return db.execute("SELECT min(due_at) FROM reminders WHERE status = 'pending'").fetchone()[0]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def list_rows(db: sqlite_utils.Database, *, user_id: str | None = None,
+              statuses: Sequence[str] | None = None, limit: int | None = None) -> list[dict]:
+    """Outbox rows (merged notice ledger rows left out), by due time."""
+    where, args = ["status != 'merged'"], []
+    if user_id:
+        where.append("user_id = ?")
+        args.append(user_id)
+    if statuses:
+        where.append(f"status IN ({','.join('?' * len(statuses))})")
+        args.extend(statuses)
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY due_at, id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return _rows(db.execute(sql, args))
+
+
+def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many rows are in each status."""
+    return dict(db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall())

@@ -1,0 +1,71 @@
+"""The operator's `leling content …` commands, run as real processes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def leling(tmp_path):
+    env = {**os.environ, "LELING_DB": str(tmp_path / "cli.db")}
+    env.pop("LELING_CONTENT", None)
+
+    def run(*args, ok=True):
+        proc = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        if ok is not None:
+            assert (proc.returncode == 0) == ok, proc.stderr + proc.stdout
+        return proc
+
+    return run
+
+
+def test_validate_ok_and_broken(leling, sample_dir):
+    out = leling("content", "validate", str(sample_dir)).stdout
+    assert out.startswith("OK: 57 centers")
+    (sample_dir / "lessons.yaml").write_text("- id: x\n  title: {zh: 课}\n", encoding="utf-8")
+    proc = leling("content", "validate", str(sample_dir), ok=False)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert "lessons.yaml item 1 (line 1) [id x]: field 'center': is required but missing" in lines
+    assert "lessons.yaml item 1 (line 1) [id x]: field 'schedule': is required but missing" in lines
+    assert lines[-1].endswith("nothing was changed.")
+
+
+def test_import_then_query_as_json(leling, sample_dir):
+    assert "Imported: 57 centers" in leling("content", "import", str(sample_dir)).stdout
+    rows = json.loads(leling("content", "centers", "--landmark", "天坛", "--limit", "3",
+                             "--now", "2026-11-30T10:00", "--json").stdout)
+    assert len(rows) == 3 and rows[0]["distance_m"] <= rows[1]["distance_m"]
+    assert {"id", "name", "address", "phone", "hours_today", "open_now"} <= set(rows[0])
+    lec = json.loads(leling("content", "lectures", "--now", "2026-11-29T08:00", "--topic",
+                            "青春期", "--to", "2027-05-01T00:00", "--json").stdout)
+    assert lec and all("青春期" in r["topics"] for r in lec)
+    assert all(r["starts_at"].endswith("+08:00") for r in lec)
+    les = json.loads(leling("content", "lessons", "--app", "微信", "--now",
+                            "2026-11-29T08:00", "--json").stdout)
+    assert les and all(r["next_session"] for r in les)
+    guide = json.loads(leling("content", "guide", "微信视频", "--json").stdout)
+    assert guide["id"] == "wechat_video_call"
+
+
+def test_a_failed_import_exits_1_and_keeps_the_catalogue(leling, sample_dir):
+    leling("content", "import", str(sample_dir))
+    (sample_dir / "centers.csv").write_text("id,name\n", encoding="utf-8")
+    proc = leling("content", "import", str(sample_dir), ok=False)
+    assert "was not changed" in proc.stdout
+    rows = json.loads(leling("content", "centers", "--district", "朝阳", "--json").stdout)
+    assert rows and all(r["district"] == "朝阳区" for r in rows)
+
+
+def test_kind_messages_for_bad_arguments(leling):
+    proc = leling("content", "centers", "--near", "north", ok=False)
+    assert "--near wants LAT,LON" in proc.stderr
+    proc = leling("content", "centers", "--landmark", "不存在的地方xyz", ok=False)
+    assert "no landmark called" in proc.stderr

@@ -1,0 +1,65 @@
+"""The SQLite file: WAL mode, schema version, forward migrations."""
+
+import sqlite3
+
+import pytest
+
+from store import db as store_db
+from store.db import SCHEMA_VERSION, NewerSchemaError, open_db, schema_version
+
+
+def test_new_file_is_migrated_to_latest_in_wal_mode(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    assert schema_version(db) == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    for table in ("centers", "lectures", "lessons", "guides", "landmarks", "users", "sessions",
+                  "subscriptions", "reminders", "deliveries", "announcements", "audit_log",
+                  "help_requests"):
+        assert db[table].exists(), table
+
+
+def test_reopening_does_not_migrate_again(tmp_path):
+    open_db(tmp_path / "a.db")["users"].insert(
+        {"id": "t:1", "channel": "t", "created_at": "x"})
+    db = open_db(tmp_path / "a.db")
+    assert db["users"].count == 1
+
+
+def test_a_pending_migration_runs_once_and_forward(tmp_path, monkeypatch):
+    open_db(tmp_path / "a.db").conn.close()
+    calls = []
+
+    def v2(db):
+        calls.append(1)
+        db.create_table("extra", {"id": int}, pk="id")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*store_db.MIGRATIONS, v2])
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", len(store_db.MIGRATIONS))
+    db = store_db.open_db(tmp_path / "a.db")
+    assert schema_version(db) == SCHEMA_VERSION + 1 and db["extra"].exists()
+    store_db.open_db(tmp_path / "a.db")
+    assert calls == [1]
+
+
+def test_a_failing_migration_leaves_the_old_version(tmp_path, monkeypatch):
+    open_db(tmp_path / "a.db").conn.close()
+
+    def broken(db):
+        db.create_table("half", {"id": int}, pk="id")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*store_db.MIGRATIONS, broken])
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", len(store_db.MIGRATIONS))
+    with pytest.raises(RuntimeError):
+        store_db.open_db(tmp_path / "a.db")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name='half'").fetchone()
+
+
+def test_a_newer_database_is_refused_with_a_clear_message(tmp_path):
+    conn = sqlite3.connect(tmp_path / "new.db")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(NewerSchemaError, match="Upgrade Leling"):
+        open_db(tmp_path / "new.db")
