@@ -18,7 +18,6 @@ import logging
 from pathlib import Path
 
 import yaml
-from pypinyin import lazy_pinyin
 
 from content.districts import DISTRICTS
 from content.tags import APPS, AUDIENCES, KINDS, SERVICES, TOPICS
@@ -27,8 +26,6 @@ log = logging.getLogger(__name__)
 
 Gazetteer = dict[str, dict[str, list[str]]]
 
-# Entities whose Chinese names also get a toneless-pinyin spelling ("wangjing", "tian tan").
-ROMANISED = ("street", "landmark")
 STREET_SUFFIXES = ("街道办事处", "街道", "地区", "镇", "乡")
 
 # Colloquial and English aliases, keyed by canonical value.
@@ -47,7 +44,7 @@ APP_ALIASES: dict[str, list[str]] = {
 }
 
 TOPIC_ALIASES: dict[str, list[str]] = {
-    "智能手机": ["手机", "智能机", "smartphone", "smartphones", "smart phone", "mobile phone"],
+    "智能手机": ["智能机", "smartphone", "smartphones", "smart phone", "mobile phone"],
     "电脑": ["计算机", "computer", "computers"],
     "书法": ["毛笔字", "写毛笔字", "硬笔书法", "calligraphy"],
     "绘画": ["画画", "国画", "画画儿", "painting", "drawing"],
@@ -67,7 +64,7 @@ TOPIC_ALIASES: dict[str, list[str]] = {
     "家庭教育": ["家教", "family education"],
     "心理咨询": ["心理辅导", "counselling", "counseling"],
     "法律咨询": ["法律援助", "legal advice"],
-    "志愿服务": ["志愿者", "做志愿者", "volunteering", "volunteer"],
+    "志愿服务": ["做志愿者", "volunteering"],
     "亲子沟通": ["跟孩子沟通", "和孩子沟通", "亲子关系", "parent-child communication",
              "talking with children", "talking to kids"],
     "青春期": ["叛逆期", "青春期孩子", "adolescence", "teenagers", "teens", "puberty"],
@@ -94,8 +91,7 @@ KIND_ALIASES: dict[str, list[str]] = {
                          "elder university", "senior university", "university for seniors",
                          "university for the elderly", "seniors university"],
     "leling_center": ["乐龄学习中心", "乐龄中心", "乐龄学堂", "老年学习中心", "老年学习示范校",
-                      "leling center", "leling learning center", "learning center",
-                      "senior learning center"],
+                      "leling center", "leling learning center"],
     "community_college": ["社区学院", "社区大学", "community college"],
     "community_school": ["社区学校", "社区教育学校", "社区老年学校", "community school"],
     "family_education_center": ["家庭教育指导服务中心", "家庭教育指导中心", "家庭教育服务中心",
@@ -110,11 +106,11 @@ AUDIENCE_ALIASES: dict[str, list[str]] = {
     "初中": ["初中生", "middle school", "junior high"],
     "高中": ["高中生", "high school", "senior high"],
     "祖辈": ["爷爷奶奶", "姥姥姥爷", "祖父母", "隔辈", "grandparents", "grandparent"],
-    "家长": ["父母", "爸爸妈妈", "parents", "parent"],
+    "家长": ["家长们"],
 }
 
 MODE_ALIASES: dict[str, list[str]] = {
-    "online": ["线上", "网上", "直播", "在线", "网络直播", "online", "live stream", "livestream"],
+    "online": ["线上", "网上", "直播", "网络直播", "online", "live stream", "livestream"],
     "offline": ["线下", "现场", "面对面", "到现场", "offline", "in person", "in-person"],
 }
 
@@ -134,14 +130,6 @@ def _add(table: dict[str, list[str]], value: str, *aliases: str | None) -> None:
         alias = (alias or "").strip()
         if alias and alias not in entry:
             entry.append(alias)
-
-
-def _romanise(name: str) -> list[str]:
-    """Toneless pinyin spellings of a Chinese name: joined and spaced ("wangjing", "wang jing")."""
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in name) or len(name) < 2:
-        return []
-    syllables = lazy_pinyin(name)
-    return ["".join(syllables), " ".join(syllables)]
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -211,7 +199,7 @@ def _vocabularies(gaz: Gazetteer) -> None:
         _add(gaz["app"], app, app, *APP_ALIASES.get(app, []), label)
     for kind, (zh, en) in KINDS.items():
         _add(gaz["kind"], kind, zh, *KIND_ALIASES.get(kind, []), en)
-    for audience, label in AUDIENCES.items():
+    for audience in AUDIENCES:
         _add(gaz["audience"], audience, audience, *AUDIENCE_ALIASES.get(audience, []))
     for mode, aliases in MODE_ALIASES.items():
         _add(gaz["mode"], mode, *aliases)
@@ -221,7 +209,8 @@ def build(catalogue_dir: Path) -> Gazetteer:
     """Entity → canonical value → aliases for the catalogue in `catalogue_dir`.
 
     The canonical value is always the first alias for Chinese-named values (districts, streets,
-    landmarks, topics, apps). Missing catalogue files are skipped with a warning, so a partial
+    landmarks, topics, apps). Toneless-pinyin spellings of street and landmark names
+    ("wangjing") are added by the NLU when it trains, not here. Missing catalogue files are skipped with a warning, so a partial
     catalogue still yields districts, tags and aliases.
     """
     catalogue_dir = Path(catalogue_dir)
@@ -235,8 +224,4 @@ def build(catalogue_dir: Path) -> Gazetteer:
     _landmarks(gaz, _read_csv(catalogue_dir / "landmarks.csv"))
     _guides(gaz, catalogue_dir / "guides")
     _vocabularies(gaz)
-    for entity in ROMANISED:
-        for value, aliases in gaz[entity].items():
-            for alias in list(aliases):
-                _add(gaz[entity], value, *_romanise(alias))
     return gaz

@@ -1,0 +1,129 @@
+"""`leling nlu …`: train the NLU, parse messages, test against the held-out set.
+
+    leling nlu train
+    leling nlu parse "明天下午朝阳区有讲座吗"
+    leling nlu parse --file messages.txt --now 2025-03-12T10:00:00+08:00
+    leling nlu test --out reports/nlu
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+DEFAULT_REPORT_DIR = Path("reports/nlu")
+
+
+def register(subparsers) -> None:
+    """Add the `nlu` command group to the `leling` parser."""
+    nlu = subparsers.add_parser("nlu", help="train, try and test the language understanding")
+    sub = nlu.add_subparsers(dest="nlu_command", metavar="SUBCOMMAND")
+    nlu.set_defaults(handler=lambda args: _usage(nlu))
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, help="training data folder (default nlu/data)")
+    common.add_argument("--model-dir", type=Path,
+                        help="model folder (default $LELING_NLU_MODEL_DIR or the user cache)")
+
+    train = sub.add_parser("train", parents=[common], help="train and store the model")
+    train.set_defaults(handler=cmd_train)
+
+    parse = sub.add_parser("parse", parents=[common], help="print the Rasa-shaped parse JSON")
+    parse.add_argument("text", nargs="?", help="the message to parse")
+    parse.add_argument("--file", type=Path, help="one message per line ('-' for stdin)")
+    parse.add_argument("--now", help="ISO time that relative times resolve against")
+    parse.set_defaults(handler=cmd_parse)
+
+    test = sub.add_parser("test", parents=[common], help="evaluate on tests/nlu, write a report")
+    test.add_argument("--out", type=Path, default=DEFAULT_REPORT_DIR,
+                      help=f"report folder (default {DEFAULT_REPORT_DIR})")
+    test.add_argument("--tests", type=Path, help="held-out folder (default tests/nlu)")
+    test.add_argument("--no-ledger", action="store_true",
+                      help="score the known failures too (ignore _test_failures.yaml)")
+    test.set_defaults(handler=cmd_test)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _gazetteer() -> dict:
+    from bot.config import Settings
+    from content.gazetteer import build
+
+    return build(Settings.from_env().content)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train unconditionally from the data folder and store the model."""
+    import nlu
+
+    started = time.perf_counter()
+    model, path = nlu.train(_gazetteer(), args.data, args.model_dir)
+    examples = ", ".join(f"{lang} {n}" for lang, n in model.info["examples"].items())
+    print(f"trained in {time.perf_counter() - started:.1f} s ({examples} examples)")
+    print(f"model: {path}")
+    return 0
+
+
+def _parser(args: argparse.Namespace):
+    import nlu
+    from bot.config import Settings
+
+    return nlu.load_parser(_gazetteer(), args.data, args.model_dir, Settings.from_env().nlu_url)
+
+
+def _now(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise SystemExit(f"leling nlu parse: --now {value!r} is not an ISO date-time") from exc
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Parse one message, or every line of a file, printing one JSON object per message."""
+    if (args.text is None) == (args.file is None):
+        print("leling nlu parse: give either TEXT or --file F", file=sys.stderr)
+        return 2
+    now = _now(args.now)
+    if args.file is not None:
+        if str(args.file) == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            try:
+                lines = args.file.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                print(f"leling nlu parse: cannot read {args.file}: {exc}", file=sys.stderr)
+                return 2
+        messages = [line for line in lines if line.strip()]
+    else:
+        messages = [args.text]
+    parser = _parser(args)
+    for message in messages:
+        print(json.dumps(parser.parse(message, now), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Evaluate on the held-out set and write the report; 1 when a gate fails."""
+    import nlu
+    from nlu.report import summary_lines, write_report
+
+    parser = _parser(args)
+    parser = getattr(parser, "fallback", parser)  # always test our own model
+    results = nlu.evaluate(parser, args.tests, use_ledger=not args.no_ledger)
+    if not results:
+        print("leling nlu test: no held-out data found", file=sys.stderr)
+        return 1
+    write_report(results, args.out)
+    for line in summary_lines(results):
+        print(line)
+    print(f"report: {args.out}/")
+    return 0 if all(r.passed for r in results.values()) else 1

@@ -1,0 +1,215 @@
+"""Normalisation: each step, and the offsets that map normalised text back to the input."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nlu.normalize import Normalized, is_blank, normalize
+
+
+def _check_offsets(original: str, norm: Normalized) -> None:
+    assert len(norm.offsets) == len(norm.text) + 1
+    assert list(norm.offsets) == sorted(norm.offsets)
+    assert all(0 <= o <= len(original) for o in norm.offsets)
+    assert norm.offsets[-1] == len(original)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＢＣ１２３", "abc123"),
+        ("你好，在吗？", "你好,在吗?"),
+        ("（注意）：好；好！", "(注意):好;好!"),
+        ("好的。", "好的."),
+        ("全角\u3000空格", "全角 空格"),
+        ("a\u200bb\u200cc\u200dd\ufeffe\u2060f", "abcdef"),
+        ("a\x00b\x07c\x1bd", "abcd"),
+        ("  many   \t spaces \n\n here  ", "many spaces here"),
+        ("\u00a0nbsp\u00a0", "nbsp"),
+    ],
+)
+def test_width_spaces_and_invisible_characters(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("後天下午", "后天下午"),
+        ("請問週末有課嗎", "请问周末有课吗"),
+        ("電腦軟體", "电脑软件"),
+        ("简体不变", "简体不变"),
+    ],
+)
+def test_traditional_to_simplified(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_length_changing_conversion_keeps_offsets() -> None:
+    raw = "買主機板"  # zhconv turns 主機板 (3 chars) into 主板 (2)
+    norm = normalize(raw)
+    assert norm.text == "买主板"
+    _check_offsets(raw, norm)
+    assert norm.original_span(1, 3) == (1, 4)
+    assert norm.original_span(0, 1) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("三点", "3点"),
+        ("十二月十号", "12月10号"),
+        ("七十多", "70多"),
+        ("两点半", "2点半"),
+        ("下午三点四十", "下午3点40"),
+        ("二零二六年", "2026年"),
+        ("三点零五分", "3点05分"),
+        ("三点一刻", "3点1刻"),
+        ("三点十分", "3点10分"),
+        ("下午一点", "下午1点"),
+        ("一点半", "1点半"),
+        ("一点钟", "1点钟"),
+        ("两个", "2个"),
+        ("两小时", "2小时"),
+        ("两周内", "2周内"),
+        ("第一步", "第1步"),
+        ("一百零五岁", "105岁"),
+        ("两千五百步", "2500步"),
+        ("一万步", "10000步"),
+        ("三十一号", "31号"),
+        ("每周一次", "每周1次"),
+        ("周三三点", "周三3点"),
+        ("3点四十", "3点40"),
+    ],
+)
+def test_chinese_numerals_become_digits(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "一起",
+        "等一下",
+        "说慢一点",
+        "一点儿",
+        "一点点",
+        "星期一",
+        "周一",
+        "礼拜天",
+        "下个星期三",
+        "十分感谢",
+        "万一",
+        "千万别",
+        "百度",
+        "三里屯",
+        "东四十条",
+        "三元桥",
+        "两三天",
+        "三四个",
+        "一来二去",
+        "十一假期",
+        "二环",
+    ],
+)
+def test_numerals_inside_words_stay(raw: str) -> None:
+    assert normalize(raw).text == raw
+
+
+def test_lowercase_with_offsets_against_the_original() -> None:
+    raw = "Next MONDAY at 3PM"
+    norm = normalize(raw)
+    assert norm.text == "next monday at 3pm"
+    start, end = norm.original_span(5, 11)
+    assert raw[start:end] == "MONDAY"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("好的👍", "好的"),
+        ("好的👍谢谢", "好的 谢谢"),
+        ("谢谢🙏🏻🙏🏻老师", "谢谢 老师"),
+        ("家人👨\u200d👩\u200d👧好", "家人 好"),
+        ("1️⃣第一步", "1第1步"),
+        ("☎️电话", "电话"),
+        ("★重要★", "重要"),
+    ],
+)
+def test_emoji_and_symbols_become_a_single_space(raw: str, expected: str) -> None:
+    norm = normalize(raw)
+    assert norm.text == expected
+    _check_offsets(raw, norm)
+
+
+def test_emoji_only_input_is_blank() -> None:
+    for raw in ["😀", "👍🏻👍🏻", " \u200b ", "", "\x00\x01", "🇨🇳"]:
+        assert normalize(raw).text == ""
+        assert is_blank(raw)
+        assert normalize(raw).offsets == (len(raw),)
+    assert not is_blank("好")
+
+
+def test_original_span_covers_what_was_collapsed_or_dropped() -> None:
+    raw = "  明天\u200b下午   三点  "
+    norm = normalize(raw)
+    assert norm.text == "明天下午 3点"
+    assert raw[slice(*norm.original_span(0, 4))] == "明天\u200b下午"
+    assert raw[slice(*norm.original_span(5, 7))] == "三点"
+    assert raw[slice(*norm.original_span(0, len(norm.text)))] == "明天\u200b下午   三点"
+    assert norm.original_span(2, 2) == (norm.offsets[2], norm.offsets[2])
+    with pytest.raises(IndexError):
+        norm.original_span(3, 99)
+
+
+def test_numeral_offsets_cover_the_whole_number() -> None:
+    raw = "我七十多岁"
+    norm = normalize(raw)
+    assert norm.text == "我70多岁"
+    assert raw[slice(*norm.original_span(1, 3))] == "七十"
+    assert raw[slice(*norm.original_span(3, 5))] == "多岁"
+
+
+def test_control_characters() -> None:
+    raw = "明天\x00下\x08午\r\n三点\x7f"
+    norm = normalize(raw)
+    assert norm.text == "明天下午 3点"
+    _check_offsets(raw, norm)
+
+
+def test_long_input() -> None:
+    raw = ("请问明天下午三点有讲座吗?😀 Next MONDAY 十二月十号 " * 160)[:5000]
+    norm = normalize(raw)
+    assert len(raw) == 5000
+    assert "3点" in norm.text and "12月10号" in norm.text
+    _check_offsets(raw, norm)
+
+
+_ALPHABET = (
+    "abcXYZ 019ＡＢＣ１２３ \t\n\u3000\u200b\ufeff\x00\x1b，。？！"
+    "一二三四五六七八九十百千万两零点半号月年周星期礼拜天日多个分刻第"
+    "後週點電腦主機板😀👍🏻\u200d\ufe0f①½™°"
+)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_offsets_property_on_random_strings(seed: int) -> None:
+    rng = random.Random(seed)
+    raw = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40)))
+    norm = normalize(raw)
+    _check_offsets(raw, norm)
+    assert len(norm.ends) == len(norm.text)
+    assert norm.text == norm.text.strip()
+    assert "  " not in norm.text
+    for i in range(len(norm.text)):
+        start, end = norm.original_span(i, i + 1)
+        assert 0 <= start < end <= len(raw)
+    assert normalize(norm.text).text == norm.text  # idempotent
+
+
+def test_result_is_frozen() -> None:
+    norm = normalize("明天")
+    with pytest.raises(AttributeError):
+        norm.text = "x"  # type: ignore[misc]
