@@ -1,0 +1,186 @@
+"""Digital-skills classes by app, topic, district and date, with the next session in plain words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from content.districts import district as find_district
+from content.schema import Lesson
+from dialogues import labels, timefmt, window
+from dialogues.actions import refs
+from dialogues.context import Turn
+from dialogues.models import Button, Item, Reply
+
+PAGE = 3
+UMBRELLA = "智能手机"  # every class is a smartphone class: as a topic it narrows nothing
+FILTER_KEYS = ("app", "topic", "district")
+
+
+def query_from(t: Turn, base: dict | None = None) -> dict:
+    """A lesson query from this message on top of `base`."""
+    q = dict(base or {})
+    span = window.from_entity(t.entity("time"), t.now)
+    if span is not None:
+        q["from"], q["to"] = span[0].isoformat(), span[1].isoformat()
+    app = t.entity("app")
+    if isinstance(app, str):
+        q["app"] = app
+    topic = next((x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA),
+                 None)
+    if topic:
+        q["topic"] = topic
+    d = t.entity("district")
+    found = find_district(d) if isinstance(d, str) else None
+    if found is not None:
+        q["district"] = found.name
+    center = t.entity("center")
+    if isinstance(center, str) and center in t.cat.centers:
+        q["center"] = center
+    return q
+
+
+def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
+    """Classes matching the message (or one class, by id or position)."""
+    les = t.cat.lessons.get(str(t.entity("lesson") or "")) or refs.listed(t, "lesson")
+    if les is not None:
+        return [lesson_card(t, les)]
+    query = query_from(t, base)
+    if "district" not in query and "center" not in query and (t.state.place or {}).get(
+            "district"):
+        near = dict(query, district=t.state.place["district"])
+        if _matching(t, near):
+            return show(t, near, 0)
+    return show(t, query, 0)
+
+
+def _matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
+    filters = {k: query.get(k) for k in FILTER_KEYS}
+    firsts: dict[str, tuple[datetime, Lesson]] = {}
+    if query.get("from"):
+        start, end, _ = window.of_query(query, t.now)
+        for o in t.cat.lesson_sessions(start, end, **filters):
+            firsts.setdefault(o.id, (o.starts_at, o.item))
+    else:
+        for les in t.cat.lessons_matching(**filters):
+            when = t.cat.next_lesson_session(les, t.now)
+            if when is not None:
+                firsts[les.id] = (when, les)
+    out = [x for x in firsts.values() if not query.get("center") or x[1].center == query["center"]]
+    out.sort(key=lambda x: (x[0], x[1].id))
+    return out
+
+
+def _desc(t: Turn, query: dict) -> str:
+    parts = labels.filters({k: query.get(k) for k in FILTER_KEYS}, t.lang)
+    center = t.cat.centers.get(query.get("center") or "")
+    if center is not None:
+        name = center.name_en if t.en and center.name_en else center.name
+        parts = (parts + " · " if parts else "") + name
+    return parts
+
+
+def _span(t: Turn, query: dict) -> str:
+    if not query.get("from"):
+        return ""
+    start, end, _ = window.of_query(query, t.now)
+    return t.t("lesson.span", span=window.label(start, end, t.now, t.lang, False))
+
+
+def show(t: Turn, query: dict, offset: int) -> list[Reply]:
+    """One page (3) of classes, each with "提醒我", and "更多"."""
+    found = _matching(t, query)
+    desc = _desc(t, query)
+    page = found[offset: offset + PAGE]
+    if not page:
+        return [_none(t, query, desc, offset)]
+    lines = [lesson_line(t, offset + i, les, when) for i, (when, les) in enumerate(page, 1)]
+    if offset:
+        header = t.t("lesson.header_more")
+    else:
+        header = t.t("lesson.header", desc=t.t("lesson.desc", desc=desc) if desc else "",
+                     n=len(found), span=_span(t, query))
+    buttons = [t.button(t.t("btn.remind_n", n=offset + i), "subscribe", lesson=les.id)
+               for i, (_w, les) in enumerate(page, 1)]
+    if len(found) > offset + PAGE:
+        buttons.append(Button(t.t("btn.more_lessons"), "/more"))
+    t.set_choices([t.button(str(offset + i), "list_lessons", lesson=les.id)
+                   for i, (_w, les) in enumerate(page, 1)], offset)
+    t.state.shown = {"type": "lesson", "query": query, "offset": offset,
+                     "ids": [les.id for _w, les in page]}
+    t.state.focus = {"type": "lesson", "id": page[0][1].id} if len(found) == 1 else None
+    tail = t.t("lesson.tail") if query.get("district") or query.get("center") else t.t(
+        "lesson.tail_where")
+    text = "\n".join([header, *lines, tail])
+    return [t.reply(text, buttons, items=[Item("lesson", les.id) for _w, les in page])]
+
+
+def _none(t: Turn, query: dict, desc: str, offset: int) -> Reply:
+    if offset:
+        return t.reply(t.t("lesson.no_more"))
+    buttons = []
+    if any(query.get(k) for k in (*FILTER_KEYS, "center", "from")):
+        buttons.append(Button(t.t("btn.all_lessons"), "/list_lessons"))
+    app = query.get("app")
+    guides = t.cat.guides_for_app(app) if app else []
+    if guides:
+        buttons.append(t.button(t.t("btn.learn_guide", title=t.title(guides[0].title)),
+                                "start_guide", guide=guides[0].id))
+    wanted = {k: query[k] for k in ("app", "district") if query.get(k)}
+    if wanted:
+        buttons.append(t.button(t.t("btn.remind_new_lesson"), "subscribe", event="lesson",
+                                **wanted))
+    t.state.shown = {"type": "lesson", "query": query, "offset": 0, "ids": []}
+    t.set_choices(buttons)
+    return t.reply(t.t("lesson.none", desc=t.t("lesson.desc", desc=desc) if desc else "",
+                       span=_span(t, query)), buttons)
+
+
+def _center_text(t: Turn, les: Lesson) -> tuple[str, str, str]:
+    c = t.cat.centers.get(les.center)
+    if c is None:
+        return les.center, "-", "-"
+    return (c.name_en if t.en and c.name_en else c.name), c.address, c.phone or "-"
+
+
+def lesson_line(t: Turn, n: int, les: Lesson, when: datetime) -> str:
+    """One numbered entry of a class list."""
+    name, address, phone = _center_text(t, les)
+    repeat = timefmt.weekly(les.schedule.rrule, les.schedule.time, t.lang)
+    return t.t("lesson.line", n=n, title=t.title(les.title), level=_level(t, les),
+               when=timefmt.when(when, t.now, t.lang),
+               repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
+               center=name, address=address, phone=phone)
+
+
+def _level(t: Turn, les: Lesson) -> str:
+    return {"入门": t.t("lesson.level_basic"), "进阶": t.t("lesson.level_next")}.get(
+        les.level, les.level)
+
+
+def lesson_card(t: Turn, les: Lesson) -> Reply:
+    """One class in full, with "提醒我" and its center."""
+    t.state.focus = {"type": "lesson", "id": les.id}
+    when = t.cat.next_lesson_session(les, t.now)
+    title = t.title(les.title)
+    if when is None:
+        buttons = [Button(t.t("btn.all_lessons"), "/list_lessons")]
+        t.set_choices(buttons)
+        return t.reply(t.t("lesson.over", title=title), buttons, items=[Item("lesson", les.id)])
+    name, address, phone = _center_text(t, les)
+    repeat = timefmt.weekly(les.schedule.rrule, les.schedule.time, t.lang)
+    text = t.t("lesson.card", title=title, level=_level(t, les),
+               when=timefmt.when(when, t.now, t.lang),
+               repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
+               length=timefmt.minutes(les.schedule.duration_minutes, t.lang),
+               center=name, address=address, phone=phone,
+               apps=labels.joined([labels.tag(a, t.lang) for a in les.apps], t.lang) or "-")
+    buttons = [t.button(t.t("btn.remind"), "subscribe", lesson=les.id),
+               t.button(t.t("btn.center_details"), "center_info", center=les.center)]
+    t.set_choices(buttons)
+    return t.reply(text, buttons, items=[Item("lesson", les.id)])
+
+
+def more(t: Turn) -> list[Reply]:
+    """The next page of the last class list."""
+    last = t.state.shown or {}
+    return show(t, dict(last.get("query") or {}), int(last.get("offset", 0)) + PAGE)

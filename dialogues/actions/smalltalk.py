@@ -1,0 +1,140 @@
+"""Greeting, the home menu, thanks and goodbye, preferences, and kind answers to odd input."""
+
+from __future__ import annotations
+
+from dialogues.context import Turn
+from dialogues.models import Button, Reply
+from store import users
+
+# Intents offered when the NLU is unsure; others are never offered as a guess.
+CLARIFIABLE = ("find_center", "center_info", "list_lectures", "list_lessons", "start_guide",
+               "subscribe", "unsubscribe", "my_subscriptions", "human_help", "prefer_voice",
+               "prefer_text", "guide_next", "guide_back", "guide_repeat", "guide_stuck", "help")
+
+
+def _paused_guide(t: Turn):
+    g = t.state.guide
+    if g and not g.get("active"):
+        return t.cat.guides.get(g["id"])
+    return None
+
+
+def home(t: Turn, opening: str | None = "menu.intro", intro: str | None = None) -> Reply:
+    """The home screen: a short line and the four big choices ("continue" first when learning).
+
+    `intro` replaces the opening template (and then says itself where the guide stopped).
+    """
+    buttons = t.menu_buttons()
+    lead = intro if intro is not None else t.t(opening or "menu.intro")
+    guide = _paused_guide(t)
+    if guide is not None:
+        if intro is None:
+            lead += "\n" + t.t("menu.resume", title=t.title(guide.title),
+                               step=t.state.guide["step"])
+        buttons = [Button(t.t("btn.resume"), "/resume_guide"), *buttons[:3]]
+    options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons, 1))
+    t.set_choices(buttons)
+    return t.reply(f"{lead}\n{options}\n{t.t('menu.tail')}", buttons)
+
+
+def greet(t: Turn) -> list[Reply]:
+    """Hello: a warm line and the menu."""
+    return [home(t, "greet")]
+
+
+def help_(t: Turn) -> list[Reply]:
+    """What Leling can do (the home screen)."""
+    return [home(t, "menu.intro")]
+
+
+def thanks(t: Turn) -> list[Reply]:
+    """You're welcome."""
+    return [t.reply(t.t("thanks"))]
+
+
+def goodbye(t: Turn) -> list[Reply]:
+    """Goodbye (a plain confirmation)."""
+    return [t.reply(t.t("goodbye"), plain=True)]
+
+
+def affirm(t: Turn) -> list[Reply]:
+    """"好的" with nothing waiting on it (e.g. "收到" under a reminder)."""
+    return [t.reply(t.t("affirm"), plain=True)]
+
+
+def deny(t: Turn) -> list[Reply]:
+    """"不是" / "都不是": sorry, say it another way, or pick from the menu."""
+    buttons = t.menu_buttons()[:3]
+    t.set_choices(buttons)
+    return [t.reply(t.t("deny"), buttons)]
+
+
+def cancel(t: Turn) -> list[Reply]:
+    """"算了" outside a guide: drop whatever was pending and go home."""
+    return [home(t, "cancel")]
+
+
+def out_of_scope(t: Turn) -> list[Reply]:
+    """A kind "I can't do that yet", what Leling can do, and the menu."""
+    return [home(t, "oos")]
+
+
+def clarify(t: Turn, ranking: list[dict]) -> list[Reply]:
+    """Ask back with the top two guesses as buttons, plus "都不是"."""
+    in_guide = bool((t.state.guide or {}).get("active"))
+    guesses = [r["name"] for r in ranking if r.get("name") in CLARIFIABLE
+               and (in_guide or not r["name"].startswith("guide_"))][:2]
+    if not guesses:
+        return out_of_scope(t)
+    keep = {}
+    for e in t.parse.get("entities") or []:
+        if isinstance(e.get("value"), str) and e["entity"] not in keep:
+            keep[e["entity"]] = e["value"]
+    buttons = [t.button(t.t(f"intent.{name}"), name, **keep) for name in guesses]
+    buttons.append(Button(t.t("btn.none"), "/deny"))
+    options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons[:-1], 1))
+    t.set_choices(buttons)
+    t.state.pending = {"ask": "clarify"}
+    return [t.reply(t.t("clarify", options=options), buttons)]
+
+
+def prefer_voice(t: Turn) -> list[Reply]:
+    """Turn spoken replies on."""
+    t.user = users.update(t.db, t.user_id, prefer_voice=1)
+    return [t.reply(t.t("prefer_voice"), plain=True)]
+
+
+def prefer_text(t: Turn) -> list[Reply]:
+    """Turn spoken replies off."""
+    t.user = users.update(t.db, t.user_id, prefer_voice=0)
+    return [t.reply(t.t("prefer_text"), plain=True)]
+
+
+def set_lang(t: Turn) -> list[Reply]:
+    """Switch the conversation language ("说中文" / "English please" / /lang)."""
+    wanted = t.entity("lang")
+    if wanted not in ("zh", "en"):
+        wanted = "en" if t.lang == "zh" else "zh"
+    t.lang = wanted
+    t.state.lang = wanted
+    users.update(t.db, t.user_id, lang=wanted)
+    return [home(t, "lang_set")]
+
+
+def kind(t: Turn, intent: str) -> list[Reply]:
+    """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`, `_code`,
+    `_bad_location`, `_unknown_command`."""
+    key = {"_empty": "odd.empty", "_too_long": "odd.too_long", "_symbols": "odd.symbols",
+           "_code": "odd.code", "_bad_location": "odd.bad_location",
+           "_unknown_command": "odd.unknown_command"}.get(intent, "odd.empty")
+    if intent == "_bad_location":
+        buttons = [Button(t.t("btn.share_location"), "/share_location")]
+        return [t.reply(t.t(key), buttons)]
+    buttons = t.menu_buttons()[:3]
+    t.set_choices(buttons)
+    return [t.reply(t.t(key), buttons)]
+
+
+def error(t: Turn) -> list[Reply]:
+    """Something broke inside: apologise and keep the conversation going."""
+    return [t.reply(t.t("error"))]

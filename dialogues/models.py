@@ -1,0 +1,116 @@
+"""The engine's message types: what a channel hands in and what it gets back.
+
+Channels translate their platform's updates into `Incoming` and render each `Reply`; nothing
+platform-specific appears here. `Reply.to_dict()` is the `--json` turn shape of PRODUCT.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The payload of the button that asks the channel for the user's location. Channels that can
+# (Telegram's request_location keyboard, the browser's geolocation) render it natively; the
+# engine answers it with instructions when a channel cannot.
+SHARE_LOCATION = "/share_location"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a user.
+
+    `text` is what they typed (or a button's payload, e.g. `/guide_next`); `location` is a shared
+    WGS-84 point; `lang` is the channel's hint ("zh"/"en") for a user Leling has not met yet;
+    `voice` says the text came from speech recognition.
+    """
+
+    user_id: str
+    text: str = ""
+    location: tuple[float, float] | None = None
+    lang: str | None = None
+    voice: bool = False
+
+
+@dataclass(frozen=True)
+class Button:
+    """A big button: what it says, and the Rasa-style payload it sends back when tapped."""
+
+    title: str
+    payload: str
+
+    def to_dict(self) -> dict:
+        """{"title", "payload"}."""
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A catalogue item shown in a reply (a center, lecture or lesson), for channels and tests."""
+
+    type: str  # "center" | "lecture" | "lesson"
+    id: str
+    distance_m: int | None = None
+
+    def to_dict(self) -> dict:
+        """{"type", "id", "distance_m"?}."""
+        out: dict = {"type": self.type, "id": self.id}
+        if self.distance_m is not None:
+            out["distance_m"] = self.distance_m
+        return out
+
+
+@dataclass(frozen=True)
+class GuideStep:
+    """Where a reply stands in a step-by-step guide (`step` counts from 1)."""
+
+    id: str
+    step: int
+    total: int
+
+    def to_dict(self) -> dict:
+        """{"id", "step", "total"}."""
+        return {"id": self.id, "step": self.step, "total": self.total}
+
+
+@dataclass
+class Reply:
+    """One message to the user.
+
+    `voice` asks the channel to also speak the text (the user prefers voice replies).
+    `plain` marks a plain confirmation, which needs no "home" / "a person" buttons.
+    """
+
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    guide: GuideStep | None = None
+    voice: bool = False
+    plain: bool = False
+
+    def to_dict(self) -> dict:
+        """The `--json` reply shape of PRODUCT.md."""
+        out: dict = {
+            "text": self.text,
+            "buttons": [b.to_dict() for b in self.buttons],
+            "items": [i.to_dict() for i in self.items],
+        }
+        if self.guide is not None:
+            out["guide"] = self.guide.to_dict()
+        out["voice"] = self.voice
+        return out
+
+
+@dataclass
+class TurnResult:
+    """What one turn produced: the understanding used (Rasa parse shape) and the replies."""
+
+    nlu: dict
+    replies: list[Reply]
+
+    def to_dict(self, incoming: Incoming) -> dict:
+        """The `leling chat --json` turn object."""
+        inp: dict = {"user": incoming.user_id, "text": incoming.text}
+        if incoming.location is not None:
+            inp["location"] = {"lat": incoming.location[0], "lon": incoming.location[1]}
+        if incoming.voice:
+            inp["voice"] = True
+        return {"input": inp, "nlu": self.nlu, "replies": [r.to_dict() for r in self.replies]}
