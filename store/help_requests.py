@@ -37,6 +37,16 @@ def open_requests(db: sqlite_utils.Database) -> list[dict]:
     return out
 
 
+def open_for_user(db: sqlite_utils.Database, user_id: str) -> list[dict]:
+    """A user's open requests, oldest first, with their context decoded."""
+    out = []
+    for row in db["help_requests"].rows_where("user_id = ? AND status = 'open'", [user_id],
+                                              order_by="id"):
+        row["context"] = json.loads(row["context"] or "{}")
+        out.append(row)
+    return out
+
+
 def close(db: sqlite_utils.Database, request_id: int) -> None:
     """Mark a request handled."""
     db["help_requests"].update(

@@ -6,7 +6,7 @@ import re
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
-from store import help_queries, help_requests
+from store import help_requests
 
 _FAMILY = re.compile(r"家人|家里人|儿子|女儿|孩子们|孙子|孙女|老伴|family|my son|my daughter",
                      re.IGNORECASE)
@@ -56,7 +56,7 @@ def human_help(t: Turn, reason: str = "human_help") -> list[Reply]:
     if t.entity("who") == "family" or (
             not t.text.startswith("/") and _FAMILY.search(t.text)):
         return family(t)
-    mine = help_queries.open_for_user(t.db, t.user_id)
+    mine = help_requests.open_for_user(t.db, t.user_id)
     if mine:
         text = t.t("handoff.already", id=mine[-1]["id"])
     else:

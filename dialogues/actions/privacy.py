@@ -6,13 +6,13 @@ import contextlib
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
-from store import help_queries, subscriptions, users
+from store import help_requests, subscriptions, users
 
 
 def mydata(t: Turn) -> list[Reply]:
     """A plain summary of everything stored about the user, and how to delete it."""
     subs = subscriptions.active_for(t.db, t.user_id)
-    helps = help_queries.open_for_user(t.db, t.user_id)
+    helps = help_requests.open_for_user(t.db, t.user_id)
     guide = t.state.guide
     g = t.cat.guides.get(guide["id"]) if guide else None
     text = t.t("privacy.summary",
