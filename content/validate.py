@@ -22,9 +22,7 @@ from pydantic import BaseModel, ValidationError
 from content.districts import BY_NAME
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 
-CENTER_COLUMNS = (
-    "id,name,name_en,kind,district,street,address,lat,lon,phone,hours,services,accessible,url"
-).split(",")
+CENTER_COLUMNS = ["id", "name", "name_en", "kind", "district", "street", "address", "lat", "lon", "phone", "hours", "services", "accessible", "url"]
 LANDMARK_COLUMNS = ["name", "aliases", "district", "lat", "lon"]
 
 

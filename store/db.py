@@ -172,6 +172,7 @@ def _v1(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={"status": "open"},
     )
+    db.execute("CREATE INDEX idx_help_requests_user ON help_requests (user_id, status)")
     db.create_table(
         "audit_log", {"id": int, "at": str, "actor": str, "action": str, "detail": str}, pk="id"
     )
@@ -179,13 +180,32 @@ def _v1(db: sqlite_utils.Database) -> None:
 
 def _v2_reminder_kinds(db: sqlite_utils.Database) -> None:
     # The outbox carries change notices as well as reminders ("reminder" | "notice"), and the
-    # scheduler looks rows up by subscription (re-planning, unsubscribing) and by user.
-    db["reminders"].add_column("kind", str, not_null_default="reminder")
-    db["reminders"].create_index(["subscription_id", "status"])
-    db["reminders"].create_index(["user_id", "status"])
+    # scheduler looks rows up by subscription (re-planning, unsubscribing).
+    # Plain SQL: sqlite-utils' add_column/create_index commit on their own (see transaction).
+    db.execute("ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder'")
+    db.execute("CREATE INDEX idx_reminders_subscription_id_status "
+               "ON reminders (subscription_id, status)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2_reminder_kinds]
+def _v3_callbacks(db: sqlite_utils.Database) -> None:
+    # Button payloads longer than Telegram's 64-byte callback_data, behind short keys
+    # (store/callbacks.py).
+    db.create_table("callbacks", {"key": str, "payload": str, "created_at": str}, pk="key")
+
+
+def _v4_reminder_events(db: sqlite_utils.Database) -> None:
+    # What a reminder says about its session (title, time, place, link) is kept once per
+    # session, not once per outbox row.
+    db.create_table(
+        "reminder_events",
+        {"event_kind": str, "event_id": str, "occurrence": str, "snapshot": str},
+        pk=("event_kind", "event_id", "occurrence"),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2_reminder_kinds, _v3_callbacks, _v4_reminder_events,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

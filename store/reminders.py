@@ -6,10 +6,15 @@ A row's life (`status`):
        ^                  │                    ├──> pending   (transient error: retry later)
        └──── release ─────┘                    ├──> failed    (permanent error / out of retries)
                                                └──> unknown   (process died mid-send: NOT resent)
-    pending/claimed ──> expired (the event began first)   merged (a notice folded into another)
+    claimed ──> expired (the event began first)   claimed ──> skipped (another reminder for
+    the same session went out in the same batch)   merged: a notice folded into another one
 
 `idem_key` is UNIQUE, so planning twice inserts nothing new. Times are ISO-8601 strings in
 Asia/Shanghai with +08:00 and whole seconds, so string order is time order.
+
+A reminder row's `message` is NULL: what it says about its session lives once per session in
+`reminder_events.snapshot` (JSON) and is joined in when read. A notice row's `message` is its
+own JSON ({"change", "event", "new"}).
 """
 
 from __future__ import annotations
@@ -21,12 +26,59 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 TZ = ZoneInfo("Asia/Shanghai")
-COLUMNS = ("id", "subscription_id", "user_id", "kind", "event_kind", "event_id", "occurrence",
-           "offset_minutes", "due_at", "status", "idem_key", "attempts", "claimed_at", "sent_at",
-           "late", "last_error", "message")
-_INSERT_COLS = ("subscription_id", "user_id", "kind", "event_kind", "event_id", "occurrence",
-                "offset_minutes", "due_at", "status", "idem_key", "attempts", "late", "message")
-_SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM reminders"
+COLUMNS = (
+    "id",
+    "subscription_id",
+    "user_id",
+    "kind",
+    "event_kind",
+    "event_id",
+    "occurrence",
+    "offset_minutes",
+    "due_at",
+    "status",
+    "idem_key",
+    "attempts",
+    "claimed_at",
+    "sent_at",
+    "late",
+    "last_error",
+    "message",
+)
+# A new pending reminder (the other columns take their defaults) …
+REMINDER_COLUMNS = (
+    "subscription_id",
+    "user_id",
+    "event_kind",
+    "event_id",
+    "occurrence",
+    "offset_minutes",
+    "due_at",
+    "idem_key",
+)
+# … and a notice (or its ledger row).
+NOTICE_COLUMNS = (
+    "subscription_id",
+    "user_id",
+    "kind",
+    "event_kind",
+    "event_id",
+    "occurrence",
+    "offset_minutes",
+    "due_at",
+    "status",
+    "idem_key",
+    "message",
+)
+_JOINED = (
+    ", ".join(f"r.{c}" for c in COLUMNS if c != "message")
+    + ", coalesce(r.message, e.snapshot) AS message"
+)
+_FROM = (
+    " FROM reminders r LEFT JOIN reminder_events e ON e.event_kind = r.event_kind AND "
+    "e.event_id = r.event_id AND e.occurrence = r.occurrence"
+)
+_SELECT = "SELECT " + _JOINED + _FROM
 _CHUNK = 500  # SQLite's variable limit is 32766; stay well below it
 
 
@@ -42,21 +94,25 @@ def _rows(cursor) -> list[dict]:
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 # -- planning -----------------------------------------------------------------------------
 
-def rows_for_planning(db: sqlite_utils.Database, subscription_ids: Sequence[int],
-                      now: datetime) -> dict[int, list[dict]]:
+
+def rows_for_planning(
+    db: sqlite_utils.Database, subscription_ids: Sequence[int], now: datetime
+) -> dict[int, list[dict]]:
     """Per subscription: its rows for events that have not begun yet, and all its notices."""
     out: dict[int, list[dict]] = {sid: [] for sid in subscription_ids}
     for part in _chunks(list(subscription_ids)):
         marks = ",".join("?" * len(part))
         cur = db.execute(
             "SELECT id, subscription_id, kind, event_kind, event_id, occurrence, due_at, status, "
-            f"idem_key, attempts, message FROM reminders WHERE subscription_id IN ({marks}) "
-            "AND (occurrence > ? OR kind = 'notice')", [*part, iso(now)])
+            f"idem_key, attempts FROM reminders WHERE subscription_id IN ({marks}) "
+            "AND (occurrence > ? OR kind = 'notice')",
+            [*part, iso(now)],
+        )
         for row in _rows(cur):
             out[row["subscription_id"]].append(row)
     return out
@@ -69,48 +125,87 @@ def quiet_hours(db: sqlite_utils.Database, user_ids: Iterable[str]) -> dict[str,
     for part in _chunks(ids):
         marks = ",".join("?" * len(part))
         for uid, qs, qe, active in db.execute(
-                f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks})",
-                list(part)).fetchall():
+            f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks})",
+            list(part),
+        ).fetchall():
             out[uid] = (qs, qe, active)
     return out
 
 
-def apply_plan(db: sqlite_utils.Database, inserts: Sequence[dict],
-               updates: Sequence[tuple[str, int, str, int]], deletes: Sequence[int]) -> int:
-    """In one transaction: insert new rows (existing idem keys are left alone), move pending
-    rows (`updates`: (due_at, offset_minutes, message, id)) and delete pending rows.
-    Return how many rows were inserted."""
+def apply_plan(
+    db: sqlite_utils.Database,
+    inserts: Sequence[tuple],
+    updates: Sequence[tuple[str, int, int]],
+    deletes: Sequence[int],
+    snapshots: Sequence[tuple[str, str, str, str]] = (),
+    notices: Sequence[dict] = (),
+) -> int:
+    """In one transaction: save session snapshots ((event_kind, event_id, occurrence, JSON)),
+    insert new pending reminders (tuples in `REMINDER_COLUMNS` order) and notices (dicts with
+    `NOTICE_COLUMNS`) — existing idem keys are left alone —, move pending rows (`updates`:
+    (due_at, offset_minutes, id)) and delete pending rows. Return how many rows were inserted."""
     with db.conn:
-        before = db.conn.total_changes
-        if inserts:
+        if snapshots:
             db.conn.executemany(
-                f"INSERT OR IGNORE INTO reminders ({', '.join(_INSERT_COLS)}) VALUES "
-                f"({', '.join('?' * len(_INSERT_COLS))})",
-                [tuple(r.get(c) for c in _INSERT_COLS) for r in inserts])
+                "INSERT INTO reminder_events (event_kind, event_id, occurrence, snapshot) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (event_kind, event_id, occurrence) DO UPDATE "
+                "SET snapshot = excluded.snapshot WHERE snapshot IS NOT excluded.snapshot",
+                snapshots,
+            )
+        before = db.conn.total_changes
+        for columns, rows in (
+            (REMINDER_COLUMNS, inserts),
+            (NOTICE_COLUMNS, [tuple(n[c] for c in NOTICE_COLUMNS) for n in notices]),
+        ):
+            if rows:
+                db.conn.executemany(
+                    f"INSERT OR IGNORE INTO reminders ({', '.join(columns)}) VALUES "
+                    f"({', '.join('?' * len(columns))})",
+                    rows,
+                )
         inserted = db.conn.total_changes - before
         if updates:
             db.conn.executemany(
-                "UPDATE reminders SET due_at = ?, offset_minutes = ?, message = ? "
-                "WHERE id = ? AND status = 'pending'", updates)
+                "UPDATE reminders SET due_at = ?, offset_minutes = ? "
+                "WHERE id = ? AND status = 'pending'",
+                updates,
+            )
         for part in _chunks(list(deletes)):
             db.conn.execute(
                 f"DELETE FROM reminders WHERE status = 'pending' AND id IN "
-                f"({','.join('?' * len(part))})", list(part))
+                f"({','.join('?' * len(part))})",
+                list(part),
+            )
     return inserted
+
+
+def snapshot(
+    db: sqlite_utils.Database, event_kind: str, event_id: str, occurrence: str
+) -> str | None:
+    """The stored snapshot (JSON) of one session, or None."""
+    row = db.execute(
+        "SELECT snapshot FROM reminder_events WHERE event_kind = ? AND "
+        "event_id = ? AND occurrence = ?",
+        [event_kind, event_id, occurrence],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def drop_for_subscription(db: sqlite_utils.Database, subscription_id: int) -> int:
     """Delete a subscription's pending rows (unsubscribed); return how many."""
     with db.conn:
-        return db.conn.execute("DELETE FROM reminders WHERE subscription_id = ? AND "
-                               "status = 'pending'", [subscription_id]).rowcount
+        return db.conn.execute(
+            "DELETE FROM reminders WHERE subscription_id = ? AND status = 'pending'",
+            [subscription_id],
+        ).rowcount
 
 
 def drop_for_user(db: sqlite_utils.Database, user_id: str) -> int:
     """Delete all of a user's pending rows (they blocked the bot); return how many."""
     with db.conn:
-        return db.conn.execute("DELETE FROM reminders WHERE user_id = ? AND status = 'pending'",
-                               [user_id]).rowcount
+        return db.conn.execute(
+            "DELETE FROM reminders WHERE user_id = ? AND status = 'pending'", [user_id]
+        ).rowcount
 
 
 def drop_orphans(db: sqlite_utils.Database) -> int:
@@ -119,74 +214,126 @@ def drop_orphans(db: sqlite_utils.Database) -> int:
         return db.conn.execute(
             "DELETE FROM reminders WHERE status = 'pending' AND subscription_id IN ("
             "SELECT s.id FROM subscriptions s JOIN users u ON u.id = s.user_id "
-            "WHERE s.active = 0 OR u.active = 0)").rowcount
+            "WHERE s.active = 0 OR u.active = 0)"
+        ).rowcount
 
 
 def count_pending(db: sqlite_utils.Database, subscription_id: int | None = None) -> int:
     """Pending rows, of one subscription or of all."""
     if subscription_id is None:
         return db.execute("SELECT count(*) FROM reminders WHERE status = 'pending'").fetchone()[0]
-    return db.execute("SELECT count(*) FROM reminders WHERE subscription_id = ? AND "
-                      "status = 'pending'", [subscription_id]).fetchone()[0]
+    return db.execute(
+        "SELECT count(*) FROM reminders WHERE subscription_id = ? AND status = 'pending'",
+        [subscription_id],
+    ).fetchone()[0]
 
 
 # -- dispatching --------------------------------------------------------------------------
+
+
+def _with_users(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
+    users = {}
+    ids = sorted({r["user_id"] for r in rows})
+    for part in _chunks(ids):
+        for uid, lang, qs, qe, active in db.execute(
+            "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
+            f"({','.join('?' * len(part))})",
+            list(part),
+        ).fetchall():
+            users[uid] = {"lang": lang, "quiet_start": qs, "quiet_end": qe, "active": active}
+    for r in rows:
+        r.update(
+            users.get(
+                r["user_id"], {"lang": "zh", "quiet_start": None, "quiet_end": None, "active": 0}
+            )
+        )
+    rows.sort(key=lambda r: (r["due_at"], r["id"]))
+    return rows
+
 
 def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
     """Atomically move up to `limit` due pending rows (oldest first) to `claimed`; return them
     with the user's lang, quiet hours and active flag."""
     stamp = iso(now)
     with db.conn:
-        cur = db.conn.execute(
-            "UPDATE reminders SET status = 'claimed', claimed_at = ? WHERE id IN ("
-            "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
-            "ORDER BY due_at, id LIMIT ?) RETURNING " + ", ".join(COLUMNS), [stamp, stamp, limit])
-        rows = _rows(cur)
-    users = {}
-    ids = sorted({r["user_id"] for r in rows})
-    for part in _chunks(ids):
-        for uid, lang, qs, qe, active in db.execute(
-                "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
-                f"({','.join('?' * len(part))})", list(part)).fetchall():
-            users[uid] = {"lang": lang, "quiet_start": qs, "quiet_end": qe, "active": active}
-    for r in rows:
-        r.update(users.get(r["user_id"], {"lang": "zh", "quiet_start": None, "quiet_end": None,
-                                          "active": 0}))
-    rows.sort(key=lambda r: (r["due_at"], r["id"]))
+        ids = [
+            r[0]
+            for r in db.conn.execute(
+                "UPDATE reminders SET status = 'claimed', claimed_at = ? WHERE id IN ("
+                "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
+                "ORDER BY due_at, id LIMIT ?) RETURNING id",
+                [stamp, stamp, limit],
+            ).fetchall()
+        ]
+    return _with_users(db, _by_ids(db, ids))
+
+
+def _by_ids(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
+    rows = []
+    for part in _chunks(list(ids)):
+        rows += _rows(
+            db.execute(f"{_SELECT} WHERE r.id IN ({','.join('?' * len(part))})", list(part))
+        )
     return rows
 
 
-def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
+def peek_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
+    """The rows `claim_due` would claim, without claiming them."""
+    cur = db.execute(
+        f"{_SELECT} WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at, r.id LIMIT ?",
+        [iso(now), limit],
+    )
+    return _with_users(db, _rows(cur))
+
+
+def mark_attempt(
+    db: sqlite_utils.Database, row_id: int, now: datetime, claimed_at: str | None = None
+) -> bool:
     """Record that sending starts (claimed → sending, attempts + 1) and commit, BEFORE the send.
-    False if the row was no longer claimed by us."""
+    False if the row is no longer claimed (by the claim stamped `claimed_at`, when given)."""
+    sql = (
+        "UPDATE reminders SET status = 'sending', attempts = attempts + 1, claimed_at = ? "
+        "WHERE id = ? AND status = 'claimed'"
+    )
+    args = [iso(now), row_id]
+    if claimed_at is not None:
+        sql += " AND claimed_at = ?"
+        args.append(claimed_at)
     with db.conn:
-        return db.conn.execute(
-            "UPDATE reminders SET status = 'sending', attempts = attempts + 1, claimed_at = ? "
-            "WHERE id = ? AND status = 'claimed'", [iso(now), row_id]).rowcount == 1
+        return db.conn.execute(sql, args).rowcount == 1
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
     """sending → sent."""
     with db.conn:
-        db.conn.execute("UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
-                        "last_error = NULL WHERE id = ?", [iso(now), int(late), row_id])
+        db.conn.execute(
+            "UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
+            "last_error = NULL WHERE id = ?",
+            [iso(now), int(late), row_id],
+        )
 
 
 def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) -> None:
     """sending → pending again, due at `due` (transient error)."""
     with db.conn:
-        db.conn.execute("UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, "
-                        "claimed_at = NULL WHERE id = ?", [iso(due), error[:500], row_id])
+        db.conn.execute(
+            "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, "
+            "claimed_at = NULL WHERE id = ?",
+            [iso(due), error[:500], row_id],
+        )
 
 
-def finish(db: sqlite_utils.Database, row_ids: Sequence[int], status: str,
-           error: str | None = None) -> None:
-    """Close rows for good: `failed`, `expired` or `merged`."""
+def finish(
+    db: sqlite_utils.Database, row_ids: Sequence[int], status: str, error: str | None = None
+) -> None:
+    """Close rows for good: `failed`, `expired`, `skipped` or `merged`."""
     with db.conn:
         for part in _chunks(list(row_ids)):
             db.conn.execute(
                 f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
-                f"({','.join('?' * len(part))})", [status, error, *part])
+                f"({','.join('?' * len(part))})",
+                [status, error, *part],
+            )
 
 
 def release(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime | None = None) -> None:
@@ -195,12 +342,17 @@ def release(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime | N
         for part in _chunks(list(row_ids)):
             marks = ",".join("?" * len(part))
             if due is None:
-                db.conn.execute("UPDATE reminders SET status = 'pending', claimed_at = NULL "
-                                f"WHERE status = 'claimed' AND id IN ({marks})", list(part))
+                db.conn.execute(
+                    "UPDATE reminders SET status = 'pending', claimed_at = NULL "
+                    f"WHERE status = 'claimed' AND id IN ({marks})",
+                    list(part),
+                )
             else:
-                db.conn.execute("UPDATE reminders SET status = 'pending', claimed_at = NULL, "
-                                f"due_at = ? WHERE status = 'claimed' AND id IN ({marks})",
-                                [iso(due), *part])
+                db.conn.execute(
+                    "UPDATE reminders SET status = 'pending', claimed_at = NULL, "
+                    f"due_at = ? WHERE status = 'claimed' AND id IN ({marks})",
+                    [iso(due), *part],
+                )
 
 
 def recover(db: sqlite_utils.Database, stale_before: datetime) -> tuple[int, list[dict]]:
@@ -211,11 +363,16 @@ def recover(db: sqlite_utils.Database, stale_before: datetime) -> tuple[int, lis
     with db.conn:
         released = db.conn.execute(
             "UPDATE reminders SET status = 'pending', claimed_at = NULL "
-            "WHERE status = 'claimed' AND claimed_at <= ?", [stamp]).rowcount
-        unknown = _rows(db.conn.execute(
-            "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
-            "WHERE status = 'sending' AND claimed_at <= ? RETURNING " + ", ".join(COLUMNS),
-            [stamp]))
+            "WHERE status = 'claimed' AND claimed_at <= ?",
+            [stamp],
+        ).rowcount
+        unknown = _rows(
+            db.conn.execute(
+                "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
+                "WHERE status = 'sending' AND claimed_at <= ? RETURNING " + ", ".join(COLUMNS),
+                [stamp],
+            )
+        )
     return released, unknown
 
 
@@ -226,17 +383,23 @@ def next_due_at(db: sqlite_utils.Database) -> str | None:
 
 # -- reading ------------------------------------------------------------------------------
 
-def list_rows(db: sqlite_utils.Database, *, user_id: str | None = None,
-              statuses: Sequence[str] | None = None, limit: int | None = None) -> list[dict]:
+
+def list_rows(
+    db: sqlite_utils.Database,
+    *,
+    user_id: str | None = None,
+    statuses: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[dict]:
     """Outbox rows (merged notice ledger rows left out), by due time."""
-    where, args = ["status != 'merged'"], []
+    where, args = ["r.status != 'merged'"], []
     if user_id:
-        where.append("user_id = ?")
+        where.append("r.user_id = ?")
         args.append(user_id)
     if statuses:
-        where.append(f"status IN ({','.join('?' * len(statuses))})")
+        where.append(f"r.status IN ({','.join('?' * len(statuses))})")
         args.extend(statuses)
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY due_at, id"
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY r.due_at, r.id"
     if limit:
         sql += f" LIMIT {int(limit)}"
     return _rows(db.execute(sql, args))

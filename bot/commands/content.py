@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from bot.app import open_catalogue, open_database, parse_now
 from bot.config import Settings
 from content.districts import district as find_district
-from content.load import import_dir
+from content.load import import_dir, load_catalogue
 from content.validate import errors, read_catalogue_dir
+from scheduler.planning import replan_all
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -112,9 +113,14 @@ def cmd_import(args) -> int:
     settings = Settings.from_env()
     db = open_database(settings)
     result = import_dir(db, args.dir)
+    plan = None
+    if result.ok:
+        # Cancelled or moved events notify their subscribers; new matching events get reminders.
+        plan = replan_all(db, load_catalogue(db), parse_now(None, settings))
     if args.json:
         print(json.dumps({"ok": result.ok, "counts": result.counts,
-                          "errors": [str(p) for p in errors(result.problems)]},
+                          "errors": [str(p) for p in errors(result.problems)],
+                          "reminders": plan.as_dict() if plan else None},
                          ensure_ascii=False))
     else:
         for p in result.problems:
@@ -122,6 +128,9 @@ def cmd_import(args) -> int:
         if result.ok:
             print("Imported: " + ", ".join(f"{n} {t}" for t, n in result.counts.items())
                   + f" into {settings.db}.")
+            if plan.notices:
+                print(f"{plan.notices} subscriber notice(s) about cancelled or moved events "
+                      "will be sent.")
         else:
             print(f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
                   "was not changed.")

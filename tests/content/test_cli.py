@@ -69,3 +69,34 @@ def test_kind_messages_for_bad_arguments(leling):
     assert "--near wants LAT,LON" in proc.stderr
     proc = leling("content", "centers", "--landmark", "不存在的地方xyz", ok=False)
     assert "no landmark called" in proc.stderr
+
+
+def test_import_that_cancels_a_lecture_notifies_its_subscriber_once(leling, sample_dir, tmp_path):
+    import yaml
+
+    from content.load import load_catalogue
+    from scheduler.planning import plan_for_subscription
+    from store import subscriptions
+    from store.db import open_db
+
+    leling("content", "import", str(sample_dir))
+    db = open_db(tmp_path / "cli.db")
+    items = yaml.safe_load((sample_dir / "lectures.yaml").read_text(encoding="utf-8"))
+    # A one-off lecture that is still ahead whatever today is during this test run.
+    lec = next(x for x in items if "starts_at" in x and x["status"] == "scheduled"
+               and str(x["starts_at"]) > "2027-03")
+    sub, _ = subscriptions.add(db, "terminal:parent", "lecture", lec["id"])
+    from datetime import datetime
+
+    from content.schedule import TZ
+    plan_for_subscription(db, load_catalogue(db), sub, datetime.now(TZ))
+    lec["status"] = "cancelled"
+    (sample_dir / "lectures.yaml").write_text(
+        yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = leling("content", "import", str(sample_dir)).stdout
+    assert "1 subscriber notice(s)" in out
+    notices = list(db.execute(
+        "SELECT user_id, event_id FROM reminders WHERE kind = 'notice' AND status = 'pending'"))
+    assert notices == [("terminal:parent", lec["id"])]
+    # Importing the same folder again does not announce the cancellation twice.
+    assert "notice" not in leling("content", "import", str(sample_dir)).stdout

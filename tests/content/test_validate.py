@@ -114,7 +114,7 @@ def test_yaml_item_errors_carry_item_number_line_and_id(sample_dir):
     item = _edit_yaml(sample_dir / "lectures.yaml", 1, audience=["退休人员"], status="moved")
     msgs = _messages(sample_dir)
     assert len(msgs) == 2
-    assert all(m.startswith(f"lectures.yaml item 2 (line ") and f"[id {item['id']}]" in m
+    assert all(m.startswith("lectures.yaml item 2 (line ") and f"[id {item['id']}]" in m
                for m in msgs)
     assert any("field 'audience': unknown audience 退休人员" in m for m in msgs)
     assert any("field 'status': 'moved' is not one of" in m for m in msgs)

@@ -63,3 +63,30 @@ def test_a_newer_database_is_refused_with_a_clear_message(tmp_path):
     conn.close()
     with pytest.raises(NewerSchemaError, match="Upgrade Leling"):
         open_db(tmp_path / "new.db")
+
+
+def test_every_migration_is_atomic(tmp_path, monkeypatch):
+    """Each real migration, made to fail at its very end, leaves nothing behind."""
+    for n in range(1, SCHEMA_VERSION + 1):
+        path = tmp_path / f"m{n}.db"
+        monkeypatch.setattr(store_db, "MIGRATIONS", store_db.MIGRATIONS[: n - 1])
+        monkeypatch.setattr(store_db, "SCHEMA_VERSION", n - 1)
+        store_db.open_db(path).conn.close()
+        before = sqlite3.connect(path).execute(
+            "SELECT name FROM sqlite_master ORDER BY name").fetchall()
+        monkeypatch.undo()
+        real = store_db.MIGRATIONS[n - 1]
+
+        def failing(db, real=real):
+            real(db)
+            raise RuntimeError("power cut")
+
+        monkeypatch.setattr(store_db, "MIGRATIONS", [*store_db.MIGRATIONS[: n - 1], failing])
+        monkeypatch.setattr(store_db, "SCHEMA_VERSION", n)
+        with pytest.raises(RuntimeError):
+            store_db.open_db(path)
+        monkeypatch.undo()
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == n - 1, n
+        after = conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
+        assert after == before, f"migration {n} left {set(after) - set(before)}"

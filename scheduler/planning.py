@@ -1,0 +1,277 @@
+"""Planning: turning subscriptions into outbox rows, and noticing catalogue changes.
+
+Each subscription gets one row per (session, offset) for sessions starting within a rolling
+horizon (`HORIZON_DAYS`; one-off lectures are planned whatever their date). A row's due time is
+the offset applied to the start, moved earlier out of the user's quiet hours (`scheduler.quiet`).
+Planning is idempotent — `idem_key` = subscription + event + session + offset, e.g.
+"r:12:L:lec-teen:202609260930:-60m" — so it can run as often as wanted: after a subscription
+changes (`plan_for_subscription`), after every catalogue import and once a day (`replan_all`).
+
+When a session that had rows disappears from the catalogue (the event was cancelled, moved or a
+session dropped), the subscriber gets ONE notice per event, and the notice rows double as the
+ledger that makes this happen once (see `scheduler.changes`).
+
+The conversation uses: `plan_for_subscription`, `drop_for_subscription`, `offsets_text`,
+`parse_offset`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from content.catalogue import Catalogue
+from scheduler import changes
+from scheduler.events import Events, Session, event_code, session_code
+from scheduler.messages import offsets_text
+from scheduler.offsets import Offset, parse_offset, valid
+from scheduler.quiet import QuietHours
+from store import reminders as outbox
+from store import subscriptions as subs_store
+from store import users as users_store
+from store.subscriptions import DEFAULT_OFFSETS
+
+log = logging.getLogger(__name__)
+
+HORIZON_DAYS = 35
+CHUNK = 2000
+
+__all__ = [
+    "HORIZON_DAYS",
+    "PlanReport",
+    "drop_for_subscription",
+    "offsets_text",
+    "parse_offset",
+    "plan_for_subscription",
+    "replan_all",
+]
+
+
+@dataclass
+class PlanReport:
+    """What one planning run did."""
+
+    subscriptions: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    notices: int = 0
+    dropped: int = 0
+    pending: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def as_dict(self) -> dict:
+        """The counts, for logs and `--json`."""
+        return {
+            "subscriptions": self.subscriptions,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "notices": self.notices,
+            "dropped": self.dropped,
+        }
+
+
+class _Planner:
+    """Plans many subscriptions against one catalogue at one moment, sharing the work: sessions
+    per target/filter, due times per (session, offsets, quiet hours), snapshots per session."""
+
+    def __init__(self, catalogue: Catalogue, now: datetime, horizon_days: int):
+        self.now = now
+        self.now_iso = outbox.iso(now)
+        self.events = Events(catalogue, now, horizon_days)
+        self._dues: dict[tuple, list[tuple[str, str, int]]] = {}
+        self._quiet: dict[tuple, QuietHours] = {}
+        self._offsets: dict[tuple, tuple[tuple[str, ...], list[Offset]]] = {}
+        self._snapped: set[tuple[str, str, str]] = set()
+        self.snapshots: list[tuple[str, str, str, str]] = []  # to save with the next batch
+
+    def quiet(self, start: str | None, end: str | None) -> QuietHours:
+        key = (start, end)
+        if key not in self._quiet:
+            self._quiet[key] = QuietHours(start, end)
+        return self._quiet[key]
+
+    def offsets(self, texts: list[str]) -> tuple[tuple[str, ...], list[Offset]]:
+        """(a hashable name for the offsets, the parsed offsets; defaults if none are valid)."""
+        key = tuple(texts or ())
+        if key not in self._offsets:
+            parsed = valid(list(key)) or valid(list(DEFAULT_OFFSETS))
+            self._offsets[key] = (tuple(str(o) for o in parsed), parsed)
+        return self._offsets[key]
+
+    def dues(
+        self, session: Session, offsets: tuple[tuple[str, ...], list[Offset]], quiet: QuietHours
+    ):
+        """[(idem key suffix, due_at ISO, minutes before start)] for a session: out of quiet
+        hours, before the start, one per distinct due time."""
+        name, parsed = offsets
+        key = (session.starts_iso, session.event_id, name, quiet.start, quiet.end)
+        out = self._dues.get(key)
+        if out is None:
+            out, seen = [], set()
+            base = (
+                f"{event_code(session.kind, session.event_id)}:{session_code(session.starts_iso)}:"
+            )
+            for off in parsed:
+                when = quiet.shift_earlier(off.due(session.starts_at))
+                due = outbox.iso(when)
+                if when < session.starts_at and due not in seen:
+                    seen.add(due)
+                    out.append(
+                        (
+                            base + str(off),
+                            due,
+                            int((session.starts_at - when).total_seconds() // 60),
+                        )
+                    )
+            self._dues[key] = out
+        return out
+
+    def _snap(self, s: Session) -> None:
+        key = (s.kind, s.event_id, s.starts_iso)
+        if key not in self._snapped:
+            self._snapped.add(key)
+            self.snapshots.append((*key, self.events.snapshot_json(s)))
+
+    def plan(self, sub: dict, quiet: QuietHours, existing: list[dict], old_snapshot):
+        """(inserts, updates, deletes, notice rows) for one subscription."""
+        sid, uid = sub["id"], sub["user_id"]
+        sessions = self.events.for_subscription(sub)
+        offsets = self.offsets(sub["offsets"])
+        by_key = {r["idem_key"]: r for r in existing} if existing else {}
+        desired: set[str] = set()
+        inserts, updates, deletes = [], [], []
+        now_iso, head = self.now_iso, f"r:{sid}:"
+        for s in sessions:
+            snap = False
+            for suffix, due, minutes in self.dues(s, offsets, quiet):
+                key = head + suffix
+                desired.add(key)
+                old = by_key.get(key)
+                if old is None:
+                    if due >= now_iso:  # never plan a reminder that is already overdue
+                        snap = True
+                        inserts.append(
+                            (sid, uid, s.kind, s.event_id, s.starts_iso, minutes, due, key)
+                        )
+                elif old["status"] == "pending":
+                    snap = True
+                    if not old["attempts"] and old["due_at"] != due:
+                        updates.append((due, minutes, old["id"]))
+            if snap:
+                self._snap(s)
+        for r in existing:
+            if (
+                r["kind"] == "reminder"
+                and r["status"] == "pending"
+                and r["idem_key"] not in desired
+            ):
+                deletes.append(r["id"])
+        notices = []
+        if existing:
+            current = {(s.kind, s.event_id, s.starts_iso) for s in sessions}
+            notices = changes.notices_for(
+                self.events, sub, quiet, existing, current, self.now, old_snapshot
+            )
+        return inserts, updates, deletes, notices
+
+
+def _plan_chunk(
+    db: sqlite_utils.Database, planner: _Planner, subs: list[dict], report: PlanReport
+) -> tuple:
+    """Plan a chunk of subscriptions (reads only); return what `_write` should write."""
+    ids = [s["id"] for s in subs]
+    existing = outbox.rows_for_planning(db, ids, planner.now)
+    users = outbox.quiet_hours(db, (s["user_id"] for s in subs))
+    inserts, updates, deletes, notices = [], [], [], []
+
+    def old_snapshot(kind: str, event_id: str, occurrence: str) -> str | None:
+        return outbox.snapshot(db, kind, event_id, occurrence)
+
+    for sub in subs:
+        qs, qe, _active = users.get(sub["user_id"], (None, None, 1))
+        ins, upd, dele, notes = planner.plan(
+            sub, planner.quiet(qs, qe), existing[sub["id"]], old_snapshot
+        )
+        inserts += ins
+        notices += notes
+        updates += upd
+        deletes += dele
+        report.notices += sum(1 for n in notes if n["status"] == "pending")
+    snapshots, planner.snapshots = planner.snapshots, []
+    report.updated += len(updates)
+    report.deleted += len(deletes)
+    report.subscriptions += len(subs)
+    return inserts, updates, deletes, snapshots, notices
+
+
+def _write(db: sqlite_utils.Database, batch: tuple) -> int:
+    return outbox.apply_plan(db, *batch)
+
+
+def plan_for_subscription(
+    db: sqlite_utils.Database,
+    catalogue: Catalogue,
+    subscription: dict,
+    now: datetime,
+    *,
+    horizon_days: int = HORIZON_DAYS,
+) -> int:
+    """Plan (or re-plan) one subscription's reminders; return how many are pending.
+
+    `subscription` is a row as `store.subscriptions` returns it. Call it after subscribing or
+    changing offsets. An inactive subscription or user gets its pending reminders dropped.
+    """
+    user = users_store.get(db, subscription["user_id"])
+    if not subscription.get("active", 1) or (user is not None and not user["active"]):
+        drop_for_subscription(db, subscription["id"])
+        return 0
+    planner = _Planner(catalogue, now, horizon_days)
+    report = PlanReport()
+    report.inserted = _write(db, _plan_chunk(db, planner, [subscription], report))
+    pending = outbox.count_pending(db, subscription["id"])
+    log.info(
+        "planned subscription %s: %d new, %d moved, %d dropped, %d notices; %d pending",
+        subscription["id"],
+        report.inserted,
+        report.updated,
+        report.deleted,
+        report.notices,
+        pending,
+    )
+    return pending
+
+
+def drop_for_subscription(db: sqlite_utils.Database, subscription_id: int) -> int:
+    """Remove a subscription's pending reminders at once (after unsubscribing); return how many.
+
+    Rows already being sent are left to finish.
+    """
+    n = outbox.drop_for_subscription(db, subscription_id)
+    log.info("dropped %d pending reminders of subscription %s", n, subscription_id)
+    return n
+
+
+def replan_all(
+    db: sqlite_utils.Database,
+    catalogue: Catalogue,
+    now: datetime,
+    *,
+    horizon_days: int = HORIZON_DAYS,
+    chunk: int = CHUNK,
+) -> PlanReport:
+    """Re-plan every active subscription: extend the horizon, follow catalogue changes (with
+    notices), drop rows of inactive subscriptions. Run after each catalogue import and daily.
+    Works in chunks of `chunk` subscriptions, one transaction each."""
+    report = PlanReport()
+    report.dropped = outbox.drop_orphans(db)
+    planner = _Planner(catalogue, now, horizon_days)
+    active = subs_store.all_active(db)
+    for i in range(0, len(active), chunk):
+        report.inserted += _write(db, _plan_chunk(db, planner, active[i : i + chunk], report))
+    log.info("re-planned reminders: %s", json.dumps(report.as_dict()))
+    return report
