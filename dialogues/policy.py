@@ -120,6 +120,21 @@ def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
     return None
 
 
+_FILLER = re.compile(r"[\s\W_的呢吗嘛吧啊呀呐还有再]+")
+
+
+def _says_more_than_its_entities(t: Turn) -> bool:
+    """True when the message has words of its own besides its entities ("今天天气怎么样"),
+    False for a bare refinement ("周末的", "海淀区?", "online ones")."""
+    text = t.text
+    for e in sorted(t.parse.get("entities") or [], key=lambda e: -e.get("start", 0)):
+        start, end = e.get("start"), e.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            text = text[:start] + " " + text[end:]
+    rest = _FILLER.sub("", text)
+    return len(rest) > (2 if t.lang == "zh" else 6)
+
+
 def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     """"那周末的呢?" after a lecture list: the same search with the new time (or district, …)."""
     last = t.state.shown or {}
@@ -128,7 +143,13 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     if not wanted or not any(k in t.entity_map() for k in wanted):
         return None
     marked = bool(_FOLLOW_UP.search(t.text.strip()))
-    if not (intent == "out_of_scope" or (marked and intent in _FOLLOW_UP_INTENTS)):
+    # "周末的", "海淀区?", "online ones" — unless the classifier already named the list's own
+    # intent, whose handler keeps the context itself ("按您上次说的朝阳区来找").
+    own = {"lecture": "list_lectures", "lesson": "list_lessons", "center": "find_center"}
+    bare = intent != own.get(kind) and not _says_more_than_its_entities(t)
+    if intent == "out_of_scope" and not (marked or bare):
+        return None  # "今天天气怎么样" is a new question, not "那今天的呢"
+    if not (intent == "out_of_scope" or ((marked or bare) and intent in _FOLLOW_UP_INTENTS)):
         return None
     base = dict(last.get("query") or {})
     if kind == "lecture":
