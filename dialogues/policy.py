@@ -50,7 +50,7 @@ _LIST_ENTITIES = {
 }
 # Intents a short follow-up ("那海淀区的呢?") may be mistaken for.
 _FOLLOW_UP_INTENTS = {"out_of_scope", "center_info", "find_center", "list_lectures",
-                      "list_lessons", "help", "affirm", "greet"}
+                      "list_lessons", "help", "affirm", "greet", "goodbye", "deny", "thanks"}
 
 
 def _more(t: Turn) -> list[Reply]:
@@ -120,7 +120,7 @@ def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
     return None
 
 
-_FILLER = re.compile(r"[\s\W_的呢吗嘛吧啊呀呐还有再]+")
+_FILLER = re.compile(r"(?:[\s\W_]|的|呢|吗|嘛|吧|啊|呀|呐|还有|再)+")
 
 
 def _says_more_than_its_entities(t: Turn) -> bool:
@@ -132,7 +132,7 @@ def _says_more_than_its_entities(t: Turn) -> bool:
         if isinstance(start, int) and isinstance(end, int):
             text = text[:start] + " " + text[end:]
     rest = _FILLER.sub("", text)
-    return len(rest) > (2 if t.lang == "zh" else 6)
+    return len(rest) > (1 if t.lang == "zh" else 6)
 
 
 def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
