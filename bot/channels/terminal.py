@@ -21,8 +21,9 @@ from typing import TextIO
 
 from dialogues import SHARE_LOCATION, Assistant, Incoming, Reply, TurnResult
 
-_LOCATION = re.compile(r"^/location\s+(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$",
-                       re.IGNORECASE)
+_LOCATION = re.compile(
+    r"^/location\s+(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$", re.IGNORECASE
+)
 QUIT = ("/quit", "/exit")
 
 
@@ -55,8 +56,16 @@ def render_text(replies: list[Reply]) -> str:
 class TerminalChannel:
     """Reads lines, hands them to the assistant, writes the replies."""
 
-    def __init__(self, assistant: Assistant, user_id: str, *, json_mode: bool = False,
-                 out: TextIO, lang: str | None = None, prompt: bool = False):
+    def __init__(
+        self,
+        assistant: Assistant,
+        user_id: str,
+        *,
+        json_mode: bool = False,
+        out: TextIO,
+        lang: str | None = None,
+        prompt: bool = False,
+    ):
         self.assistant = assistant
         self.user_id = user_id
         self.json_mode = json_mode

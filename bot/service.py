@@ -1,0 +1,336 @@
+"""The running service behind `leling run`.
+
+    asyncio.run(serve(Settings.from_env()))
+
+It assembles, in order: the database and catalogue (importing LELING_CONTENT when needed), the
+NLU parser and the `Assistant`; Telegram when TELEGRAM_BOT_TOKEN is set (long polling, or a
+webhook when LELING_WEBHOOK_URL is set, at TELEGRAM_API_BASE_URL when given); the reminder
+dispatcher sending through Telegram; and the web app (`bot/web.py`: /healthz, the Telegram
+webhook) under uvicorn on LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
+reverse order, letting the message in hand finish.
+
+Database calls run on one worker thread (`Services.run`): the SQLite connection is never used
+from two threads at once and the event loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import secrets
+import signal
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+import uvicorn
+
+from bot.app import open_catalogue, open_database
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+@dataclass
+class Services:
+    """The assembled parts every channel and the web app share."""
+
+    settings: Settings
+    db: sqlite_utils.Database
+    catalogue: Any
+    assistant: Any
+    transcribe: Callable | None = None
+    speak: Callable | None = None
+    telegram: Any = None  # the PTB Application, when Telegram runs
+    telegram_mode: str | None = None  # "polling" | "webhook"
+    webhook_secret: str | None = None
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-db")
+    )
+
+    async def run(self, fn: Callable, *args, **kwargs):
+        """`fn(*args, **kwargs)` on the database thread (one call at a time)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+
+    async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str) -> str:
+        """Speech to text on a worker thread ("" when nothing was understood)."""
+        return await asyncio.to_thread(self.transcribe, audio, mime_type, lang) or ""
+
+    async def speak_async(self, text: str, lang: str) -> bytes | None:
+        """Text to OGG/Opus on a worker thread (None when it cannot be spoken)."""
+        return await asyncio.to_thread(self.speak, text, lang)
+
+    def close(self) -> None:
+        """Finish pending database work and close the connection."""
+        self.executor.submit(self.db.conn.close).result()
+        self.executor.shutdown(wait=True)
+
+
+def build_services(settings: Settings) -> Services:
+    """Database, catalogue, understanding, conversation and voice, from the settings."""
+    import nlu
+    from bot import voice
+    from content.gazetteer import build
+    from dialogues import Assistant
+
+    db = open_database(settings)
+    catalogue = open_catalogue(settings, db)
+    parser = nlu.load_parser(build(settings.content), nlu_url=settings.nlu_url)
+    assistant = Assistant(db, catalogue, parser)
+    return Services(
+        settings=settings,
+        db=db,
+        catalogue=catalogue,
+        assistant=assistant,
+        transcribe=voice.recognizer(),
+        speak=voice.synthesizer(),
+    )
+
+
+def webhook_url(settings: Settings) -> str:
+    """LELING_WEBHOOK_URL, with /telegram/webhook added when it names only the host."""
+    url = settings.webhook_url or ""
+    return url.rstrip("/") + WEBHOOK_PATH if urlsplit(url).path in ("", "/") else url
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for the web app (bound early, so a busy port fails fast)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve()` owns SIGINT/SIGTERM."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+async def _start_telegram(services: Services, stop: asyncio.Event) -> bool:
+    """Build and start the bot; False when `stop` came first. Retries while Telegram is
+    unreachable (backing off up to a minute); a rejected token raises."""
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.channels.telegram import build_application
+
+    s = services.settings
+    webhook = bool(s.webhook_url)
+    base = s.telegram_api_base_url.rstrip("/") if s.telegram_api_base_url else None
+    app = build_application(
+        services, s.telegram_token, base_url=base, base_file_url=_file_url(base), webhook=webhook
+    )
+    delay = 1.0
+    while True:
+        try:
+            await app.initialize()
+            break
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            log.warning("Telegram is not reachable (%s); trying again in %.0f s", exc, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return False
+            delay = min(delay * 2, 60.0)
+    services.telegram = app
+    try:  # run_polling() would call post_init; this service runs the lifecycle itself
+        await app.post_init(app)
+    except TelegramError as exc:
+        log.warning("could not register the command menu: %s", exc)
+    if webhook:
+        services.webhook_secret = s.webhook_secret or secrets.token_urlsafe(32)
+        await app.bot.set_webhook(
+            webhook_url(s), secret_token=services.webhook_secret, allowed_updates=Update.ALL_TYPES
+        )
+        services.telegram_mode = "webhook"
+    await app.start()
+    if not webhook:  # start_polling also removes a webhook left from an earlier run
+        await app.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, timeout=20, bootstrap_retries=-1
+        )
+        services.telegram_mode = "polling"
+    log.info("Telegram bot @%s running (%s)", app.bot.username, services.telegram_mode)
+    return True
+
+
+def _file_url(base: str | None) -> str | None:
+    """The file download base that goes with a self-hosted Bot API base URL."""
+    if not base:
+        return None
+    head, _, tail = base.rpartition("/")
+    return f"{head}/file/{tail}" if tail.startswith("bot") else f"{base}/file/bot"
+
+
+class ChannelSender:
+    """The scheduler's `Sender` for every channel this process serves, chosen by the user id's
+    prefix ("telegram:42" → Telegram). A user of a channel not served here (the web chat before
+    it exists, a terminal user) is a transient failure, never a "blocked" one, so the user is
+    not deactivated."""
+
+    def __init__(self, senders: dict):
+        self.senders = senders
+
+    async def send(self, user_id: str, message) -> None:
+        """Deliver through the user's channel."""
+        from scheduler.sender import TransientSendError
+
+        channel = user_id.partition(":")[0]
+        sender = self.senders.get(channel)
+        if sender is None:
+            raise TransientSendError(f"no {channel!r} channel in this process")
+        await sender.send(user_id, message)
+
+
+async def _start_dispatcher(services: Services):
+    """The reminder dispatcher, sending through Telegram (None without a channel to send on)."""
+    if services.telegram is None:
+        log.info(
+            "reminders: no channel to send on (TELEGRAM_BOT_TOKEN is not set); "
+            "`leling reminders run` sends them by hand"
+        )
+        return None
+    from bot.channels.telegram_sender import TelegramSender
+    from content.load import load_catalogue
+    from scheduler.dispatcher import Dispatcher
+    from store import callbacks
+
+    async def data_for(payload: str) -> str:
+        return await services.run(callbacks.to_callback_data, services.db, payload)
+
+    sender = ChannelSender({"telegram": TelegramSender(services.telegram.bot, data_for)})
+    dispatcher = Dispatcher(services.settings.db, load_catalogue, sender)
+    await dispatcher.start()
+    return dispatcher
+
+
+async def serve(
+    settings: Settings,
+    *,
+    foreground: Callable[[Services], Any] | None = None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Run until SIGINT/SIGTERM (or `stop` is set, or `foreground(services)` — a blocking
+    function run on its own thread, such as the terminal chat — returns). Returns an exit code.
+    """
+    from bot.web import create_app
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        sock = listen_socket(settings.host, settings.port)
+    except OSError as exc:
+        log.error(
+            "cannot listen on %s:%d (%s); is Leling already running? Set LELING_PORT "
+            "to another port",
+            settings.host,
+            settings.port,
+            exc.strerror or exc,
+        )
+        return 1
+    services = await asyncio.to_thread(build_services, settings)
+    dispatcher = None
+    server = _Server(
+        uvicorn.Config(
+            create_app(services),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            lifespan="off",
+        )
+    )
+    server_task = asyncio.create_task(server.serve(sockets=[sock]))
+    code = 0
+    try:
+        if settings.telegram_token:
+            from telegram.error import InvalidToken
+
+            try:
+                if not await _start_telegram(services, stop):
+                    return 0
+            except InvalidToken as exc:
+                log.error("Telegram refused TELEGRAM_BOT_TOKEN (%s); check it with BotFather", exc)
+                return 1
+        dispatcher = await _start_dispatcher(services)
+        waiters = [asyncio.create_task(stop.wait()), server_task]
+        if foreground is not None:
+            waiters.append(asyncio.create_task(_on_thread(foreground, services)))
+        log.info(
+            "Leling is running: web on http://%s:%d (Ctrl-C stops it)", settings.host, settings.port
+        )
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        if server_task.done() and not stop.is_set():
+            log.error("the web server stopped (is port %d already in use?)", settings.port)
+            code = 1
+    finally:
+        log.info("stopping")
+        await _shutdown(services, server, server_task, dispatcher)
+    return code
+
+
+async def _on_thread(fn: Callable, *args) -> Any:
+    """Run a blocking function on a daemon thread (it may sit on stdin at exit)."""
+    import threading
+
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future = loop.create_future()
+
+    def settle(error: BaseException | None, result: Any) -> None:
+        if not done.done():
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result)
+
+    def target() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            loop.call_soon_threadsafe(settle, exc, None)
+        else:
+            loop.call_soon_threadsafe(settle, None, result)
+
+    threading.Thread(target=target, name="leling-foreground", daemon=True).start()
+    return await done
+
+
+async def _shutdown(services: Services, server, server_task, dispatcher) -> None:
+    """No new updates (polling, then the web server), finish the ones in hand, then the
+    dispatcher, the bot's HTTP client and the database."""
+    app = services.telegram
+    if app is not None and app.updater is not None and app.updater.running:
+        with contextlib.suppress(Exception):
+            await app.updater.stop()
+    server.should_exit = True
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(server_task, 10)
+    if app is not None and app.running:
+        with contextlib.suppress(Exception):
+            await app.stop()
+    if dispatcher is not None:
+        await dispatcher.stop()
+    if app is not None:
+        with contextlib.suppress(Exception):
+            await app.shutdown()
+    await asyncio.to_thread(services.close)

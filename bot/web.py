@@ -1,0 +1,65 @@
+"""Leling's web app (Starlette): `/healthz` and the Telegram webhook; the web chat joins later.
+
+    app = create_app(services)        # served by uvicorn in `leling run` (bot/service.py)
+
+`POST /telegram/webhook` accepts an update only with the right
+`X-Telegram-Bot-Api-Secret-Token` header (403 otherwise) and queues it for the bot, as in
+python-telegram-bot's `customwebhookbot/starlettebot.py` example.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness: 200 with what is running."""
+    services = request.app.state.services
+    return JSONResponse({"status": "ok", "telegram": services.telegram_mode})
+
+
+async def telegram_webhook(request: Request) -> Response:
+    """One update from Telegram → the bot's update queue."""
+    from telegram import Update
+
+    services = request.app.state.services
+    app = services.telegram
+    if app is None or services.telegram_mode != "webhook":
+        return PlainTextResponse("Not Found", status_code=404)
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), (services.webhook_secret or "").encode()):
+        log.warning(
+            "webhook call with a wrong or missing secret token from %s",
+            request.client.host if request.client else "?",
+        )
+        return PlainTextResponse("Forbidden", status_code=403)
+    try:
+        data = await request.json()
+        update = Update.de_json(data, app.bot)
+    except Exception:  # not JSON, or not an update: Telegram never sends that
+        log.warning("webhook: not a Telegram update")
+        return PlainTextResponse("Bad Request", status_code=400)
+    await app.update_queue.put(update)
+    return Response(status_code=200)
+
+
+def create_app(services) -> Starlette:
+    """The Starlette app over the assembled `Services`."""
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+        ]
+    )
+    app.state.services = services
+    return app
