@@ -34,6 +34,10 @@ format: install
 
 bench: install
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/nlu.py
+	taskset -c 0 $(BIN)/python bench/dialogue.py
+	$(BIN)/python bench/reminders.py
+	$(BIN)/python bench/telegram.py
 
 # What only Debian has. Needs root; anyone else gets a clear message and we carry on.
 SYSTEM_PACKAGES := espeak-ng chromium fonts-wqy-microhei

@@ -39,13 +39,24 @@ def generate(folder: Path, n: int, rng: random.Random) -> None:
     for i in range(n - len(keep)):
         d = rng.choice(DISTRICTS)
         a, b, c, e = d.bbox
-        rows.append({
-            "id": f"gen-{i}", "name": f"{d.short}第{i}乐龄学习点", "name_en": f"Point {i}",
-            "kind": "leling_center", "district": d.name, "street": "", "address": f"{d.name}{i}号",
-            "lat": f"{rng.uniform(a, c):.6f}", "lon": f"{rng.uniform(b, e):.6f}",
-            "phone": f"010-6{i:07d}", "hours": rng.choice(HOURS), "services": "智能手机;书法",
-            "accessible": "yes", "url": "",
-        })
+        rows.append(
+            {
+                "id": f"gen-{i}",
+                "name": f"{d.short}第{i}乐龄学习点",
+                "name_en": f"Point {i}",
+                "kind": "leling_center",
+                "district": d.name,
+                "street": "",
+                "address": f"{d.name}{i}号",
+                "lat": f"{rng.uniform(a, c):.6f}",
+                "lon": f"{rng.uniform(b, e):.6f}",
+                "phone": f"010-6{i:07d}",
+                "hours": rng.choice(HOURS),
+                "services": "智能手机;书法",
+                "accessible": "yes",
+                "url": "",
+            }
+        )
     with (folder / "centers.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CENTER_COLUMNS)
         w.writeheader()
@@ -94,12 +105,18 @@ def main() -> None:
     print(f"| catalogue ({N_CENTERS:,} centers) | p50 | p99 | target |")
     print("|---|---|---|---|")
     print(f"| nearest-5 (ms) | {statistics.median(ours):.3f} | {pct(ours, 99):.3f} | p99 <= 1 |")
-    print(f"| nearest-5 with kind+service filter (ms) | {statistics.median(filtered):.3f} | "
-          f"{pct(filtered, 99):.3f} | |")
-    print(f"| baseline: Python scan + sort (ms) | {statistics.median(base):.3f} | "
-          f"{pct(base, 99):.3f} | |")
-    print(f"| speed-up vs baseline (median) | {statistics.median(base) / statistics.median(ours):.0f}x"
-          " | | |")
+    print(
+        f"| nearest-5 with kind+service filter (ms) | {statistics.median(filtered):.3f} | "
+        f"{pct(filtered, 99):.3f} | |"
+    )
+    print(
+        f"| baseline: Python scan + sort (ms) | {statistics.median(base):.3f} | "
+        f"{pct(base, 99):.3f} | |"
+    )
+    print(
+        f"| speed-up vs baseline (median) | {statistics.median(base) / statistics.median(ours):.0f}x"
+        " | | |"
+    )
     print(f"| import {N_CENTERS:,} centers + sample files (s) | {import_s:.2f} | | <= 5 |")
     print(f"| load catalogue from SQLite into memory (s) | {load_s:.2f} | | |")
 

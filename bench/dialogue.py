@@ -79,8 +79,9 @@ def run(rounds: int) -> dict:
     cat = Catalogue(read_catalogue_dir(SAMPLE)[0])
     model_dir = Path(tempfile.mkdtemp(prefix="leling-bench-nlu-"))
     t0 = time.perf_counter()
-    parser = nlu.load_parser(build(SAMPLE), model_dir=os.environ.get("LELING_NLU_MODEL_DIR")
-                             or model_dir)
+    parser = nlu.load_parser(
+        build(SAMPLE), model_dir=os.environ.get("LELING_NLU_MODEL_DIR") or model_dir
+    )
     load_s = time.perf_counter() - t0
     convs = script()
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,8 +135,11 @@ def table(f: dict) -> str:
     ok_rate = "✅" if f["turns_per_s"] >= TARGET_RATE else "❌"
     ok_p99 = "✅" if f["p99_ms"] <= TARGET_P99_MS else "❌"
     rows = [
-        ("turns measured", f"{f['turns']} ({f['conversations']} conversations × {f['rounds']})",
-         ""),
+        (
+            "turns measured",
+            f"{f['turns']} ({f['conversations']} conversations × {f['rounds']})",
+            "",
+        ),
         ("throughput", f"{f['turns_per_s']:.0f} turns/s", f"≥ {TARGET_RATE:.0f} {ok_rate}"),
         ("latency p50", f"{f['p50_ms']:.2f} ms", ""),
         ("latency p95", f"{f['p95_ms']:.2f} ms", ""),
@@ -144,8 +148,7 @@ def table(f: dict) -> str:
         ("of which NLU parse p50 / p99", f"{f['nlu_p50_ms']:.2f} / {f['nlu_p99_ms']:.2f} ms", ""),
         ("NLU model load (not counted)", f"{f['model_load_s']:.1f} s", ""),
     ]
-    lines = ["| dialogue turn (in-process, real NLU, SQLite) | value | target |",
-             "|---|---|---|"]
+    lines = ["| dialogue turn (in-process, real NLU, SQLite) | value | target |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
 

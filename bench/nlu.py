@@ -47,7 +47,9 @@ print(json.dumps({"load_s": loaded, "rss_mb": psutil.Process().memory_info().rss
 
 def held_out() -> list[str]:
     """Every held-out sentence, zh then en."""
-    return [ex.text for lang in ("zh", "en") for ex in load_language(TEST_DIR / lang, lang).examples]
+    return [
+        ex.text for lang in ("zh", "en") for ex in load_language(TEST_DIR / lang, lang).examples
+    ]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,8 +70,13 @@ def main() -> int:
         path = save(model, Path(tmp))
         sentences = Path(tmp) / "sentences.txt"
         sentences.write_text("\n".join(texts) + "\n", encoding="utf-8")
-        child = subprocess.run([sys.executable, "-c", CHILD, str(path), str(sentences)],
-                               capture_output=True, text=True, check=True, cwd=ROOT)
+        child = subprocess.run(
+            [sys.executable, "-c", CHILD, str(path), str(sentences)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         fresh = json.loads(child.stdout.strip().splitlines()[-1])
 
     parser = Parser(model)
@@ -86,15 +93,23 @@ def main() -> int:
     rows = [
         ("parse latency p50", f"{statistics.median(timings):.2f} ms", f"≤ {TARGETS['p50']} ms"),
         ("parse latency p99", f"{percentile(timings, 0.99):.2f} ms", f"≤ {TARGETS['p99']} ms"),
-        ("model load (fresh process, incl. jieba)", f"{fresh['load_s']:.2f} s",
-         f"≤ {TARGETS['load']} s"),
+        (
+            "model load (fresh process, incl. jieba)",
+            f"{fresh['load_s']:.2f} s",
+            f"≤ {TARGETS['load']} s",
+        ),
         ("training (zh + en)", f"{train_s:.2f} s", "a few seconds"),
-        ("resident memory after load + parse", f"{fresh['rss_mb']:.0f} MB",
-         f"≤ {TARGETS['rss']:.0f} MB"),
+        (
+            "resident memory after load + parse",
+            f"{fresh['rss_mb']:.0f} MB",
+            f"≤ {TARGETS['rss']:.0f} MB",
+        ),
     ]
     examples = ", ".join(f"{k} {v}" for k, v in model.info["examples"].items())
-    print(f"NLU benchmark: {len(texts)} held-out sentences × {ROUNDS} rounds; "
-          f"training examples: {examples}\n")
+    print(
+        f"NLU benchmark: {len(texts)} held-out sentences × {ROUNDS} rounds; "
+        f"training examples: {examples}\n"
+    )
     print("| measure | value | target |")
     print("|---|---|---|")
     for row in rows:

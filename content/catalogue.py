@@ -154,8 +154,11 @@ class Catalogue:
             for k in kinds:
                 km |= self._by_kind.get(k, none)
             mask &= km
-        for table, key in ((self._by_service, service), (self._by_district, district),
-                           (self._by_street, street)):
+        for table, key in (
+            (self._by_service, service),
+            (self._by_district, district),
+            (self._by_street, street),
+        ):
             if key:
                 mask &= table.get(key, none)
         return np.flatnonzero(mask)
@@ -163,8 +166,11 @@ class Catalogue:
     def _distances(self, lat: float, lon: float, idx: np.ndarray | None) -> np.ndarray:
         """Haversine distances (m) to every center, or to those at `idx`."""
         p, lam = math.radians(lat), math.radians(lon)
-        lats, lons, coss = ((self._lat, self._lon, self._cos_lat) if idx is None
-                            else (self._lat[idx], self._lon[idx], self._cos_lat[idx]))
+        lats, lons, coss = (
+            (self._lat, self._lon, self._cos_lat)
+            if idx is None
+            else (self._lat[idx], self._lon[idx], self._cos_lat[idx])
+        )
         a = np.sin((lats - p) * 0.5) ** 2 + math.cos(p) * coss * np.sin((lons - lam) * 0.5) ** 2
         return (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
@@ -210,8 +216,12 @@ class Catalogue:
         key = _normal(name)
         if not key:
             return None
-        for variant in (key, key.removesuffix("附近"), key.removesuffix("站"),
-                        key.removesuffix("公园")):
+        for variant in (
+            key,
+            key.removesuffix("附近"),
+            key.removesuffix("站"),
+            key.removesuffix("公园"),
+        ):
             if variant in self._landmark_keys:
                 return self._landmark_keys[variant]
         best = process.extractOne(key, list(self._landmark_keys), scorer=fuzz.ratio)
@@ -252,8 +262,7 @@ class Catalogue:
             if lec.status == "cancelled" and not include_cancelled:
                 continue
             for when in self._lecture_starts(lec, start, end):
-                out.append(Occurrence("lecture", lec, when,
-                                      when + timedelta(minutes=lec.duration)))
+                out.append(Occurrence("lecture", lec, when, when + timedelta(minutes=lec.duration)))
         out.sort(key=lambda o: (o.starts_at, o.id))
         return out
 
@@ -292,15 +301,16 @@ class Catalogue:
         center = self.centers.get(item.center) if item.center else None
         return center.district if center else None
 
-    def lesson_sessions(
-        self, start: datetime, end: datetime, **filters
-    ) -> list[Occurrence]:
+    def lesson_sessions(self, start: datetime, end: datetime, **filters) -> list[Occurrence]:
         """Lesson sessions in [start, end) (holidays skipped unless a lesson says otherwise)."""
         out = []
         for les in self.lessons_matching(**filters):
             for when in occurrences(les.schedule, start, end, skip_holidays=les.skip_holidays):
-                out.append(Occurrence("lesson", les, when,
-                                      when + timedelta(minutes=les.schedule.duration_minutes)))
+                out.append(
+                    Occurrence(
+                        "lesson", les, when, when + timedelta(minutes=les.schedule.duration_minutes)
+                    )
+                )
         out.sort(key=lambda o: (o.starts_at, o.id))
         return out
 

@@ -35,7 +35,14 @@ APP_ALIASES: dict[str, list[str]] = {
     "北京114预约挂号": ["114预约挂号", "114挂号平台", "北京114", "京医通", "114 app"],
     "滴滴": ["didi", "滴滴出行", "滴滴打车"],
     "国家反诈中心": ["反诈中心", "反诈app", "反诈APP", "国家反诈中心app", "anti-fraud app"],
-    "医保电子凭证": ["医保码", "电子医保卡", "医保电子码", "电子医保", "医保凭证", "medical insurance code"],
+    "医保电子凭证": [
+        "医保码",
+        "电子医保卡",
+        "医保电子码",
+        "电子医保",
+        "医保凭证",
+        "medical insurance code",
+    ],
     "相机": ["照相机", "camera", "camera app"],
     "输入法": ["键盘", "keyboard", "input method"],
     "设置": ["settings", "手机设置", "设置里"],
@@ -59,14 +66,29 @@ TOPIC_ALIASES: dict[str, list[str]] = {
     "养生保健": ["养生", "保健", "wellbeing", "health and wellbeing"],
     "英语": ["学英语", "english class", "english classes", "english lessons"],
     "读书": ["读书会", "看书", "reading club", "book club", "reading"],
-    "防诈骗": ["反诈骗", "防骗", "防止被骗", "电信诈骗", "诈骗", "fraud prevention", "fraud",
-             "scam", "scams"],
+    "防诈骗": [
+        "反诈骗",
+        "防骗",
+        "防止被骗",
+        "电信诈骗",
+        "诈骗",
+        "fraud prevention",
+        "fraud",
+        "scam",
+        "scams",
+    ],
     "家庭教育": ["家教", "family education"],
     "心理咨询": ["心理辅导", "counselling", "counseling"],
     "法律咨询": ["法律援助", "legal advice"],
     "志愿服务": ["做志愿者", "volunteering"],
-    "亲子沟通": ["跟孩子沟通", "和孩子沟通", "亲子关系", "parent-child communication",
-             "talking with children", "talking to kids"],
+    "亲子沟通": [
+        "跟孩子沟通",
+        "和孩子沟通",
+        "亲子关系",
+        "parent-child communication",
+        "talking with children",
+        "talking to kids",
+    ],
     "青春期": ["叛逆期", "青春期孩子", "adolescence", "teenagers", "teens", "puberty"],
     "隔代教育": ["带孙子", "带孙女", "带外孙", "隔代养育", "grandparenting"],
     "幼小衔接": ["上小学准备", "starting primary school", "starting school"],
@@ -87,16 +109,38 @@ TOPIC_ALIASES: dict[str, list[str]] = {
 }
 
 KIND_ALIASES: dict[str, list[str]] = {
-    "elder_university": ["老年大学", "老年开放大学", "老年学校", "老干部大学", "老年电视大学",
-                         "elder university", "senior university", "university for seniors",
-                         "university for the elderly", "seniors university"],
-    "leling_center": ["乐龄学习中心", "乐龄中心", "乐龄学堂", "老年学习中心", "老年学习示范校",
-                      "leling center", "leling learning center"],
+    "elder_university": [
+        "老年大学",
+        "老年开放大学",
+        "老年学校",
+        "老干部大学",
+        "老年电视大学",
+        "elder university",
+        "senior university",
+        "university for seniors",
+        "university for the elderly",
+        "seniors university",
+    ],
+    "leling_center": [
+        "乐龄学习中心",
+        "乐龄中心",
+        "乐龄学堂",
+        "老年学习中心",
+        "老年学习示范校",
+        "leling center",
+        "leling learning center",
+    ],
     "community_college": ["社区学院", "社区大学", "community college"],
     "community_school": ["社区学校", "社区教育学校", "社区老年学校", "community school"],
-    "family_education_center": ["家庭教育指导服务中心", "家庭教育指导中心", "家庭教育服务中心",
-                                "家长学校", "family education center", "family education centre",
-                                "parenting center"],
+    "family_education_center": [
+        "家庭教育指导服务中心",
+        "家庭教育指导中心",
+        "家庭教育服务中心",
+        "家长学校",
+        "family education center",
+        "family education centre",
+        "parenting center",
+    ],
 }
 
 AUDIENCE_ALIASES: dict[str, list[str]] = {
@@ -216,8 +260,17 @@ def build(catalogue_dir: Path) -> Gazetteer:
     catalogue_dir = Path(catalogue_dir)
     gaz: Gazetteer = {
         name: {}
-        for name in ("district", "street", "landmark", "topic", "app", "guide", "kind",
-                     "audience", "mode")
+        for name in (
+            "district",
+            "street",
+            "landmark",
+            "topic",
+            "app",
+            "guide",
+            "kind",
+            "audience",
+            "mode",
+        )
     }
     _districts(gaz)
     _streets(gaz, _read_csv(catalogue_dir / "centers.csv"))

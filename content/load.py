@@ -33,8 +33,13 @@ class ImportResult:
     digest: str = ""
 
 
-def import_dir(db: sqlite_utils.Database, path: str | Path, *, actor: str = "operator",
-               source: str | None = None) -> ImportResult:
+def import_dir(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    *,
+    actor: str = "operator",
+    source: str | None = None,
+) -> ImportResult:
     """Validate the catalogue folder `path` and, if it has no errors, make it the catalogue."""
     path = Path(path)
     data, problems = read_catalogue_dir(path)

@@ -60,7 +60,9 @@ def occurrences(
     first = datetime.combine(schedule.start, schedule.start_time, tzinfo=tz)
     last = datetime.combine(schedule.until, time(23, 59, 59), tzinfo=tz) if schedule.until else None
     lo = max(start.astimezone(tz), first)
-    hi = end.astimezone(tz) if last is None else min(end.astimezone(tz), last + timedelta(seconds=1))
+    hi = (
+        end.astimezone(tz) if last is None else min(end.astimezone(tz), last + timedelta(seconds=1))
+    )
     if lo >= hi:
         return []
     rule = _rule(schedule.rrule, first)

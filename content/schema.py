@@ -204,11 +204,15 @@ class Lecture(_Model):
     @model_validator(mode="after")
     def _when(self) -> Lecture:
         if (self.starts_at is None) == (self.schedule is None):
-            raise ValueError("starts_at: give exactly one of starts_at (one-off) or schedule (a series)")
+            raise ValueError(
+                "starts_at: give exactly one of starts_at (one-off) or schedule (a series)"
+            )
         if self.starts_at is not None and self.duration_minutes is None:
             raise ValueError("duration_minutes: a one-off lecture needs duration_minutes")
         if self.center is None and not self.online_url:
-            raise ValueError("center: needs a center (in person) or an online_url (online), or both")
+            raise ValueError(
+                "center: needs a center (in person) or an online_url (online), or both"
+            )
         return self
 
     @property

@@ -22,7 +22,22 @@ from pydantic import BaseModel, ValidationError
 from content.districts import BY_NAME
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 
-CENTER_COLUMNS = ["id", "name", "name_en", "kind", "district", "street", "address", "lat", "lon", "phone", "hours", "services", "accessible", "url"]
+CENTER_COLUMNS = [
+    "id",
+    "name",
+    "name_en",
+    "kind",
+    "district",
+    "street",
+    "address",
+    "lat",
+    "lon",
+    "phone",
+    "hours",
+    "services",
+    "accessible",
+    "url",
+]
 LANDMARK_COLUMNS = ["name", "aliases", "district", "lat", "lon"]
 
 
@@ -108,8 +123,14 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _read_csv(path: Path, columns: list[str], model: type[BaseModel], key: str, problems,
-              seen: set | None = None):
+def _read_csv(
+    path: Path,
+    columns: list[str],
+    model: type[BaseModel],
+    key: str,
+    problems,
+    seen: set | None = None,
+):
     """Valid (row, record) pairs; ids of every row, valid or not, go into `seen`
     (None there means the file could not be read at all)."""
     text = _read_text(path, problems)
@@ -137,9 +158,15 @@ def _read_csv(path: Path, columns: list[str], model: type[BaseModel], key: str, 
         if seen is not None and ident:
             seen.add(ident)
         if len(values) != len(header):
-            problems.append(Problem(
-                path.name, f"has {len(values)} fields, expected {len(header)} "
-                "(a comma inside a value needs \"quotes\")", row=rowno, id=ident))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"has {len(values)} fields, expected {len(header)} "
+                    '(a comma inside a value needs "quotes")',
+                    row=rowno,
+                    id=ident,
+                )
+            )
             continue
         raw = {h: v.strip() for h, v in zip(header, values, strict=True)}
         raw = {k: v for k, v in raw.items() if v != "" or k in ("lat", "lon", "id", "name")}
@@ -161,8 +188,13 @@ def _yaml_items(path: Path, problems: list[Problem], display: str | None = None)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(name, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                                row=mark.line + 1 if mark else None))
+        problems.append(
+            Problem(
+                name,
+                f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                row=mark.line + 1 if mark else None,
+            )
+        )
         return
     if data is None:
         return
@@ -204,8 +236,13 @@ def _read_guides(folder: Path, problems: list[Problem]):
             raw = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            problems.append(Problem(name, f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                                    row=mark.line + 1 if mark else None))
+            problems.append(
+                Problem(
+                    name,
+                    f"is not valid YAML: {getattr(exc, 'problem', exc)}",
+                    row=mark.line + 1 if mark else None,
+                )
+            )
             continue
         if not isinstance(raw, dict):
             problems.append(Problem(name, "must be a mapping with id, title, steps"))
@@ -216,8 +253,14 @@ def _read_guides(folder: Path, problems: list[Problem]):
             problems += _pydantic_problems(exc, file=name, id=raw.get("id"))
             continue
         if guide.id != path.stem:
-            problems.append(Problem(name, f"id {guide.id!r} must match the file name "
-                                    f"{path.stem!r}", id=guide.id, field="id"))
+            problems.append(
+                Problem(
+                    name,
+                    f"id {guide.id!r} must match the file name {path.stem!r}",
+                    id=guide.id,
+                    field="id",
+                )
+            )
         out.append((name, guide))
     return out
 
@@ -228,8 +271,15 @@ def _duplicates(file: str, rows, key, what="id") -> list[Problem]:
     for row, rec in rows:
         k = key(rec)
         if k in seen:
-            out.append(Problem(file, f"{what} {k!r} is used twice (first at row/line {seen[k]})",
-                               row=row, id=k, field=what))
+            out.append(
+                Problem(
+                    file,
+                    f"{what} {k!r} is used twice (first at row/line {seen[k]})",
+                    row=row,
+                    id=k,
+                    field=what,
+                )
+            )
         else:
             seen[k] = row
     return out
@@ -263,8 +313,9 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     problems += _duplicates("lessons.yaml", lessons, lambda c: c.id)
     problems += _duplicates("landmarks.csv", landmarks, lambda c: c.name, "name")
     guide_files = {p.stem for p in (path / "guides").glob("*.y*ml")}
-    problems += _check_references(centers, lectures, lessons, guides, landmarks,
-                                  center_ids, guide_files)
+    problems += _check_references(
+        centers, lectures, lessons, guides, landmarks, center_ids, guide_files
+    )
 
     data = CatalogueData(
         centers=[c for _, c in centers],
@@ -277,8 +328,9 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     return data, problems
 
 
-def _check_references(centers, lectures, lessons, guides, landmarks, center_ids,
-                      guide_files) -> list[Problem]:
+def _check_references(
+    centers, lectures, lessons, guides, landmarks, center_ids, guide_files
+) -> list[Problem]:
     """Checks across records. A reference to a row that exists but has its own error is not
     reported again, and nothing is checked against a file that could not be read at all."""
     out: list[Problem] = []
@@ -286,9 +338,17 @@ def _check_references(centers, lectures, lessons, guides, landmarks, center_ids,
     for row, c in centers:
         d = BY_NAME.get(c.district)
         if d and not d.contains(c.lat, c.lon):
-            out.append(Problem("centers.csv", f"{c.lat},{c.lon} lies outside {c.district}'s "
-                               "usual area; check the district or the coordinates", row=row,
-                               id=c.id, field="lat", level="warning"))
+            out.append(
+                Problem(
+                    "centers.csv",
+                    f"{c.lat},{c.lon} lies outside {c.district}'s "
+                    "usual area; check the district or the coordinates",
+                    row=row,
+                    id=c.id,
+                    field="lat",
+                    level="warning",
+                )
+            )
     for file, items in (("lectures.yaml", lectures), ("lessons.yaml", lessons)):
         for line, ev in items:
             if ev.center is None:
@@ -297,30 +357,58 @@ def _check_references(centers, lectures, lessons, guides, landmarks, center_ids,
             if center is None:
                 if ev.center in center_ids or _READABLE not in center_ids:
                     continue
-                out.append(Problem(file, f"center {ev.center!r} is not in centers.csv",
-                                   row=line, id=ev.id, field="center"))
+                out.append(
+                    Problem(
+                        file,
+                        f"center {ev.center!r} is not in centers.csv",
+                        row=line,
+                        id=ev.id,
+                        field="center",
+                    )
+                )
             elif ev.district and ev.district != center.district:
-                out.append(Problem(file, f"district {ev.district} differs from its center's "
-                                   f"({center.district})", row=line, id=ev.id, field="district"))
+                out.append(
+                    Problem(
+                        file,
+                        f"district {ev.district} differs from its center's ({center.district})",
+                        row=line,
+                        id=ev.id,
+                        field="district",
+                    )
+                )
     guide_ids = {g.id for _, g in guides} | guide_files
     alias_owner: dict[str, str] = {}
     for name, g in guides:
         for rel in g.related:
             if rel not in guide_ids:
-                out.append(Problem(name, f"related guide {rel!r} does not exist", id=g.id,
-                                   field="related"))
+                out.append(
+                    Problem(name, f"related guide {rel!r} does not exist", id=g.id, field="related")
+                )
         for alias in [*g.aliases.zh, *g.aliases.en]:
             key = alias.lower()
             if alias_owner.setdefault(key, g.id) != g.id:
-                out.append(Problem(name, f"alias {alias!r} is also used by guide "
-                                   f"{alias_owner[key]!r}", id=g.id, field="aliases"))
+                out.append(
+                    Problem(
+                        name,
+                        f"alias {alias!r} is also used by guide {alias_owner[key]!r}",
+                        id=g.id,
+                        field="aliases",
+                    )
+                )
     names: dict[str, str] = {}
     for row, lm in landmarks:
         for n in {lm.name, *lm.aliases}:
             owner = names.setdefault(n.lower(), lm.name)
             if owner != lm.name:
-                out.append(Problem("landmarks.csv", f"alias {n!r} also names {owner!r}",
-                                   row=row, id=lm.name, field="aliases"))
+                out.append(
+                    Problem(
+                        "landmarks.csv",
+                        f"alias {n!r} also names {owner!r}",
+                        row=row,
+                        id=lm.name,
+                        field="aliases",
+                    )
+                )
     return out
 
 

@@ -12,5 +12,13 @@ Channels translate their platform's messages into `Incoming` and render each `Re
 from dialogues.engine import Assistant
 from dialogues.models import SHARE_LOCATION, Button, GuideStep, Incoming, Item, Reply, TurnResult
 
-__all__ = ["SHARE_LOCATION", "Assistant", "Button", "GuideStep", "Incoming", "Item", "Reply",
-           "TurnResult"]
+__all__ = [
+    "SHARE_LOCATION",
+    "Assistant",
+    "Button",
+    "GuideStep",
+    "Incoming",
+    "Item",
+    "Reply",
+    "TurnResult",
+]

@@ -113,8 +113,9 @@ class Turn:
 
     def reply(self, text: str, buttons: list[Button] | None = None, **kw) -> Reply:
         """A reply in the user's preferred output (voice flag from their settings)."""
-        return Reply(text=text, buttons=list(buttons or []),
-                     voice=bool(self.user.get("prefer_voice")), **kw)
+        return Reply(
+            text=text, buttons=list(buttons or []), voice=bool(self.user.get("prefer_voice")), **kw
+        )
 
     def set_choices(self, buttons: list[Button], base: int = 0) -> None:
         """Let "1", "2", "第三个" pick these buttons in the next message (numbered from

@@ -33,8 +33,10 @@ def load_planner():
     try:
         from scheduler import planning
     except ImportError:
-        log.warning("scheduler.planning is not available: subscriptions are stored, "
-                    "reminders will be planned when the scheduler runs")
+        log.warning(
+            "scheduler.planning is not available: subscriptions are stored, "
+            "reminders will be planned when the scheduler runs"
+        )
         return None
     return planning
 
@@ -48,8 +50,11 @@ def _switch_language(parse: dict, text: str, current: str, first: bool) -> str:
         return current
     if detected == "zh" and _CJK.search(text):
         return "zh"
-    if detected == "en" and not _CJK.search(text) and (
-            first or len(_LATIN_WORD.findall(text)) >= 2):
+    if (
+        detected == "en"
+        and not _CJK.search(text)
+        and (first or len(_LATIN_WORD.findall(text)) >= 2)
+    ):
         return "en"
     return current
 
@@ -65,9 +70,17 @@ class Assistant:
 
     _NO_PLANNER = object()
 
-    def __init__(self, db: sqlite_utils.Database, catalogue: Catalogue, parser,
-                 clock: Callable[[], datetime] | None = None, *, texts: Texts | None = None,
-                 planner=_NO_PLANNER, default_lang: str = "zh"):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        catalogue: Catalogue,
+        parser,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        texts: Texts | None = None,
+        planner=_NO_PLANNER,
+        default_lang: str = "zh",
+    ):
         self.db = db
         self.catalogue = catalogue
         self.parser = parser
@@ -114,10 +127,22 @@ class Assistant:
         pending, state.pending = state.pending, None
         state.choices, state.choice_base = [], 0
         memory = self._memory.setdefault(uid, {})
-        t = Turn(db=self.db, cat=self.catalogue, texts=self.texts, user_id=uid, user=user,
-                 state=state, lang=new_lang, now=now, parse=parse,
-                 text=(incoming.text or "").strip(), location=location, memory=memory,
-                 planner=self.planner, pending=pending)
+        t = Turn(
+            db=self.db,
+            cat=self.catalogue,
+            texts=self.texts,
+            user_id=uid,
+            user=user,
+            state=state,
+            lang=new_lang,
+            now=now,
+            parse=parse,
+            text=(incoming.text or "").strip(),
+            location=location,
+            memory=memory,
+            planner=self.planner,
+            pending=pending,
+        )
         try:
             replies = policy.respond(t)
         except Exception:

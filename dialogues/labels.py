@@ -22,10 +22,13 @@ def kind(value: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-_EN_KINDS = {"elder_university": "elder universities",
-             "leling_center": "Leling learning centers",
-             "community_college": "community colleges", "community_school": "community schools",
-             "family_education_center": "family education centers"}
+_EN_KINDS = {
+    "elder_university": "elder universities",
+    "leling_center": "Leling learning centers",
+    "community_college": "community colleges",
+    "community_school": "community schools",
+    "family_education_center": "family education centers",
+}
 
 
 def kinds(value: str, lang: str) -> str:
@@ -46,9 +49,15 @@ def joined(values: list[str], lang: str) -> str:
     return (", " if lang == "en" else "、").join(values)
 
 
-_ZH_AUDIENCE = {"0-3岁": "0-3岁孩子的家长", "3-6岁": "3-6岁孩子的家长", "小学": "小学生家长",
-                "初中": "初中生家长", "高中": "高中生家长", "祖辈": "爷爷奶奶、姥姥姥爷",
-                "家长": "各位家长"}
+_ZH_AUDIENCE = {
+    "0-3岁": "0-3岁孩子的家长",
+    "3-6岁": "3-6岁孩子的家长",
+    "小学": "小学生家长",
+    "初中": "初中生家长",
+    "高中": "高中生家长",
+    "祖辈": "爷爷奶奶、姥姥姥爷",
+    "家长": "各位家长",
+}
 _MODE = {"online": ("线上", "online"), "offline": ("线下", "in person")}
 
 

@@ -22,8 +22,9 @@ def encode(intent: str, **entities: str | int) -> str:
     """`/intent{"k":"v"}` with compact JSON; raises PayloadTooLong past 64 bytes UTF-8."""
     body = ""
     if entities:
-        body = json.dumps({k: str(v) for k, v in entities.items()}, ensure_ascii=False,
-                          separators=(",", ":"))
+        body = json.dumps(
+            {k: str(v) for k, v in entities.items()}, ensure_ascii=False, separators=(",", ":")
+        )
     text = f"/{intent}{body}"
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise PayloadTooLong(text)
@@ -68,8 +69,14 @@ def as_parse(text: str, intent: str, entities: dict[str, str], lang: str) -> dic
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "entities": [
-            {"entity": k, "value": v, "start": 0, "end": 0, "confidence": 1.0,
-             "extractor": "payload"}
+            {
+                "entity": k,
+                "value": v,
+                "start": 0,
+                "end": 0,
+                "confidence": 1.0,
+                "extractor": "payload",
+            }
             for k, v in entities.items()
         ],
         "intent_ranking": [{"name": intent, "confidence": 1.0}],

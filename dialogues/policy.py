@@ -27,36 +27,73 @@ from dialogues.models import Reply
 # the two are a pair people confuse ("有课吗": lectures or phone classes?).
 AMBIGUITY_MARGIN = 0.1
 AMBIGUOUS_BELOW = 0.5
-CONFUSABLE = {frozenset(p) for p in (
-    ("list_lectures", "list_lessons"), ("start_guide", "list_lessons"),
-    ("find_center", "list_lessons"), ("subscribe", "my_subscriptions"),
-    ("unsubscribe", "my_subscriptions"), ("subscribe", "unsubscribe"))}
+CONFUSABLE = {
+    frozenset(p)
+    for p in (
+        ("list_lectures", "list_lessons"),
+        ("start_guide", "list_lessons"),
+        ("find_center", "list_lessons"),
+        ("subscribe", "my_subscriptions"),
+        ("unsubscribe", "my_subscriptions"),
+        ("subscribe", "unsubscribe"),
+    )
+}
 
 # The buttons under a reminder message ("收到", "不去了,取消提醒"): tapping them mid-guide
 # neither advances nor pauses the guide.
 REMINDER_BUTTONS = {"affirm", "unsubscribe"}
 
 # Intents that do not interrupt a guide in progress.
-GUIDE_KEEPS = {"guide_next", "guide_back", "guide_repeat", "guide_stuck", "affirm", "thanks",
-               "human_help", "prefer_voice", "prefer_text", "set_lang", "resume_guide",
-               "start_guide", "mydata", "greet"}
+GUIDE_KEEPS = {
+    "guide_next",
+    "guide_back",
+    "guide_repeat",
+    "guide_stuck",
+    "affirm",
+    "thanks",
+    "human_help",
+    "prefer_voice",
+    "prefer_text",
+    "set_lang",
+    "resume_guide",
+    "start_guide",
+    "mydata",
+    "greet",
+}
 
-_FOLLOW_UP = re.compile(r"^(那|那么|那再|还有|再看看)|呢\s*[?？]?$|^(what|how) about\b|^and\b",
-                        re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"^(那|那么|那再|还有|再看看)|呢\s*[?？]?$|^(what|how) about\b|^and\b", re.IGNORECASE
+)
 _LIST_ENTITIES = {
     "lecture": ("time", "topic", "audience", "district", "mode"),
     "lesson": ("time", "app", "topic", "district"),
     "center": ("district", "street", "landmark", "kind", "topic"),
 }
 # Intents a short follow-up ("那海淀区的呢?") may be mistaken for.
-_FOLLOW_UP_INTENTS = {"out_of_scope", "center_info", "find_center", "list_lectures",
-                      "list_lessons", "help", "affirm", "greet", "goodbye", "deny", "thanks"}
+_FOLLOW_UP_INTENTS = {
+    "out_of_scope",
+    "center_info",
+    "find_center",
+    "list_lectures",
+    "list_lessons",
+    "help",
+    "affirm",
+    "greet",
+    "goodbye",
+    "deny",
+    "thanks",
+}
 
 
 def _more(t: Turn) -> list[Reply]:
     kind = (t.state.shown or {}).get("type")
-    handler = {"center": centers.more, "lecture": lectures.more, "lesson": lessons.more,
-               "guide": guides.more, "subscription": subscriptions.more}.get(kind)
+    handler = {
+        "center": centers.more,
+        "lecture": lectures.more,
+        "lesson": lessons.more,
+        "guide": guides.more,
+        "subscription": subscriptions.more,
+    }.get(kind)
     if handler is None:
         return [smalltalk.home(t, "more.nothing")]
     return handler(t)
@@ -112,8 +149,10 @@ def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
     if ask == "place":
         if intent == "share_location":
             return centers.share_location(t)
-        if intent in ("inform", "find_center", "center_info", "out_of_scope", "list_lessons") \
-                and centers.place_from(t) is not None:
+        if (
+            intent in ("inform", "find_center", "center_info", "out_of_scope", "list_lessons")
+            and centers.place_from(t) is not None
+        ):
             # A whole new request ("东城区有老年大学吗") brings its own filters.
             fresh = intent == "find_center" and centers.filters_from(t)
             return centers.find_center(t, base=None if fresh else pending.get("query"))
@@ -136,7 +175,7 @@ def _says_more_than_its_entities(t: Turn) -> bool:
 
 
 def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
-    """"那周末的呢?" after a lecture list: the same search with the new time (or district, …)."""
+    """ "那周末的呢?" after a lecture list: the same search with the new time (or district, …)."""
     last = t.state.shown or {}
     kind = last.get("type")
     wanted = _LIST_ENTITIES.get(kind or "")
@@ -179,9 +218,11 @@ def _ambiguous(t: Turn) -> bool:
     if len(ranking) < 2 or ranking[0].get("name") != t.intent:
         return False
     top, second = ranking[0], ranking[1]
-    return (top.get("confidence", 1) < AMBIGUOUS_BELOW
-            and top.get("confidence", 1) - second.get("confidence", 0) < AMBIGUITY_MARGIN
-            and frozenset((top.get("name"), second.get("name"))) in CONFUSABLE)
+    return (
+        top.get("confidence", 1) < AMBIGUOUS_BELOW
+        and top.get("confidence", 1) - second.get("confidence", 0) < AMBIGUITY_MARGIN
+        and frozenset((top.get("name"), second.get("name"))) in CONFUSABLE
+    )
 
 
 def respond(t: Turn) -> list[Reply]:

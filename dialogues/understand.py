@@ -23,26 +23,70 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 300
 
 # The intents of PRODUCT.md plus the engine's own (payload-only) ones.
-NLU_INTENTS = frozenset({
-    "greet", "goodbye", "thanks", "affirm", "deny", "help", "cancel", "find_center",
-    "center_info", "list_lectures", "list_lessons", "start_guide", "guide_next", "guide_back",
-    "guide_repeat", "guide_stuck", "subscribe", "unsubscribe", "my_subscriptions", "human_help",
-    "prefer_voice", "prefer_text", "out_of_scope",
-})
-ENGINE_INTENTS = frozenset({"more", "resume_guide", "share_location", "set_lang", "mydata",
-                            "forget", "ask_place", "inform"})
+NLU_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thanks",
+        "affirm",
+        "deny",
+        "help",
+        "cancel",
+        "find_center",
+        "center_info",
+        "list_lectures",
+        "list_lessons",
+        "start_guide",
+        "guide_next",
+        "guide_back",
+        "guide_repeat",
+        "guide_stuck",
+        "subscribe",
+        "unsubscribe",
+        "my_subscriptions",
+        "human_help",
+        "prefer_voice",
+        "prefer_text",
+        "out_of_scope",
+    }
+)
+ENGINE_INTENTS = frozenset(
+    {
+        "more",
+        "resume_guide",
+        "share_location",
+        "set_lang",
+        "mydata",
+        "forget",
+        "ask_place",
+        "inform",
+    }
+)
 KNOWN_INTENTS = NLU_INTENTS | ENGINE_INTENTS
 
 # Slash commands people type (and Telegram's command menu sends) → intents.
 COMMANDS = {
-    "start": "greet", "menu": "help", "home": "help", "centers": "find_center",
-    "lectures": "list_lectures", "lessons": "list_lessons", "guide": "start_guide",
-    "guides": "start_guide", "mysubs": "my_subscriptions", "voice": "prefer_voice",
-    "text": "prefer_text", "lang": "set_lang", "stop": "cancel",
+    "start": "greet",
+    "menu": "help",
+    "home": "help",
+    "centers": "find_center",
+    "lectures": "list_lectures",
+    "lessons": "list_lessons",
+    "guide": "start_guide",
+    "guides": "start_guide",
+    "mysubs": "my_subscriptions",
+    "voice": "prefer_voice",
+    "text": "prefer_text",
+    "lang": "set_lang",
+    "stop": "cancel",
 }
 # /start deep links (a poster's QR code): /start lecture_<id>, guide_<id>, …
-DEEP_LINKS = {"lecture": ("list_lectures", "lecture"), "lesson": ("list_lessons", "lesson"),
-              "guide": ("start_guide", "guide"), "center": ("center_info", "center")}
+DEEP_LINKS = {
+    "lecture": ("list_lectures", "lecture"),
+    "lesson": ("list_lessons", "lesson"),
+    "guide": ("start_guide", "guide"),
+    "center": ("center_info", "center"),
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 _LOCATION = re.compile(r"^/location\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -53,33 +97,138 @@ _SQL = re.compile(
     r"\b(from|into|table|set|select|where|database)\b)|(;\s*--)|('\s*or\s*'?1'?\s*=\s*'?1)",
     re.IGNORECASE | re.DOTALL,
 )
-_EMOJI_INTENT = {"👍": "affirm", "👌": "affirm", "✅": "affirm", "🆗": "affirm", "🙏": "thanks",
-                 "❤": "thanks", "😊": "thanks", "👋": "greet", "❌": "deny", "👎": "deny"}
+_EMOJI_INTENT = {
+    "👍": "affirm",
+    "👌": "affirm",
+    "✅": "affirm",
+    "🆗": "affirm",
+    "🙏": "thanks",
+    "❤": "thanks",
+    "😊": "thanks",
+    "👋": "greet",
+    "❌": "deny",
+    "👎": "deny",
+}
 
 _PUNCT = "。.!！?？~～,，、 ;；:：\"'“”‘’"
-_MORE = {"更多", "还有吗", "还有呢", "还有别的吗", "还有没有", "下一页", "再来几个", "再看看",
-         "换一批", "看更多", "再多几个", "more", "show more", "more please", "next page",
-         "any more", "anymore", "see more", "more results", "show me more"}
-_HOME = {"回首页", "首页", "主菜单", "菜单", "回到首页", "返回首页", "home", "menu", "main menu",
-         "start over", "go home", "back to start"}
-_NONE = {"都不是", "都不对", "两个都不是", "不是这些", "none of these", "neither", "none",
-         "neither of them", "none of them"}
-_RESUME = {"继续上次的", "接着上次的", "继续上次", "接着上次", "继续上次学的", "接着学", "继续学",
-           "上次学到哪了", "接着学吧", "继续学吧", "resume", "continue where i left off",
-           "continue last time", "pick up where i left off", "continue my lesson",
-           "continue the guide"}
-_LANG = {"说中文": "zh", "用中文": "zh", "中文": "zh", "普通话": "zh", "汉语": "zh",
-         "说普通话": "zh", "讲中文": "zh", "chinese": "zh", "in chinese": "zh",
-         "english": "en", "in english": "en", "speak english": "en", "english please": "en",
-         "说英语": "en", "用英语": "en", "英文": "en", "英语": "en"}
-_ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10}
-_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1, "two": 2,
-           "three": 3, "four": 4, "five": 5, "last": -1}
-_ORDINAL_ZH = re.compile(r"^第?([0-9]{1,2}|[一二两三四五六七八九十]|十[一二三四五六])"
-                         r"(个|号|项|条|场|节|家|种|位|门)?$")
-_ORDINAL_EN = re.compile(r"^(?:number |no\.? ?|#|option )?([0-9]{1,2})$|"
-                         r"^(?:the )?(first|second|third|fourth|fifth|last)(?: one)?$")
+_MORE = {
+    "更多",
+    "还有吗",
+    "还有呢",
+    "还有别的吗",
+    "还有没有",
+    "下一页",
+    "再来几个",
+    "再看看",
+    "换一批",
+    "看更多",
+    "再多几个",
+    "more",
+    "show more",
+    "more please",
+    "next page",
+    "any more",
+    "anymore",
+    "see more",
+    "more results",
+    "show me more",
+}
+_HOME = {
+    "回首页",
+    "首页",
+    "主菜单",
+    "菜单",
+    "回到首页",
+    "返回首页",
+    "home",
+    "menu",
+    "main menu",
+    "start over",
+    "go home",
+    "back to start",
+}
+_NONE = {
+    "都不是",
+    "都不对",
+    "两个都不是",
+    "不是这些",
+    "none of these",
+    "neither",
+    "none",
+    "neither of them",
+    "none of them",
+}
+_RESUME = {
+    "继续上次的",
+    "接着上次的",
+    "继续上次",
+    "接着上次",
+    "继续上次学的",
+    "接着学",
+    "继续学",
+    "上次学到哪了",
+    "接着学吧",
+    "继续学吧",
+    "resume",
+    "continue where i left off",
+    "continue last time",
+    "pick up where i left off",
+    "continue my lesson",
+    "continue the guide",
+}
+_LANG = {
+    "说中文": "zh",
+    "用中文": "zh",
+    "中文": "zh",
+    "普通话": "zh",
+    "汉语": "zh",
+    "说普通话": "zh",
+    "讲中文": "zh",
+    "chinese": "zh",
+    "in chinese": "zh",
+    "english": "en",
+    "in english": "en",
+    "speak english": "en",
+    "english please": "en",
+    "说英语": "en",
+    "用英语": "en",
+    "英文": "en",
+    "英语": "en",
+}
+_ZH_NUM = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_EN_ORD = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "last": -1,
+}
+_ORDINAL_ZH = re.compile(
+    r"^第?([0-9]{1,2}|[一二两三四五六七八九十]|十[一二三四五六])"
+    r"(个|号|项|条|场|节|家|种|位|门)?$"
+)
+_ORDINAL_EN = re.compile(
+    r"^(?:number |no\.? ?|#|option )?([0-9]{1,2})$|"
+    r"^(?:the )?(first|second|third|fourth|fifth|last)(?: one)?$"
+)
 
 
 def clean(text: str) -> str:
@@ -143,13 +292,23 @@ def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
     if intent not in KNOWN_INTENTS:
         return _internal(text, "_unknown_command", lang)
     if "ref" in entities:
-        entities = {**state.refs.get(entities["ref"], {}),
-                    **{k: v for k, v in entities.items() if k != "ref"}}
+        entities = {
+            **state.refs.get(entities["ref"], {}),
+            **{k: v for k, v in entities.items() if k != "ref"},
+        }
     return payloads.as_parse(text, intent, entities, lang)
 
 
-_LANG_ARGS = {"zh": "zh", "cn": "zh", "中文": "zh", "chinese": "zh", "en": "en", "english": "en",
-              "英文": "en", "英语": "en"}
+_LANG_ARGS = {
+    "zh": "zh",
+    "cn": "zh",
+    "中文": "zh",
+    "chinese": "zh",
+    "en": "en",
+    "english": "en",
+    "英文": "en",
+    "英语": "en",
+}
 
 
 def _deep_link(text: str, lang: str) -> dict | None:
@@ -196,8 +355,9 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
     return None
 
 
-def understand(text: str, state: SessionState, parser, now: datetime, lang: str
-               ) -> tuple[dict, tuple[float, float] | None]:
+def understand(
+    text: str, state: SessionState, parser, now: datetime, lang: str
+) -> tuple[dict, tuple[float, float] | None]:
     """The parse for one message, and a location if the text carried one ("/location 39.9,116.4").
 
     `lang` is the conversation's current language, used for everything that has no words of

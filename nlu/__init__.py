@@ -62,8 +62,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def load_parser(gazetteer: dict, data_dir: Path | None = None, model_dir: Path | None = None,
-                nlu_url: str | None = None) -> Parser | RasaHTTPParser:
+def load_parser(
+    gazetteer: dict,
+    data_dir: Path | None = None,
+    model_dir: Path | None = None,
+    nlu_url: str | None = None,
+) -> Parser | RasaHTTPParser:
     """The parser for this gazetteer and training data, retraining first when the model is stale.
 
     The stored model's name carries the fingerprint of (training data, gazetteer, NLU code); when
@@ -79,15 +83,20 @@ def load_parser(gazetteer: dict, data_dir: Path | None = None, model_dir: Path |
     return parser
 
 
-def train(gazetteer: dict, data_dir: Path | None = None,
-          model_dir: Path | None = None) -> tuple[Model, Path]:
+def train(
+    gazetteer: dict, data_dir: Path | None = None, model_dir: Path | None = None
+) -> tuple[Model, Path]:
     """Train from `data_dir` (default `nlu/data`) unconditionally and save; (model, path)."""
     model = train_model(Path(data_dir or DATA_DIR), gazetteer)
     return model, save(model, Path(model_dir or default_model_dir()))
 
 
-def evaluate(parser: Parser, test_dir: Path | None = None, use_ledger: bool = True,
-             now: datetime | None = None) -> dict[str, LangResult]:
+def evaluate(
+    parser: Parser,
+    test_dir: Path | None = None,
+    use_ledger: bool = True,
+    now: datetime | None = None,
+) -> dict[str, LangResult]:
     """Score `parser` on the held-out set (default `tests/nlu`); one `LangResult` per language."""
     if now is None:
         return _evaluate(parser, test_dir, use_ledger=use_ledger)

@@ -28,7 +28,14 @@ PARTICLE_RE = re.compile(f"(?<![什怎那这多要])[{''.join(PARTICLES)}](?=$|[
 
 
 # Beijing 儿化 words with a plain form of the same length: 明儿见 = 明天见, 在哪儿 = 在哪里.
-ERHUA = {"明儿": "明天", "今儿": "今天", "昨儿": "昨天", "哪儿": "哪里", "这儿": "这里", "那儿": "那里"}
+ERHUA = {
+    "明儿": "明天",
+    "今儿": "今天",
+    "昨儿": "昨天",
+    "哪儿": "哪里",
+    "这儿": "这里",
+    "那儿": "那里",
+}
 ERHUA_RE = re.compile("|".join(ERHUA))
 
 
@@ -55,16 +62,22 @@ class Analysis:
     boundaries: set[int]
 
 
-def analyse(text: str, extractor: EntityExtractor, segmenter: Segmenter,
-            now: datetime | None, parse_times: Callable | None,
-            concepts: ConceptLexicon | None = None) -> Analysis:
+def analyse(
+    text: str,
+    extractor: EntityExtractor,
+    segmenter: Segmenter,
+    now: datetime | None,
+    parse_times: Callable | None,
+    concepts: ConceptLexicon | None = None,
+) -> Analysis:
     """Normalise, detect the language, extract entities and build the feature list."""
     normalized = normalize(text)
     folded = fold_case(normalized.text)
     lang = detect_language(normalized.text)
     boundaries = segmenter.boundaries(folded)
-    matches = extractor.extract(normalized.text, folded, now, parse_times, segmenter.word_freq,
-                                boundaries=boundaries)
+    matches = extractor.extract(
+        normalized.text, folded, now, parse_times, segmenter.word_freq, boundaries=boundaries
+    )
     plain = fold_particles(folded)
     words = segmenter.cut(plain)
     types = sorted({m.entity for m in matches})

@@ -21,8 +21,22 @@ from .lang import is_cjk
 
 CONCEPTS_FILE = Path(__file__).resolve().parent / "concepts.yml"
 ZH_NEGATION = set("不别没甭勿莫")
-EN_NEGATION = {"not", "no", "don't", "dont", "never", "stop", "without", "didn't", "doesn't",
-               "can't", "cannot", "won't", "nothing", "rather"}
+EN_NEGATION = {
+    "not",
+    "no",
+    "don't",
+    "dont",
+    "never",
+    "stop",
+    "without",
+    "didn't",
+    "doesn't",
+    "can't",
+    "cannot",
+    "won't",
+    "nothing",
+    "rather",
+}
 EN_WORD = re.compile(r"[a-z']+")
 
 
@@ -57,14 +71,20 @@ class ConceptLexicon:
         own: 中 is "OK" in 中! but not in 中心 or 中断.
         """
         starts = _word_starts(folded, words) if words is not None else None
-        found = [(m.value, m.start) for m in self.table.find(folded)
-                 if starts is None or m.length > 1 or not is_cjk(folded[m.start])
-                 or (m.start in starts and starts[m.start] == 1)]
+        found = [
+            (m.value, m.start)
+            for m in self.table.find(folded)
+            if starts is None
+            or m.length > 1
+            or not is_cjk(folded[m.start])
+            or (m.start in starts and starts[m.start] == 1)
+        ]
         found += [(c, m.start()) for c, p in self.patterns for m in p.finditer(folded)]
         return sorted({f"not_{c}" if _negated(folded, start) else c for c, start in found})
 
-    def features(self, folded: str, entity_types: Iterable[str] = (),
-                 words: list[str] | None = None) -> list[str]:
+    def features(
+        self, folded: str, entity_types: Iterable[str] = (), words: list[str] | None = None
+    ) -> list[str]:
         """`k:<concept>` per concept, and `kk:<a>+<b>` per pair of concepts or entity types."""
         names = self.concepts(folded, words)
         both = sorted({*names, *(f"@{t}" for t in entity_types)})
@@ -89,8 +109,16 @@ def _inflections(word: str) -> list[str]:
     if not word.isascii() or not word.isalpha() or len(word) < 3:
         return [word]
     stem = word[:-1] if word.endswith("e") else word
-    return [word, word + "s", word + "es", word + "d", word + "ed", stem + "ed", stem + "ing",
-            word + "er"]
+    return [
+        word,
+        word + "s",
+        word + "es",
+        word + "d",
+        word + "ed",
+        stem + "ed",
+        stem + "ing",
+        word + "er",
+    ]
 
 
 def _negated(text: str, start: int) -> bool:

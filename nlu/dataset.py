@@ -107,8 +107,9 @@ def _examples_of(block) -> list[str]:
         lines = [ln.strip() for ln in block.splitlines()]
         return [ln[1:].strip() for ln in lines if ln.startswith("-")]
     if isinstance(block, list):
-        return [str(item.get("text", "")) if isinstance(item, dict) else str(item)
-                for item in block]
+        return [
+            str(item.get("text", "")) if isinstance(item, dict) else str(item) for item in block
+        ]
     return []
 
 

@@ -62,8 +62,16 @@ def _score_entities(gold: list[dict], predicted: list[dict], counts: dict) -> li
     unmatched = list(predicted)
     misses = []
     for g in gold:
-        hit = next((p for p in unmatched if _entity_key(p) == _entity_key(g)
-                    and p["start"] < g["end"] and g["start"] < p["end"]), None)
+        hit = next(
+            (
+                p
+                for p in unmatched
+                if _entity_key(p) == _entity_key(g)
+                and p["start"] < g["end"]
+                and g["start"] < p["end"]
+            ),
+            None,
+        )
         if hit is not None:
             unmatched.remove(hit)
             counts[g["entity"]]["tp"] += 1
@@ -83,8 +91,12 @@ def _entity_report(counts: dict) -> dict:
         p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
         r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        report[entity] = {"precision": round(p, 4), "recall": round(r, 4),
-                          "f1-score": round(f, 4), "support": c["tp"] + c["fn"]}
+        report[entity] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1-score": round(f, 4),
+            "support": c["tp"] + c["fn"],
+        }
     scored = [v for v in report.values() if v["support"]]
     if scored:
         report["macro avg"] = {
@@ -105,8 +117,13 @@ def _gold_entities(ex: Example, parser) -> list[dict]:
     return gold
 
 
-def evaluate_language(parser, lang: str, test_dir: Path | None = None,
-                      use_ledger: bool = True, now: datetime = EVAL_NOW) -> LangResult:
+def evaluate_language(
+    parser,
+    lang: str,
+    test_dir: Path | None = None,
+    use_ledger: bool = True,
+    now: datetime = EVAL_NOW,
+) -> LangResult:
     """Parse every held-out example of `lang` and score intents and entities."""
     folder = Path(test_dir or TEST_DIR) / lang
     data = load_language(folder, lang)
@@ -120,29 +137,46 @@ def evaluate_language(parser, lang: str, test_dir: Path | None = None,
         entry = listed.get((ex.text, ex.intent))
         if entry is not None:
             (result.fixed if name == ex.intent else result.excluded).append(
-                {**entry, "predicted": name})
+                {**entry, "predicted": name}
+            )
             if name != ex.intent:
                 continue
         result.gold.append(ex.intent)
         result.predicted.append(name)
         if name != ex.intent:
-            result.errors.append({"text": ex.text, "lang": lang, "intent": ex.intent,
-                                  "intent_prediction": parsed["intent"],
-                                  "intent_ranking": parsed["intent_ranking"][:3]})
-        for entity in {*(a.entity for a in ex.entities), *(e["entity"] for e in parsed["entities"])}:
+            result.errors.append(
+                {
+                    "text": ex.text,
+                    "lang": lang,
+                    "intent": ex.intent,
+                    "intent_prediction": parsed["intent"],
+                    "intent_ranking": parsed["intent_ranking"][:3],
+                }
+            )
+        for entity in {
+            *(a.entity for a in ex.entities),
+            *(e["entity"] for e in parsed["entities"]),
+        }:
             counts.setdefault(entity, Counter())
         for kind, ent in _score_entities(_gold_entities(ex, parser), parsed["entities"], counts):
-            result.entity_errors.append({"text": ex.text, "lang": lang, "error": kind,
-                                         "entity": ent["entity"], "value": ent["value"],
-                                         "span": ex.text[ent["start"]:ent["end"]]})
+            result.entity_errors.append(
+                {
+                    "text": ex.text,
+                    "lang": lang,
+                    "error": kind,
+                    "entity": ent["entity"],
+                    "value": ent["value"],
+                    "span": ex.text[ent["start"] : ent["end"]],
+                }
+            )
     result.total = len(result.gold)
     result.labels = sorted(set(result.gold) | set(result.predicted))
     if result.gold:
         from sklearn.metrics import classification_report
 
         result.intent_report = classification_report(
-            result.gold, result.predicted, labels=result.labels, output_dict=True,
-            zero_division=0)
+            result.gold, result.predicted, labels=result.labels, output_dict=True, zero_division=0
+        )
         _add_confusions(result)
     result.entity_report = _entity_report(counts)
     return result
@@ -154,9 +188,17 @@ def _add_confusions(result: LangResult) -> None:
         result.intent_report[gold].setdefault("confused_with", {})[pred] = n
 
 
-def evaluate(parser, test_dir: Path | None = None, langs: tuple[str, ...] = LANGS,
-             use_ledger: bool = True, now: datetime = EVAL_NOW) -> dict[str, LangResult]:
+def evaluate(
+    parser,
+    test_dir: Path | None = None,
+    langs: tuple[str, ...] = LANGS,
+    use_ledger: bool = True,
+    now: datetime = EVAL_NOW,
+) -> dict[str, LangResult]:
     """Held-out results for each language that has a test folder."""
     root = Path(test_dir or TEST_DIR)
-    return {lang: evaluate_language(parser, lang, root, use_ledger, now)
-            for lang in langs if (root / lang).is_dir()}
+    return {
+        lang: evaluate_language(parser, lang, root, use_ledger, now)
+        for lang in langs
+        if (root / lang).is_dir()
+    }

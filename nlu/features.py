@@ -53,8 +53,7 @@ class Segmenter:
         self._tokenizer: jieba.Tokenizer | None = None
 
     def __getstate__(self) -> dict:
-        return {"user_words": self.user_words, "prefix_dict": self.prefix_dict,
-                "total": self.total}
+        return {"user_words": self.user_words, "prefix_dict": self.prefix_dict, "total": self.total}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

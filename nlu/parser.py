@@ -51,13 +51,20 @@ class Parser:
         """Rasa-shaped parse of `text`; relative times resolve against `now` (Asia/Shanghai)."""
         now = _aware(now)
         if is_blank(text):
-            return {"text": text, "intent": {"name": OUT_OF_SCOPE, "confidence": 0.0},
-                    "entities": [], "intent_ranking": [], "lang": "zh"}
+            return {
+                "text": text,
+                "intent": {"name": OUT_OF_SCOPE, "confidence": 0.0},
+                "entities": [],
+                "intent_ranking": [],
+                "lang": "zh",
+            }
         m = self.model
         a = analyse(text, m.extractor, m.segmenter, now, parse_times, m.concepts)
         clf = m.classifiers.get(a.lang) or next(iter(m.classifiers.values()))
-        ranking = [{"name": name, "confidence": round(p, 4)}
-                   for name, p in clf.rank(a.feats)[:RANKING_SIZE]]
+        ranking = [
+            {"name": name, "confidence": round(p, 4)}
+            for name, p in clf.rank(a.feats)[:RANKING_SIZE]
+        ]
         top = ranking[0]
         if top["confidence"] >= self.threshold_for(a.lang):
             intent = dict(top)
@@ -71,11 +78,23 @@ class Parser:
         entities = []
         for match in _by_intent(matches, top["name"]):
             start, end = a.normalized.original_span(match.start, match.end)
-            entities.append({"entity": match.entity, "value": match.value, "start": start,
-                             "end": end, "confidence": match.confidence,
-                             "extractor": match.extractor})
-        return {"text": text, "intent": intent, "entities": entities,
-                "intent_ranking": ranking, "lang": a.lang}
+            entities.append(
+                {
+                    "entity": match.entity,
+                    "value": match.value,
+                    "start": start,
+                    "end": end,
+                    "confidence": match.confidence,
+                    "extractor": match.extractor,
+                }
+            )
+        return {
+            "text": text,
+            "intent": intent,
+            "entities": entities,
+            "intent_ranking": ranking,
+            "lang": a.lang,
+        }
 
 
 def _guess_guide(a, guides) -> list[Match]:
@@ -101,13 +120,22 @@ def _guides_last(a, matches: list, model: Model, now: datetime) -> list:
     "线上讲座有吗" asks for online lectures (mode=online), not for the guide "watch a lecture
     online" whose alias 线上讲座 is longer.
     """
-    others = model.extractor.extract(a.normalized.text, a.folded, now, parse_times,
-                                     model.segmenter.word_freq, frozenset({"guide"}),
-                                     a.boundaries)
+    others = model.extractor.extract(
+        a.normalized.text,
+        a.folded,
+        now,
+        parse_times,
+        model.segmenter.word_freq,
+        frozenset({"guide"}),
+        a.boundaries,
+    )
     spans = [(x.start, x.end) for x in others]
-    guides = [x for x in matches if x.entity == "guide"
-              and not any(x.start < e and s < x.end and (s, e) != (x.start, x.end)
-                          for s, e in spans)]
+    guides = [
+        x
+        for x in matches
+        if x.entity == "guide"
+        and not any(x.start < e and s < x.end and (s, e) != (x.start, x.end) for s, e in spans)
+    ]
     return sorted(others + guides, key=lambda x: (x.start, x.end, x.entity))
 
 

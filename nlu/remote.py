@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 class RasaHTTPParser:
     """Same interface as `Parser`; `backend` says which one answered the last message."""
 
-    def __init__(self, url: str, fallback: Parser, timeout: float = 2.0,
-                 retry_after: float = 30.0) -> None:
+    def __init__(
+        self, url: str, fallback: Parser, timeout: float = 2.0, retry_after: float = 30.0
+    ) -> None:
         self.url = url.rstrip("/") + "/model/parse"
         self.fallback = fallback
         self.timeout = timeout
@@ -55,16 +56,16 @@ class RasaHTTPParser:
                 self.backend = "rasa"
                 return result
             except (OSError, ValueError, http.client.HTTPException) as exc:  # URLError: OSError
-                log.warning("Rasa server %s unavailable (%s); using the local model", self.url,
-                            exc)
+                log.warning("Rasa server %s unavailable (%s); using the local model", self.url, exc)
                 self._down_until = time.monotonic() + self.retry_after
         self.backend = "local"
         return self.fallback.parse(text, now)
 
     def _post(self, text: str) -> dict:
         body = json.dumps({"text": text}).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             result = json.loads(response.read().decode("utf-8"))
         if not isinstance(result, dict) or not isinstance(result.get("intent"), dict):

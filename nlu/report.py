@@ -26,14 +26,23 @@ def write_report(results: dict[str, LangResult], out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     intent = {
-        lang: {**r.intent_report, "gate": {"macro_f1_min": r.gate, "macro_f1": round(r.macro_f1, 4),
-                                           "passed": r.passed},
-               "ledger": {"excluded": r.excluded, "now_passing": r.fixed}}
+        lang: {
+            **r.intent_report,
+            "gate": {"macro_f1_min": r.gate, "macro_f1": round(r.macro_f1, 4), "passed": r.passed},
+            "ledger": {"excluded": r.excluded, "now_passing": r.fixed},
+        }
         for lang, r in results.items()
     }
-    paths = [out_dir / n for n in ("intent_report.json", "intent_errors.json",
-                                   "entity_report.json", "entity_errors.json",
-                                   "intent_confusion_matrix.png")]
+    paths = [
+        out_dir / n
+        for n in (
+            "intent_report.json",
+            "intent_errors.json",
+            "entity_report.json",
+            "entity_errors.json",
+            "intent_confusion_matrix.png",
+        )
+    ]
     _dump(paths[0], intent)
     _dump(paths[1], [e for r in results.values() for e in r.errors])
     _dump(paths[2], {lang: r.entity_report for lang, r in results.items()})
@@ -51,8 +60,9 @@ def plot_confusion(results: dict[str, LangResult], path: Path) -> None:
     from sklearn.metrics import confusion_matrix
 
     shown = [r for r in results.values() if r.gold]
-    fig, axes = plt.subplots(1, max(1, len(shown)), figsize=(11 * max(1, len(shown)), 10),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(1, len(shown)), figsize=(11 * max(1, len(shown)), 10), squeeze=False
+    )
     for ax, r in zip(axes[0], shown, strict=False):
         matrix = confusion_matrix(r.gold, r.predicted, labels=r.labels)
         ax.imshow(matrix, cmap="Blues")
@@ -63,8 +73,15 @@ def plot_confusion(results: dict[str, LangResult], path: Path) -> None:
         ax.set_title(f"{r.lang}: macro-F1 {r.macro_f1:.3f} on {r.total} examples")
         peak = matrix.max() or 1
         for (i, j), n in _cells(matrix):
-            ax.text(j, i, str(n), ha="center", va="center", fontsize=7,
-                    color="white" if n > peak / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(n),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if n > peak / 2 else "black",
+            )
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
@@ -82,18 +99,26 @@ def summary_lines(results: dict[str, LangResult]) -> list[str]:
     lines = []
     for lang, r in results.items():
         status = "ok" if r.passed else "FAILED"
-        lines.append(f"{lang}: macro-F1 {r.macro_f1:.4f} (gate {r.gate}) "
-                     f"accuracy {r.intent_report.get('accuracy', 0):.4f} on {r.total} examples, "
-                     f"{len(r.errors)} errors, {len(r.excluded)} in ledger — {status}")
+        lines.append(
+            f"{lang}: macro-F1 {r.macro_f1:.4f} (gate {r.gate}) "
+            f"accuracy {r.intent_report.get('accuracy', 0):.4f} on {r.total} examples, "
+            f"{len(r.errors)} errors, {len(r.excluded)} in ledger — {status}"
+        )
         for entry in r.fixed:
             lines.append(f"  ledger entry now passes, remove it: {entry['text']!r}")
-        weak = sorted((v["f1-score"], k) for k, v in r.intent_report.items()
-                      if isinstance(v, dict) and "support" in v and k not in
-                      ("macro avg", "weighted avg") and v["f1-score"] < 0.9)
+        weak = sorted(
+            (v["f1-score"], k)
+            for k, v in r.intent_report.items()
+            if isinstance(v, dict)
+            and "support" in v
+            and k not in ("macro avg", "weighted avg")
+            and v["f1-score"] < 0.9
+        )
         for f1, name in weak:
             lines.append(f"  {name}: F1 {f1:.3f}")
-        ents = ", ".join(f"{k} {v['f1-score']:.2f}" for k, v in r.entity_report.items()
-                         if k != "macro avg")
+        ents = ", ".join(
+            f"{k} {v['f1-score']:.2f}" for k, v in r.entity_report.items() if k != "macro avg"
+        )
         if ents:
             lines.append(f"  entities F1: {ents}")
     return lines

@@ -183,8 +183,9 @@ def _v2_reminder_kinds(db: sqlite_utils.Database) -> None:
     # scheduler looks rows up by subscription (re-planning, unsubscribing).
     # Plain SQL: sqlite-utils' add_column/create_index commit on their own (see transaction).
     db.execute("ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder'")
-    db.execute("CREATE INDEX idx_reminders_subscription_id_status "
-               "ON reminders (subscription_id, status)")
+    db.execute(
+        "CREATE INDEX idx_reminders_subscription_id_status ON reminders (subscription_id, status)"
+    )
 
 
 def _v3_callbacks(db: sqlite_utils.Database) -> None:
@@ -204,7 +205,10 @@ def _v4_reminder_events(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2_reminder_kinds, _v3_callbacks, _v4_reminder_events,
+    _v1,
+    _v2_reminder_kinds,
+    _v3_callbacks,
+    _v4_reminder_events,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -40,8 +40,9 @@ def open_requests(db: sqlite_utils.Database) -> list[dict]:
 def open_for_user(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     """A user's open requests, oldest first, with their context decoded."""
     out = []
-    for row in db["help_requests"].rows_where("user_id = ? AND status = 'open'", [user_id],
-                                              order_by="id"):
+    for row in db["help_requests"].rows_where(
+        "user_id = ? AND status = 'open'", [user_id], order_by="id"
+    ):
         row["context"] = json.loads(row["context"] or "{}")
         out.append(row)
     return out

@@ -27,8 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="talk to Leling in the terminal, one message per line")
     p.add_argument("--json", action="store_true", help="print one JSON object per turn")
     p.add_argument("--lang", choices=("zh", "en"), help="start the conversation in this language")
-    p.add_argument("--user", metavar="ID",
-                   help="a persistent user (default: a temporary guest, forgotten at the end)")
+    p.add_argument(
+        "--user",
+        metavar="ID",
+        help="a persistent user (default: a temporary guest, forgotten at the end)",
+    )
     p.add_argument("--now", metavar="ISO", help="fix the clock (naive times are Beijing time)")
     p.set_defaults(handler=cmd_chat)
 
@@ -42,8 +45,7 @@ def _utf8(stream, write: bool):
         buffer = getattr(stream, "buffer", None)
         if buffer is None:
             return stream
-        wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace",
-                                   write_through=write)
+        wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", write_through=write)
         return wrapper
 
 
@@ -59,8 +61,10 @@ def cmd_chat(args) -> int:
     try:
         fixed = parse_now(args.now, settings) if args.now else None
     except ValueError:
-        print(f"leling: --now wants an ISO time like 2026-12-04T15:00, not {args.now!r}",
-              file=sys.stderr)
+        print(
+            f"leling: --now wants an ISO time like 2026-12-04T15:00, not {args.now!r}",
+            file=sys.stderr,
+        )
         return 2
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
@@ -68,13 +72,22 @@ def cmd_chat(args) -> int:
     clock = (lambda: fixed) if fixed is not None else (lambda: parse_now(None, settings))
     assistant = Assistant(db, catalogue, parser, clock=clock, default_lang=args.lang or "zh")
     guest = not args.user
-    user_id = f"terminal:guest-{secrets.token_hex(4)}" if guest else (
-        args.user if ":" in args.user else f"terminal:{args.user}")
+    user_id = (
+        f"terminal:guest-{secrets.token_hex(4)}"
+        if guest
+        else (args.user if ":" in args.user else f"terminal:{args.user}")
+    )
     if args.lang:
         assistant.set_language(user_id, args.lang)
     stdin, stdout = _utf8(sys.stdin, False), _utf8(sys.stdout, True)
-    channel = TerminalChannel(assistant, user_id, json_mode=args.json, out=stdout,
-                              lang=args.lang, prompt=stdin.isatty() and not args.json)
+    channel = TerminalChannel(
+        assistant,
+        user_id,
+        json_mode=args.json,
+        out=stdout,
+        lang=args.lang,
+        prompt=stdin.isatty() and not args.json,
+    )
     try:
         return channel.run(stdin)
     finally:

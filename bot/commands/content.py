@@ -93,15 +93,24 @@ def cmd_validate(args) -> int:
     data, problems = read_catalogue_dir(args.dir)
     bad = errors(problems)
     if args.json:
-        print(json.dumps({"ok": not bad, "errors": [str(p) for p in bad],
-                          "warnings": [str(p) for p in problems if p.level == "warning"]},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "ok": not bad,
+                    "errors": [str(p) for p in bad],
+                    "warnings": [str(p) for p in problems if p.level == "warning"],
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         for p in problems:
             print(p)
-        counts = (f"{len(data.centers)} centers, {len(data.lectures)} lectures, "
-                  f"{len(data.lessons)} lessons, {len(data.guides)} guides, "
-                  f"{len(data.landmarks)} landmarks")
+        counts = (
+            f"{len(data.centers)} centers, {len(data.lectures)} lectures, "
+            f"{len(data.lessons)} lessons, {len(data.guides)} guides, "
+            f"{len(data.landmarks)} landmarks"
+        )
         if bad:
             print(f"{len(bad)} error(s) in {args.dir}; nothing was changed.")
         else:
@@ -118,33 +127,55 @@ def cmd_import(args) -> int:
         # Cancelled or moved events notify their subscribers; new matching events get reminders.
         plan = replan_all(db, load_catalogue(db), parse_now(None, settings))
     if args.json:
-        print(json.dumps({"ok": result.ok, "counts": result.counts,
-                          "errors": [str(p) for p in errors(result.problems)],
-                          "reminders": plan.as_dict() if plan else None},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "counts": result.counts,
+                    "errors": [str(p) for p in errors(result.problems)],
+                    "reminders": plan.as_dict() if plan else None,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         for p in result.problems:
             print(p)
         if result.ok:
-            print("Imported: " + ", ".join(f"{n} {t}" for t, n in result.counts.items())
-                  + f" into {settings.db}.")
+            print(
+                "Imported: "
+                + ", ".join(f"{n} {t}" for t, n in result.counts.items())
+                + f" into {settings.db}."
+            )
             if plan.notices:
-                print(f"{plan.notices} subscriber notice(s) about cancelled or moved events "
-                      "will be sent.")
+                print(
+                    f"{plan.notices} subscriber notice(s) about cancelled or moved events "
+                    "will be sent."
+                )
         else:
-            print(f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
-                  "was not changed.")
+            print(
+                f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
+                "was not changed."
+            )
     return 0 if result.ok else 1
 
 
 def _center_json(hit, cat, now) -> dict:
     c = hit.center
     return {
-        "id": c.id, "name": c.name, "name_en": c.name_en, "kind": c.kind,
-        "district": c.district, "street": c.street, "address": c.address,
-        "phone": c.phone, "distance_m": round(hit.distance_m),
+        "id": c.id,
+        "name": c.name,
+        "name_en": c.name_en,
+        "kind": c.kind,
+        "district": c.district,
+        "street": c.street,
+        "address": c.address,
+        "phone": c.phone,
+        "distance_m": round(hit.distance_m),
         "hours_today": [f"{a}-{b}" for a, b in cat.hours_today(c, now)],
-        "open_now": cat.is_open(c, now), "services": c.services, "accessible": c.accessible,
+        "open_now": cat.is_open(c, now),
+        "services": c.services,
+        "accessible": c.accessible,
     }
 
 
@@ -152,8 +183,13 @@ def cmd_centers(args) -> int:
     settings = Settings.from_env()
     cat = open_catalogue(settings, open_database(settings))
     now = parse_now(args.now, settings)
-    filters = {"kind": args.kind, "service": args.service, "street": args.street,
-               "open_at": now if args.open_now else None, "offset": args.offset}
+    filters = {
+        "kind": args.kind,
+        "service": args.service,
+        "street": args.street,
+        "open_at": now if args.open_now else None,
+        "offset": args.offset,
+    }
     if args.near:
         try:
             lat, lon = (float(x) for x in args.near.split(","))
@@ -173,10 +209,14 @@ def cmd_centers(args) -> int:
     else:
         return _fail("say where: --near LAT,LON, --landmark NAME or --district NAME")
     rows = [_center_json(h, cat, now) for h in hits]
-    text = "\n".join(
-        f"{r['distance_m']:>7} m  {r['id']:<16} {r['name']}  {r['phone']}  "
-        f"{' '.join(r['hours_today']) or 'closed today'}" for r in rows
-    ) or "no centers match"
+    text = (
+        "\n".join(
+            f"{r['distance_m']:>7} m  {r['id']:<16} {r['name']}  {r['phone']}  "
+            f"{' '.join(r['hours_today']) or 'closed today'}"
+            for r in rows
+        )
+        or "no centers match"
+    )
     _out(rows, args.json, text)
     return 0
 
@@ -198,17 +238,35 @@ def cmd_lectures(args) -> int:
     start = parse_now(args.start or args.now, settings)
     end = parse_now(args.end, settings) if args.end else start + timedelta(days=14)
     online = True if args.online else False if args.offline else None
-    district = find_district(args.district).name if args.district and find_district(
-        args.district) else args.district
-    occ = cat.lectures_between(start, end, topic=args.topic, audience=args.audience,
-                               district=district, online=online)
-    rows = [{"id": o.id, "title": o.item.title.zh, "title_en": o.item.title.en,
-             "starts_at": o.starts_at.isoformat(), "ends_at": o.ends_at.isoformat(),
-             "district": o.item.district, "center": o.item.center,
-             "online_url": o.item.online_url, "topics": o.item.topics,
-             "audience": o.item.audience, "cancelled": o.cancelled} for o in occ]
-    text = "\n".join(f"{r['starts_at'][:16]}  {r['id']:<36} {r['title']}"
-                     + ("  [已取消 cancelled]" if r["cancelled"] else "") for r in rows)
+    district = (
+        find_district(args.district).name
+        if args.district and find_district(args.district)
+        else args.district
+    )
+    occ = cat.lectures_between(
+        start, end, topic=args.topic, audience=args.audience, district=district, online=online
+    )
+    rows = [
+        {
+            "id": o.id,
+            "title": o.item.title.zh,
+            "title_en": o.item.title.en,
+            "starts_at": o.starts_at.isoformat(),
+            "ends_at": o.ends_at.isoformat(),
+            "district": o.item.district,
+            "center": o.item.center,
+            "online_url": o.item.online_url,
+            "topics": o.item.topics,
+            "audience": o.item.audience,
+            "cancelled": o.cancelled,
+        }
+        for o in occ
+    ]
+    text = "\n".join(
+        f"{r['starts_at'][:16]}  {r['id']:<36} {r['title']}"
+        + ("  [已取消 cancelled]" if r["cancelled"] else "")
+        for r in rows
+    )
     _out(rows, args.json, text or "no lectures in that window")
     return 0
 
@@ -217,26 +275,45 @@ def cmd_lessons(args) -> int:
     settings = Settings.from_env()
     cat = open_catalogue(settings, open_database(settings))
     now = parse_now(args.now, settings)
-    district = find_district(args.district).name if args.district and find_district(
-        args.district) else args.district
+    district = (
+        find_district(args.district).name
+        if args.district and find_district(args.district)
+        else args.district
+    )
     filters = {"app": args.app, "topic": args.topic, "district": district}
     if args.date:
         try:
             day = date.fromisoformat(args.date)
         except ValueError:
             return _fail(f"--date wants YYYY-MM-DD, not {args.date!r}")
-        rows = [{"id": o.id, "title": o.item.title.zh, "center": o.item.center,
-                 "starts_at": o.starts_at.isoformat()} for o in cat.sessions_on(day, **filters)]
+        rows = [
+            {
+                "id": o.id,
+                "title": o.item.title.zh,
+                "center": o.item.center,
+                "starts_at": o.starts_at.isoformat(),
+            }
+            for o in cat.sessions_on(day, **filters)
+        ]
     else:
         rows = []
         for les in cat.lessons_matching(**filters):
             nxt = cat.next_lesson_session(les, now)
-            rows.append({"id": les.id, "title": les.title.zh, "center": les.center,
-                         "apps": les.apps, "level": les.level,
-                         "next_session": nxt.isoformat() if nxt else None})
+            rows.append(
+                {
+                    "id": les.id,
+                    "title": les.title.zh,
+                    "center": les.center,
+                    "apps": les.apps,
+                    "level": les.level,
+                    "next_session": nxt.isoformat() if nxt else None,
+                }
+            )
         rows.sort(key=lambda r: r["next_session"] or "9999")
-    text = "\n".join(f"{(r.get('starts_at') or r.get('next_session') or '-')[:16]}  "
-                     f"{r['id']:<32} {r['title']}" for r in rows)
+    text = "\n".join(
+        f"{(r.get('starts_at') or r.get('next_session') or '-')[:16]}  {r['id']:<32} {r['title']}"
+        for r in rows
+    )
     _out(rows, args.json, text or "no lessons match")
     return 0
 
@@ -249,7 +326,8 @@ def cmd_guide(args) -> int:
         _out(None, args.json, f"no guide called {args.key!r}")
         return 1
     text = f"{g.title.zh} / {g.title.en}\n" + "\n".join(
-        f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1))
+        f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1)
+    )
     _out(g.model_dump(mode="json"), args.json, text)
     return 0
 

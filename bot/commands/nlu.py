@@ -1,9 +1,9 @@
 """`leling nlu …`: train the NLU, parse messages, test against the held-out set.
 
-    leling nlu train
-    leling nlu parse "明天下午朝阳区有讲座吗"
-    leling nlu parse --file messages.txt --now 2025-03-12T10:00:00+08:00
-    leling nlu test --out reports/nlu
+leling nlu train
+leling nlu parse "明天下午朝阳区有讲座吗"
+leling nlu parse --file messages.txt --now 2025-03-12T10:00:00+08:00
+leling nlu test --out reports/nlu
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ def register(subparsers) -> None:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", type=Path, help="training data folder (default nlu/data)")
-    common.add_argument("--model-dir", type=Path,
-                        help="model folder (default $LELING_NLU_MODEL_DIR or the user cache)")
+    common.add_argument(
+        "--model-dir",
+        type=Path,
+        help="model folder (default $LELING_NLU_MODEL_DIR or the user cache)",
+    )
 
     train = sub.add_parser("train", parents=[common], help="train and store the model")
     train.set_defaults(handler=cmd_train)
@@ -39,11 +42,18 @@ def register(subparsers) -> None:
     parse.set_defaults(handler=cmd_parse)
 
     test = sub.add_parser("test", parents=[common], help="evaluate on tests/nlu, write a report")
-    test.add_argument("--out", type=Path, default=DEFAULT_REPORT_DIR,
-                      help=f"report folder (default {DEFAULT_REPORT_DIR})")
+    test.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_REPORT_DIR,
+        help=f"report folder (default {DEFAULT_REPORT_DIR})",
+    )
     test.add_argument("--tests", type=Path, help="held-out folder (default tests/nlu)")
-    test.add_argument("--no-ledger", action="store_true",
-                      help="score the known failures too (ignore _test_failures.yaml)")
+    test.add_argument(
+        "--no-ledger",
+        action="store_true",
+        help="score the known failures too (ignore _test_failures.yaml)",
+    )
     test.set_defaults(handler=cmd_test)
 
 

@@ -39,8 +39,9 @@ def _mentions(text: str, entities: dict[str, list[str]]) -> tuple[set[str], set[
     return districts, kinds, streets
 
 
-def match_centers(cat: Catalogue, text: str, entities: dict[str, list[str]],
-                  limit: int = 3) -> list[tuple[Center, float]]:
+def match_centers(
+    cat: Catalogue, text: str, entities: dict[str, list[str]], limit: int = 3
+) -> list[tuple[Center, float]]:
     """Centers the text may name, best first, with a score (≥ 2 means a real match)."""
     districts, kinds, streets = _mentions(text, entities)
     low = text.lower()

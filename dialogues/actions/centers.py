@@ -14,10 +14,32 @@ from dialogues.models import SHARE_LOCATION, Button, Item, Reply
 
 PAGE = 3
 POPULAR = ("朝阳区", "海淀区", "西城区", "东城区")
-FAMILY_TOPICS = {"亲子沟通", "青春期", "隔代教育", "幼小衔接", "网络素养", "家风", "学习习惯",
-                 "心理健康", "安全教育", "家校共育", "家庭教育"}
-NEARBY = ("附近", "最近", "离我", "周边", "旁边", "nearby", "near me", "closest", "nearest",
-          "close to me", "around me")
+FAMILY_TOPICS = {
+    "亲子沟通",
+    "青春期",
+    "隔代教育",
+    "幼小衔接",
+    "网络素养",
+    "家风",
+    "学习习惯",
+    "心理健康",
+    "安全教育",
+    "家校共育",
+    "家庭教育",
+}
+NEARBY = (
+    "附近",
+    "最近",
+    "离我",
+    "周边",
+    "旁边",
+    "nearby",
+    "near me",
+    "closest",
+    "nearest",
+    "close to me",
+    "around me",
+)
 PLACE_KEYS = ("near", "landmark", "street", "district")
 
 
@@ -58,8 +80,11 @@ def place_from(t: Turn) -> dict | None:
 
 def _street_centers(t: Turn, street: str) -> list[Center]:
     short = street.removesuffix("街道")
-    return [c for c in t.cat.centers.values()
-            if c.street and (c.street == street or c.street.removesuffix("街道") == short)]
+    return [
+        c
+        for c in t.cat.centers.values()
+        if c.street and (c.street == street or c.street.removesuffix("街道") == short)
+    ]
 
 
 def _remember_place(t: Turn, query: dict) -> None:
@@ -68,8 +93,10 @@ def _remember_place(t: Turn, query: dict) -> None:
         t.state.place = {"landmark": query["landmark"], "district": lm.district if lm else None}
     elif "street" in query:
         found = _street_centers(t, query["street"])
-        t.state.place = {"street": query["street"],
-                         "district": found[0].district if found else None}
+        t.state.place = {
+            "street": query["street"],
+            "district": found[0].district if found else None,
+        }
     elif "district" in query:
         t.state.place = {"district": query["district"]}
 
@@ -166,25 +193,34 @@ def show(t: Turn, query: dict, offset: int, note: str = "") -> list[Reply]:
     has_more = len(hits) > PAGE
     hits = hits[:PAGE]
     show_distance = "near" in query or "landmark" in query
-    lines = [center_line(t, offset + i, h.center, h.distance_m if show_distance else None)
-             for i, h in enumerate(hits, 1)]
+    lines = [
+        center_line(t, offset + i, h.center, h.distance_m if show_distance else None)
+        for i, h in enumerate(hits, 1)
+    ]
     if offset:
         header = t.t("center.header_more")
     elif "near" in query:
         header = t.t("center.header_near", what=_what(t, query))
     else:
         header = t.t("center.header_place", what=_what(t, query), place=_place_label(t, query))
-    buttons = [t.button(f"{offset + i}. {_short_name(t, h.center)}", "center_info",
-                        center=h.center.id) for i, h in enumerate(hits, 1)]
+    buttons = [
+        t.button(f"{offset + i}. {_short_name(t, h.center)}", "center_info", center=h.center.id)
+        for i, h in enumerate(hits, 1)
+    ]
     t.set_choices(buttons, offset)
     if has_more:
         buttons.append(Button(t.t("btn.more_centers"), "/more"))
     elif offset == 0 and "near" not in query:
         buttons.append(Button(t.t("btn.other_place"), "/ask_place"))
-    items = [Item("center", h.center.id,
-                  round(h.distance_m) if show_distance else None) for h in hits]
-    t.state.shown = {"type": "center", "query": query, "offset": offset,
-                     "ids": [h.center.id for h in hits]}
+    items = [
+        Item("center", h.center.id, round(h.distance_m) if show_distance else None) for h in hits
+    ]
+    t.state.shown = {
+        "type": "center",
+        "query": query,
+        "offset": offset,
+        "ids": [h.center.id for h in hits],
+    }
     t.state.focus = {"type": "center", "id": hits[0].center.id} if len(hits) == 1 else None
     text = "\n".join(x for x in (prefix, header, "\n".join(lines), t.t("center.tail")) if x)
     return [t.reply(text, buttons, items=items)]
@@ -210,18 +246,29 @@ def hours_text(t: Turn, c: Center) -> str:
         status = t.t("center.open_now")
     else:
         later = [a for a, _b in spans if a > t.now.strftime("%H:%M")]
-        status = (t.t("center.opens_at", at=later[0].lstrip("0")) if later
-                  else t.t("center.closed_now"))
+        status = (
+            t.t("center.opens_at", at=later[0].lstrip("0")) if later else t.t("center.closed_now")
+        )
     return t.t("center.hours_today", hours=text, status=status)
 
 
 def center_line(t: Turn, n: int, c: Center, distance_m: float | None) -> str:
     """One numbered entry of a center list."""
     name = c.name_en if t.en and c.name_en else c.name
-    far = t.t("center.distance", distance=timefmt.distance(distance_m, t.lang)) \
-        if distance_m is not None else ""
-    return t.t("center.line", n=n, name=name, distance=far, address=c.address,
-               phone=c.phone or "-", hours=hours_text(t, c))
+    far = (
+        t.t("center.distance", distance=timefmt.distance(distance_m, t.lang))
+        if distance_m is not None
+        else ""
+    )
+    return t.t(
+        "center.line",
+        n=n,
+        name=name,
+        distance=far,
+        address=c.address,
+        phone=c.phone or "-",
+        hours=hours_text(t, c),
+    )
 
 
 def more(t: Turn) -> list[Reply]:
@@ -232,10 +279,12 @@ def more(t: Turn) -> list[Reply]:
 
 def ask_place(t: Turn, query: dict | None = None, key: str = "center.ask_place") -> Reply:
     """Where are you? A location button, two district buttons and "其他区"."""
-    t.state.pending = {"ask": "place", "for": "center",
-                       "query": {k: v for k, v in (query or {}).items() if k in ("kind", "service")}}
-    known = [d for d in (t.user.get("home_district"), (t.state.place or {}).get("district"))
-             if d]
+    t.state.pending = {
+        "ask": "place",
+        "for": "center",
+        "query": {k: v for k, v in (query or {}).items() if k in ("kind", "service")},
+    }
+    known = [d for d in (t.user.get("home_district"), (t.state.place or {}).get("district")) if d]
     districts = list(dict.fromkeys([*known, *POPULAR]))[:2]
     buttons = [Button(t.t("btn.share_location"), SHARE_LOCATION)]
     buttons += [t.button(labels.place(d, t.lang), "inform", district=d) for d in districts]
@@ -245,16 +294,18 @@ def ask_place(t: Turn, query: dict | None = None, key: str = "center.ask_place")
 
 
 def ask_place_action(t: Turn) -> list[Reply]:
-    """"换个地方" or "其他区": ask for the place again, or list all sixteen districts."""
+    """ "换个地方" or "其他区": ask for the place again, or list all sixteen districts."""
     query = (t.pending or {}).get("query") or ((t.state.shown or {}).get("query") or {})
     if t.entity("all") is None:
         return [ask_place(t, query)]
-    t.state.pending = {"ask": "place", "for": "center",
-                       "query": {k: v for k, v in query.items() if k in ("kind", "service")}}
+    t.state.pending = {
+        "ask": "place",
+        "for": "center",
+        "query": {k: v for k, v in query.items() if k in ("kind", "service")},
+    }
     names = [labels.place(d.name, t.lang) for d in DISTRICTS]
     listing = "\n".join(f"{i}. {n}" for i, n in enumerate(names, 1))
-    choices = [t.button(labels.place(d.name, t.lang), "inform", district=d.name)
-               for d in DISTRICTS]
+    choices = [t.button(labels.place(d.name, t.lang), "inform", district=d.name) for d in DISTRICTS]
     t.set_choices(choices)
     buttons = [Button(t.t("btn.share_location"), SHARE_LOCATION)]
     return [t.reply(t.t("center.all_districts", districts=listing), buttons)]
@@ -281,8 +332,12 @@ def center_info(t: Turn) -> list[Reply]:
     if c is None:
         scored = match_centers(t.cat, t.text, t.entity_map())
         c = pick(scored)
-    if c is None and t.state.focus and t.state.focus.get("type") == "center" and not (
-            scored and scored[0][1] >= 2):
+    if (
+        c is None
+        and t.state.focus
+        and t.state.focus.get("type") == "center"
+        and not (scored and scored[0][1] >= 2)
+    ):
         c = t.cat.centers.get(t.state.focus["id"])
     if c is None:
         real = [sc for sc in scored if sc[1] >= 2]
@@ -296,8 +351,10 @@ def center_info(t: Turn) -> list[Reply]:
 
 
 def _which_center(t: Turn, centers: list[Center]) -> list[Reply]:
-    buttons = [t.button(f"{i}. {_short_name(t, c)}", "center_info", center=c.id)
-               for i, c in enumerate(centers[:3], 1)]
+    buttons = [
+        t.button(f"{i}. {_short_name(t, c)}", "center_info", center=c.id)
+        for i, c in enumerate(centers[:3], 1)
+    ]
     t.set_choices(buttons)
     return [t.reply(t.t("center.which"), buttons)]
 
@@ -307,18 +364,28 @@ def center_card(t: Turn, c: Center) -> Reply:
     name = c.name_en if t.en and c.name_en else c.name
     services = labels.joined([labels.tag(s, t.lang) for s in c.services], t.lang) or "-"
     lessons = sorted(
-        ((t.cat.next_lesson_session(les, t.now), les) for les in t.cat.lessons.values()
-         if les.center == c.id and les.status != "cancelled"),
-        key=lambda x: (x[0] is None, x[0] or t.now))
+        (
+            (t.cat.next_lesson_session(les, t.now), les)
+            for les in t.cat.lessons.values()
+            if les.center == c.id and les.status != "cancelled"
+        ),
+        key=lambda x: (x[0] is None, x[0] or t.now),
+    )
     lessons = [(when, les) for when, les in lessons if when is not None]
-    text = t.t("center.card", name=name, address=c.address, phone=c.phone or "-",
-               hours=hours_text(t, c),
-               access=t.t("center.accessible" if c.accessible else "center.not_accessible"),
-               services=services)
+    text = t.t(
+        "center.card",
+        name=name,
+        address=c.address,
+        phone=c.phone or "-",
+        hours=hours_text(t, c),
+        access=t.t("center.accessible" if c.accessible else "center.not_accessible"),
+        services=services,
+    )
     if lessons:
         when, les = lessons[0]
-        text += "\n" + t.t("center.card_lesson", title=t.title(les.title),
-                           when=timefmt.when(when, t.now, t.lang))
+        text += "\n" + t.t(
+            "center.card_lesson", title=t.title(les.title), when=timefmt.when(when, t.now, t.lang)
+        )
     buttons = []
     if lessons:
         buttons.append(t.button(t.t("btn.center_lessons"), "list_lessons", center=c.id))

@@ -55,27 +55,36 @@ def start_guide(t: Turn) -> list[Reply]:
         matches = t.cat.guides_for_app(app)
         guide = matches[0] if len(matches) == 1 else _guess(t, matches)
         if guide is None and matches:
-            return [_menu(t, matches, 0,
-                          t.t("guide.pick_for_app", app=labels.tag(app, t.lang)))]
+            return [_menu(t, matches, 0, t.t("guide.pick_for_app", app=labels.tag(app, t.lang)))]
     if guide is None and t.entity("topic") and not t.text.startswith("/"):
         guide = _guess(t, list(t.cat.guides.values()))
     if guide is None:
         return [_menu(t, _ordered_guides(t), 0, t.t("guide.pick"))]
     current = t.state.guide
-    if current and current.get("id") == guide.id and int(current.get("step", 1)) > 1 \
-            and t.entity("step") is None:
-        buttons = [Button(t.t("btn.resume"), "/resume_guide"),
-                   t.button(t.t("btn.restart"), "start_guide", guide=guide.id, step=1)]
+    if (
+        current
+        and current.get("id") == guide.id
+        and int(current.get("step", 1)) > 1
+        and t.entity("step") is None
+    ):
+        buttons = [
+            Button(t.t("btn.resume"), "/resume_guide"),
+            t.button(t.t("btn.restart"), "start_guide", guide=guide.id, step=1),
+        ]
         t.set_choices(buttons)
-        return [t.reply(t.t("guide.resume_or_restart", title=t.title(guide.title),
-                            step=current["step"]), buttons)]
+        return [
+            t.reply(
+                t.t("guide.resume_or_restart", title=t.title(guide.title), step=current["step"]),
+                buttons,
+            )
+        ]
     t.state.guide = {"id": guide.id, "step": 1, "active": True, "stuck": 0}
     intro = t.t("guide.intro", title=t.title(guide.title), total=len(guide.steps))
     return [step_reply(t, guide, 1, intro)]
 
 
 def _menu(t: Turn, guides: list[Guide], offset: int, intro: str) -> Reply:
-    page = guides[offset: offset + PAGE]
+    page = guides[offset : offset + PAGE]
     if not page:
         return t.reply(t.t("guide.no_more"))
     listing = "\n".join(f"{offset + i}. {t.title(g.title)}" for i, g in enumerate(page, 1))
@@ -83,8 +92,12 @@ def _menu(t: Turn, guides: list[Guide], offset: int, intro: str) -> Reply:
     t.set_choices(buttons, offset)
     if len(guides) > offset + PAGE:
         buttons.append(Button(t.t("btn.more_guides"), "/more"))
-    t.state.shown = {"type": "guide", "query": {"ids": [g.id for g in guides]},
-                     "offset": offset, "ids": [g.id for g in page]}
+    t.state.shown = {
+        "type": "guide",
+        "query": {"ids": [g.id for g in guides]},
+        "offset": offset,
+        "ids": [g.id for g in page],
+    }
     return t.reply(f"{intro}\n{listing}\n{t.t('guide.pick_tail')}", buttons)
 
 
@@ -108,9 +121,11 @@ def step_reply(t: Turn, guide: Guide, n: int, intro: str = "") -> Reply:
     buttons = [Button(t.t("btn.done" if n == total else "btn.next"), "/guide_next")]
     if n > 1:
         buttons.append(Button(t.t("btn.back"), "/guide_back"))
-    buttons += [Button(t.t("btn.repeat"), "/guide_repeat"),
-                Button(t.t("btn.stuck"), "/guide_stuck"),
-                Button(t.t("btn.stop"), "/cancel")]
+    buttons += [
+        Button(t.t("btn.repeat"), "/guide_repeat"),
+        Button(t.t("btn.stuck"), "/guide_stuck"),
+        Button(t.t("btn.stop"), "/cancel"),
+    ]
     return t.reply("\n".join(parts), buttons, guide=GuideStep(guide.id, n, total))
 
 
@@ -130,7 +145,7 @@ def _no_guide(t: Turn) -> list[Reply]:
 
 
 def next_step(t: Turn) -> list[Reply]:
-    """"下一步" / "好了" / "然后呢": the next step, or the praise at the end."""
+    """ "下一步" / "好了" / "然后呢": the next step, or the praise at the end."""
     cur = _current(t)
     if cur is None:
         return _no_guide(t)
@@ -145,7 +160,7 @@ def next_step(t: Turn) -> list[Reply]:
 
 
 def back(t: Turn) -> list[Reply]:
-    """"上一步"."""
+    """ "上一步"."""
     cur = _current(t)
     if cur is None:
         return _no_guide(t)
@@ -159,7 +174,7 @@ def back(t: Turn) -> list[Reply]:
 
 
 def repeat(t: Turn) -> list[Reply]:
-    """"再说一遍": the same step again."""
+    """ "再说一遍": the same step again."""
     cur = _current(t)
     if cur is None:
         return _no_guide(t)
@@ -169,17 +184,19 @@ def repeat(t: Turn) -> list[Reply]:
 
 
 def stuck(t: Turn) -> list[Reply]:
-    """"我卡住了": a simpler hint when the step has one, and a volunteer or a family member."""
+    """ "我卡住了": a simpler hint when the step has one, and a volunteer or a family member."""
     cur = _current(t)
     if cur is None or not cur[0].get("active"):
         return handoff.human_help(t, reason="stuck")
     g, guide = cur
     step = guide.steps[g["step"] - 1]
     g["stuck"] = int(g.get("stuck", 0)) + 1
-    buttons = [Button(t.t("btn.done_next"), "/guide_next"),
-               Button(t.t("btn.volunteer"), "/human_help"),
-               t.button(t.t("btn.family"), "human_help", who="family"),
-               Button(t.t("btn.stop"), "/cancel")]
+    buttons = [
+        Button(t.t("btn.done_next"), "/guide_next"),
+        Button(t.t("btn.volunteer"), "/human_help"),
+        t.button(t.t("btn.family"), "human_help", who="family"),
+        Button(t.t("btn.stop"), "/cancel"),
+    ]
     t.set_choices(buttons)
     if step.hint is not None and g["stuck"] == 1:
         text = t.t("guide.hint", hint=t.title(step.hint))
@@ -189,7 +206,7 @@ def stuck(t: Turn) -> list[Reply]:
 
 
 def stop(t: Turn) -> list[Reply]:
-    """"不学了": pause the guide (it can be resumed) and go home."""
+    """ "不学了": pause the guide (it can be resumed) and go home."""
     cur = _current(t)
     if cur is None:
         return smalltalk.cancel(t)
@@ -200,7 +217,7 @@ def stop(t: Turn) -> list[Reply]:
 
 
 def resume(t: Turn) -> list[Reply]:
-    """"继续上次的": back to the step where the user left off."""
+    """ "继续上次的": back to the step where the user left off."""
     cur = _current(t)
     if cur is None:
         return [_menu(t, _ordered_guides(t), 0, t.t("guide.nothing_to_resume"))]
@@ -220,8 +237,11 @@ def finish(t: Turn, guide: Guide) -> list[Reply]:
     lesson = _lesson_for(t, guide)
     if lesson is not None:
         when, les = lesson
-        text += "\n" + t.t("guide.finished_lesson", title=t.title(les.title),
-                           when=timefmt.when(when, t.now, t.lang))
+        text += "\n" + t.t(
+            "guide.finished_lesson",
+            title=t.title(les.title),
+            when=timefmt.when(when, t.now, t.lang),
+        )
         buttons.append(t.button(t.t("btn.lesson_details"), "list_lessons", lesson=les.id))
         items.append(Item("lesson", les.id))
     if related:

@@ -8,8 +8,9 @@ from dialogues.context import Turn
 from dialogues.models import Button, Reply
 from store import help_requests
 
-_FAMILY = re.compile(r"家人|家里人|儿子|女儿|孩子们|孙子|孙女|老伴|family|my son|my daughter",
-                     re.IGNORECASE)
+_FAMILY = re.compile(
+    r"家人|家里人|儿子|女儿|孩子们|孙子|孙女|老伴|family|my son|my daughter", re.IGNORECASE
+)
 
 
 def _guide_context(t: Turn) -> dict | None:
@@ -18,8 +19,14 @@ def _guide_context(t: Turn) -> dict | None:
     if guide is None:
         return None
     step = max(1, min(int(g.get("step", 1)), len(guide.steps)))
-    return {"id": guide.id, "title": guide.title.zh, "step": step, "total": len(guide.steps),
-            "step_text": guide.steps[step - 1].text.zh, "active": bool(g.get("active"))}
+    return {
+        "id": guide.id,
+        "title": guide.title.zh,
+        "step": step,
+        "total": len(guide.steps),
+        "step_text": guide.steps[step - 1].text.zh,
+        "active": bool(g.get("active")),
+    }
 
 
 def context(t: Turn) -> dict:
@@ -27,9 +34,12 @@ def context(t: Turn) -> dict:
 
     A shared location is deliberately left out (PIPL: used for one answer, never stored).
     """
-    out: dict = {"asked": [*t.state.history[-2:], t.text][-3:] if t.text else t.state.history[-3:],
-                 "last_intent": t.state.last_intent, "lang": t.lang,
-                 "channel": t.user.get("channel")}
+    out: dict = {
+        "asked": [*t.state.history[-2:], t.text][-3:] if t.text else t.state.history[-3:],
+        "last_intent": t.state.last_intent,
+        "lang": t.lang,
+        "channel": t.user.get("channel"),
+    }
     guide = _guide_context(t)
     if guide:
         out["guide"] = guide
@@ -52,9 +62,8 @@ def _buttons(t: Turn, family: bool) -> list[Button]:
 
 
 def human_help(t: Turn, reason: str = "human_help") -> list[Reply]:
-    """"转人工" / "我卡住了": open a help request (once) and say plainly what happens next."""
-    if t.entity("who") == "family" or (
-            not t.text.startswith("/") and _FAMILY.search(t.text)):
+    """ "转人工" / "我卡住了": open a help request (once) and say plainly what happens next."""
+    if t.entity("who") == "family" or (not t.text.startswith("/") and _FAMILY.search(t.text)):
         return family(t)
     mine = help_requests.open_for_user(t.db, t.user_id)
     if mine:
@@ -73,12 +82,18 @@ def family(t: Turn) -> list[Reply]:
     if guide is not None:
         g = t.cat.guides[guide["id"]]
         step_text = g.steps[guide["step"] - 1].text.get(t.lang)
-        message = t.t("handoff.family_guide", title=t.title(g.title), step=guide["step"],
-                      total=guide["total"], step_text=step_text)
+        message = t.t(
+            "handoff.family_guide",
+            title=t.title(g.title),
+            step=guide["step"],
+            total=guide["total"],
+            step_text=step_text,
+        )
     else:
         asked = next((h for h in reversed(t.state.history) if not h.startswith("/")), "")
-        message = t.t("handoff.family_question", asked=asked) if asked else t.t(
-            "handoff.family_plain")
+        message = (
+            t.t("handoff.family_question", asked=asked) if asked else t.t("handoff.family_plain")
+        )
     buttons = _buttons(t, family=False)
     t.set_choices(buttons)
     return [t.reply(t.t("handoff.family", message=message), buttons)]

@@ -33,8 +33,9 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     span = window.from_entity(t.entity("time"), t.now)
     if span is not None:
         q["from"], q["to"] = span[0].isoformat(), span[1].isoformat()
-    topic = next((x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA),
-                 None)
+    topic = next(
+        (x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA), None
+    )
     if topic:
         q["topic"] = topic
     audiences = [a for a in t.entity_values("audience") if isinstance(a, str)]
@@ -61,9 +62,15 @@ def list_lectures(t: Turn, base: dict | None = None) -> list[Reply]:
 def _matching(t: Turn, query: dict) -> tuple[list, datetime, datetime, bool]:
     start, end, default = window.of_query(query, t.now)
     online = {"online": True, "offline": False}.get(query.get("mode") or "")
-    occ = t.cat.lectures_between(start, end, topic=query.get("topic"),
-                                 audience=query.get("audience"), district=query.get("district"),
-                                 online=online, include_cancelled=False)
+    occ = t.cat.lectures_between(
+        start,
+        end,
+        topic=query.get("topic"),
+        audience=query.get("audience"),
+        district=query.get("district"),
+        online=online,
+        include_cancelled=False,
+    )
     seen, unique = set(), []
     for o in occ:
         if o.id not in seen:
@@ -77,21 +84,36 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     found, start, end, default = _matching(t, query)
     span = window.label(start, end, t.now, t.lang, default)
     desc = labels.filters({k: query.get(k) for k in FILTER_KEYS}, t.lang)
-    page = found[offset: offset + PAGE]
+    page = found[offset : offset + PAGE]
     if not page:
         return [_none(t, query, span, desc, offset)]
     lines = [lecture_line(t, offset + i, o.item, o.starts_at) for i, o in enumerate(page, 1)]
-    header = t.t("lecture.header_more") if offset else t.t(
-        "lecture.header", span=span, desc=t.t("lecture.desc", desc=desc) if desc else "",
-        n=len(found))
-    buttons = [t.button(t.t("btn.remind_n", n=offset + i), "subscribe", lecture=o.id)
-               for i, o in enumerate(page, 1)]
+    header = (
+        t.t("lecture.header_more")
+        if offset
+        else t.t(
+            "lecture.header",
+            span=span,
+            desc=t.t("lecture.desc", desc=desc) if desc else "",
+            n=len(found),
+        )
+    )
+    buttons = [
+        t.button(t.t("btn.remind_n", n=offset + i), "subscribe", lecture=o.id)
+        for i, o in enumerate(page, 1)
+    ]
     if len(found) > offset + PAGE:
         buttons.append(Button(t.t("btn.more_lectures"), "/more"))
-    t.set_choices([t.button(str(offset + i), "list_lectures", lecture=o.id)
-                   for i, o in enumerate(page, 1)], offset)
-    t.state.shown = {"type": "lecture", "query": query, "offset": offset,
-                     "ids": [o.id for o in page]}
+    t.set_choices(
+        [t.button(str(offset + i), "list_lectures", lecture=o.id) for i, o in enumerate(page, 1)],
+        offset,
+    )
+    t.state.shown = {
+        "type": "lecture",
+        "query": query,
+        "offset": offset,
+        "ids": [o.id for o in page],
+    }
     t.state.focus = {"type": "lecture", "id": page[0].id} if len(found) == 1 else None
     text = "\n".join([header, *lines, t.t("lecture.tail")])
     return [t.reply(text, buttons, items=[Item("lecture", o.id) for o in page])]
@@ -131,11 +153,16 @@ def _audience(t: Turn, lec: Lecture) -> str:
 def lecture_line(t: Turn, n: int, lec: Lecture, when: datetime) -> str:
     """One numbered entry of a lecture list."""
     repeat = timefmt.weekly(lec.schedule.rrule, lec.schedule.time, t.lang) if lec.schedule else ""
-    return t.t("lecture.line", n=n, title=t.title(lec.title),
-               when=timefmt.when(when, t.now, t.lang),
-               length=timefmt.minutes(lec.duration, t.lang),
-               repeat=t.t("lecture.repeat", rule=repeat) if repeat else "",
-               where=_where(t, lec), audience=_audience(t, lec))
+    return t.t(
+        "lecture.line",
+        n=n,
+        title=t.title(lec.title),
+        when=timefmt.when(when, t.now, t.lang),
+        length=timefmt.minutes(lec.duration, t.lang),
+        repeat=t.t("lecture.repeat", rule=repeat) if repeat else "",
+        where=_where(t, lec),
+        audience=_audience(t, lec),
+    )
 
 
 def lecture_card(t: Turn, lec: Lecture) -> Reply:
@@ -145,18 +172,25 @@ def lecture_card(t: Turn, lec: Lecture) -> Reply:
     if lec.status == "cancelled":
         buttons = [Button(t.t("btn.other_lectures"), "/list_lectures")]
         t.set_choices(buttons)
-        return t.reply(t.t("lecture.cancelled", title=title), buttons,
-                       items=[Item("lecture", lec.id)])
+        return t.reply(
+            t.t("lecture.cancelled", title=title), buttons, items=[Item("lecture", lec.id)]
+        )
     when = next_time(t, lec)
     if when is None:
         buttons = [Button(t.t("btn.other_lectures"), "/list_lectures")]
         t.set_choices(buttons)
         return t.reply(t.t("lecture.over", title=title), buttons, items=[Item("lecture", lec.id)])
     repeat = timefmt.weekly(lec.schedule.rrule, lec.schedule.time, t.lang) if lec.schedule else ""
-    text = t.t("lecture.card", title=title, when=timefmt.when(when, t.now, t.lang),
-               length=timefmt.minutes(lec.duration, t.lang),
-               repeat=t.t("lecture.repeat", rule=repeat) if repeat else "",
-               speaker=lec.speaker or "-", where=_where(t, lec), audience=_audience(t, lec))
+    text = t.t(
+        "lecture.card",
+        title=title,
+        when=timefmt.when(when, t.now, t.lang),
+        length=timefmt.minutes(lec.duration, t.lang),
+        repeat=t.t("lecture.repeat", rule=repeat) if repeat else "",
+        speaker=lec.speaker or "-",
+        where=_where(t, lec),
+        audience=_audience(t, lec),
+    )
     buttons = [t.button(t.t("btn.remind"), "subscribe", lecture=lec.id)]
     t.set_choices(buttons)
     return t.reply(text, buttons, items=[Item("lecture", lec.id)])

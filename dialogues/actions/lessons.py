@@ -25,8 +25,9 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     app = t.entity("app")
     if isinstance(app, str):
         q["app"] = app
-    topic = next((x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA),
-                 None)
+    topic = next(
+        (x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA), None
+    )
     if topic:
         q["topic"] = topic
     d = t.entity("district")
@@ -45,8 +46,7 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
     if les is not None:
         return [lesson_card(t, les)]
     query = query_from(t, base)
-    if "district" not in query and "center" not in query and (t.state.place or {}).get(
-            "district"):
+    if "district" not in query and "center" not in query and (t.state.place or {}).get("district"):
         near = dict(query, district=t.state.place["district"])
         if _matching(t, near):
             return show(t, near, 0)
@@ -90,26 +90,44 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     """One page (3) of classes, each with "提醒我", and "更多"."""
     found = _matching(t, query)
     desc = _desc(t, query)
-    page = found[offset: offset + PAGE]
+    page = found[offset : offset + PAGE]
     if not page:
         return [_none(t, query, desc, offset)]
     lines = [lesson_line(t, offset + i, les, when) for i, (when, les) in enumerate(page, 1)]
     if offset:
         header = t.t("lesson.header_more")
     else:
-        header = t.t("lesson.header", desc=t.t("lesson.desc", desc=desc) if desc else "",
-                     n=len(found), span=_span(t, query))
-    buttons = [t.button(t.t("btn.remind_n", n=offset + i), "subscribe", lesson=les.id)
-               for i, (_w, les) in enumerate(page, 1)]
+        header = t.t(
+            "lesson.header",
+            desc=t.t("lesson.desc", desc=desc) if desc else "",
+            n=len(found),
+            span=_span(t, query),
+        )
+    buttons = [
+        t.button(t.t("btn.remind_n", n=offset + i), "subscribe", lesson=les.id)
+        for i, (_w, les) in enumerate(page, 1)
+    ]
     if len(found) > offset + PAGE:
         buttons.append(Button(t.t("btn.more_lessons"), "/more"))
-    t.set_choices([t.button(str(offset + i), "list_lessons", lesson=les.id)
-                   for i, (_w, les) in enumerate(page, 1)], offset)
-    t.state.shown = {"type": "lesson", "query": query, "offset": offset,
-                     "ids": [les.id for _w, les in page]}
+    t.set_choices(
+        [
+            t.button(str(offset + i), "list_lessons", lesson=les.id)
+            for i, (_w, les) in enumerate(page, 1)
+        ],
+        offset,
+    )
+    t.state.shown = {
+        "type": "lesson",
+        "query": query,
+        "offset": offset,
+        "ids": [les.id for _w, les in page],
+    }
     t.state.focus = {"type": "lesson", "id": page[0][1].id} if len(found) == 1 else None
-    tail = t.t("lesson.tail") if query.get("district") or query.get("center") else t.t(
-        "lesson.tail_where")
+    tail = (
+        t.t("lesson.tail")
+        if query.get("district") or query.get("center")
+        else t.t("lesson.tail_where")
+    )
     text = "\n".join([header, *lines, tail])
     return [t.reply(text, buttons, items=[Item("lesson", les.id) for _w, les in page])]
 
@@ -123,16 +141,26 @@ def _none(t: Turn, query: dict, desc: str, offset: int) -> Reply:
     app = query.get("app")
     guides = t.cat.guides_for_app(app) if app else []
     if guides:
-        buttons.append(t.button(t.t("btn.learn_guide", title=t.title(guides[0].title)),
-                                "start_guide", guide=guides[0].id))
+        buttons.append(
+            t.button(
+                t.t("btn.learn_guide", title=t.title(guides[0].title)),
+                "start_guide",
+                guide=guides[0].id,
+            )
+        )
     wanted = {k: query[k] for k in ("app", "district") if query.get(k)}
     if wanted:
-        buttons.append(t.button(t.t("btn.remind_new_lesson"), "subscribe", event="lesson",
-                                **wanted))
+        buttons.append(
+            t.button(t.t("btn.remind_new_lesson"), "subscribe", event="lesson", **wanted)
+        )
     t.state.shown = {"type": "lesson", "query": query, "offset": 0, "ids": []}
     t.set_choices(buttons)
-    return t.reply(t.t("lesson.none", desc=t.t("lesson.desc", desc=desc) if desc else "",
-                       span=_span(t, query)), buttons)
+    return t.reply(
+        t.t(
+            "lesson.none", desc=t.t("lesson.desc", desc=desc) if desc else "", span=_span(t, query)
+        ),
+        buttons,
+    )
 
 
 def _center_text(t: Turn, les: Lesson) -> tuple[str, str, str]:
@@ -146,15 +174,23 @@ def lesson_line(t: Turn, n: int, les: Lesson, when: datetime) -> str:
     """One numbered entry of a class list."""
     name, address, phone = _center_text(t, les)
     repeat = timefmt.weekly(les.schedule.rrule, les.schedule.time, t.lang)
-    return t.t("lesson.line", n=n, title=t.title(les.title), level=_level(t, les),
-               when=timefmt.when(when, t.now, t.lang),
-               repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
-               center=name, address=address, phone=phone)
+    return t.t(
+        "lesson.line",
+        n=n,
+        title=t.title(les.title),
+        level=_level(t, les),
+        when=timefmt.when(when, t.now, t.lang),
+        repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
+        center=name,
+        address=address,
+        phone=phone,
+    )
 
 
 def _level(t: Turn, les: Lesson) -> str:
     return {"入门": t.t("lesson.level_basic"), "进阶": t.t("lesson.level_next")}.get(
-        les.level, les.level)
+        les.level, les.level
+    )
 
 
 def lesson_card(t: Turn, les: Lesson) -> Reply:
@@ -168,14 +204,22 @@ def lesson_card(t: Turn, les: Lesson) -> Reply:
         return t.reply(t.t("lesson.over", title=title), buttons, items=[Item("lesson", les.id)])
     name, address, phone = _center_text(t, les)
     repeat = timefmt.weekly(les.schedule.rrule, les.schedule.time, t.lang)
-    text = t.t("lesson.card", title=title, level=_level(t, les),
-               when=timefmt.when(when, t.now, t.lang),
-               repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
-               length=timefmt.minutes(les.schedule.duration_minutes, t.lang),
-               center=name, address=address, phone=phone,
-               apps=labels.joined([labels.tag(a, t.lang) for a in les.apps], t.lang) or "-")
-    buttons = [t.button(t.t("btn.remind"), "subscribe", lesson=les.id),
-               t.button(t.t("btn.center_details"), "center_info", center=les.center)]
+    text = t.t(
+        "lesson.card",
+        title=title,
+        level=_level(t, les),
+        when=timefmt.when(when, t.now, t.lang),
+        repeat=t.t("lesson.repeat", rule=repeat) if repeat else "",
+        length=timefmt.minutes(les.schedule.duration_minutes, t.lang),
+        center=name,
+        address=address,
+        phone=phone,
+        apps=labels.joined([labels.tag(a, t.lang) for a in les.apps], t.lang) or "-",
+    )
+    buttons = [
+        t.button(t.t("btn.remind"), "subscribe", lesson=les.id),
+        t.button(t.t("btn.center_details"), "center_info", center=les.center),
+    ]
     t.set_choices(buttons)
     return t.reply(text, buttons, items=[Item("lesson", les.id)])
 

@@ -15,14 +15,15 @@ def mydata(t: Turn) -> list[Reply]:
     helps = help_requests.open_for_user(t.db, t.user_id)
     guide = t.state.guide
     g = t.cat.guides.get(guide["id"]) if guide else None
-    text = t.t("privacy.summary",
-               lang=t.t("privacy.lang_en" if t.en else "privacy.lang_zh"),
-               voice=t.t("privacy.on" if t.user.get("prefer_voice") else "privacy.off"),
-               district=t.user.get("home_district") or (t.state.place or {}).get("district")
-               or "-",
-               subs=len(subs), helps=len(helps),
-               guide=t.t("privacy.guide", title=t.title(g.title), step=guide["step"])
-               if g else "-")
+    text = t.t(
+        "privacy.summary",
+        lang=t.t("privacy.lang_en" if t.en else "privacy.lang_zh"),
+        voice=t.t("privacy.on" if t.user.get("prefer_voice") else "privacy.off"),
+        district=t.user.get("home_district") or (t.state.place or {}).get("district") or "-",
+        subs=len(subs),
+        helps=len(helps),
+        guide=t.t("privacy.guide", title=t.title(g.title), step=guide["step"]) if g else "-",
+    )
     buttons = [Button(t.t("btn.forget"), "/forget")]
     return [t.reply(text, buttons)]
 

@@ -6,12 +6,27 @@ import re
 
 from dialogues.context import Turn
 
-_ZH_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10}
-_ZH = re.compile(r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(个|家|场|节|门|项|条|号)?"
-                 r"|([0-9]{1,2})\s*号")
-_EN = re.compile(r"\b(first|second|third|fourth|fifth|last)\b|\b(?:number|no\.?|#)\s*([0-9]{1,2})\b",
-                 re.IGNORECASE)
+_ZH_NUM = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_ZH = re.compile(
+    r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(个|家|场|节|门|项|条|号)?"
+    r"|([0-9]{1,2})\s*号"
+)
+_EN = re.compile(
+    r"\b(first|second|third|fourth|fifth|last)\b|\b(?:number|no\.?|#)\s*([0-9]{1,2})\b",
+    re.IGNORECASE,
+)
 _EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
 
 

@@ -7,9 +7,24 @@ from dialogues.models import Button, Reply
 from store import users
 
 # Intents offered when the NLU is unsure; others are never offered as a guess.
-CLARIFIABLE = ("find_center", "center_info", "list_lectures", "list_lessons", "start_guide",
-               "subscribe", "unsubscribe", "my_subscriptions", "human_help", "prefer_voice",
-               "prefer_text", "guide_next", "guide_back", "guide_repeat", "guide_stuck", "help")
+CLARIFIABLE = (
+    "find_center",
+    "center_info",
+    "list_lectures",
+    "list_lessons",
+    "start_guide",
+    "subscribe",
+    "unsubscribe",
+    "my_subscriptions",
+    "human_help",
+    "prefer_voice",
+    "prefer_text",
+    "guide_next",
+    "guide_back",
+    "guide_repeat",
+    "guide_stuck",
+    "help",
+)
 
 
 def _paused_guide(t: Turn):
@@ -29,8 +44,9 @@ def home(t: Turn, opening: str | None = "menu.intro", intro: str | None = None) 
     guide = _paused_guide(t)
     if guide is not None:
         if intro is None:
-            lead += "\n" + t.t("menu.resume", title=t.title(guide.title),
-                               step=t.state.guide["step"])
+            lead += "\n" + t.t(
+                "menu.resume", title=t.title(guide.title), step=t.state.guide["step"]
+            )
         buttons = [Button(t.t("btn.resume"), "/resume_guide"), *buttons[:3]]
     options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons, 1))
     t.set_choices(buttons)
@@ -58,19 +74,19 @@ def goodbye(t: Turn) -> list[Reply]:
 
 
 def affirm(t: Turn) -> list[Reply]:
-    """"好的" with nothing waiting on it (e.g. "收到" under a reminder)."""
+    """ "好的" with nothing waiting on it (e.g. "收到" under a reminder)."""
     return [t.reply(t.t("affirm"), plain=True)]
 
 
 def deny(t: Turn) -> list[Reply]:
-    """"不是" / "都不是": sorry, say it another way, or pick from the menu."""
+    """ "不是" / "都不是": sorry, say it another way, or pick from the menu."""
     buttons = t.menu_buttons()[:3]
     t.set_choices(buttons)
     return [t.reply(t.t("deny"), buttons)]
 
 
 def cancel(t: Turn) -> list[Reply]:
-    """"算了" outside a guide: drop whatever was pending and go home."""
+    """ "算了" outside a guide: drop whatever was pending and go home."""
     return [home(t, "cancel")]
 
 
@@ -82,8 +98,11 @@ def out_of_scope(t: Turn) -> list[Reply]:
 def clarify(t: Turn, ranking: list[dict]) -> list[Reply]:
     """Ask back with the top two guesses as buttons, plus "都不是"."""
     in_guide = bool((t.state.guide or {}).get("active"))
-    guesses = [r["name"] for r in ranking if r.get("name") in CLARIFIABLE
-               and (in_guide or not r["name"].startswith("guide_"))][:2]
+    guesses = [
+        r["name"]
+        for r in ranking
+        if r.get("name") in CLARIFIABLE and (in_guide or not r["name"].startswith("guide_"))
+    ][:2]
     if not guesses:
         return out_of_scope(t)
     keep = {}
@@ -124,9 +143,14 @@ def set_lang(t: Turn) -> list[Reply]:
 def kind(t: Turn, intent: str) -> list[Reply]:
     """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`, `_code`,
     `_bad_location`, `_unknown_command`."""
-    key = {"_empty": "odd.empty", "_too_long": "odd.too_long", "_symbols": "odd.symbols",
-           "_code": "odd.code", "_bad_location": "odd.bad_location",
-           "_unknown_command": "odd.unknown_command"}.get(intent, "odd.empty")
+    key = {
+        "_empty": "odd.empty",
+        "_too_long": "odd.too_long",
+        "_symbols": "odd.symbols",
+        "_code": "odd.code",
+        "_bad_location": "odd.bad_location",
+        "_unknown_command": "odd.unknown_command",
+    }.get(intent, "odd.empty")
     if intent == "_bad_location":
         buttons = [Button(t.t("btn.share_location"), "/share_location")]
         return [t.reply(t.t(key), buttons)]

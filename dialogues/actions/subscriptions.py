@@ -23,15 +23,34 @@ log = logging.getLogger(__name__)
 PAGE = 3
 # Topics that name a whole kind of event ("家庭教育讲座", "智能手机课"), not a filter.
 UMBRELLAS = (lectures.UMBRELLA, lessons.UMBRELLA)
-_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "半": 0.5, "a": 1, "an": 1,
-        "one": 1, "two": 2, "three": 3, "four": 4, "half an": 0.5, "half a": 0.5}
+_NUM = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "半": 0.5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "half an": 0.5,
+    "half a": 0.5,
+}
 _ZH_OFFSET = re.compile(r"提前\s*([0-9]+|[一两二三四五六半])\s*个?\s*(小时|钟头|分钟|天)")
-_EN_OFFSET = re.compile(r"\b([0-9]+|one|two|three|four|half an|half a|an|a)\s+"
-                        r"(hours?|minutes?|mins?|days?)\s+(?:before|early|ahead|in advance)",
-                        re.IGNORECASE)
+_EN_OFFSET = re.compile(
+    r"\b([0-9]+|one|two|three|four|half an|half a|an|a)\s+"
+    r"(hours?|minutes?|mins?|days?)\s+(?:before|early|ahead|in advance)",
+    re.IGNORECASE,
+)
 _DAY_BEFORE = re.compile(r"前一天|头一天|前一晚|the day before|the night before", re.IGNORECASE)
-_OFFSET_CUE = re.compile(r"前|当天|当日|before|early|ahead|advance|same day|on the day",
-                         re.IGNORECASE)
+_OFFSET_CUE = re.compile(
+    r"前|当天|当日|before|early|ahead|advance|same day|on the day", re.IGNORECASE
+)
 _THIS = re.compile(r"这个|这场|这节|这门|它|this|that one|\bit\b", re.IGNORECASE)
 _LESSON_WORDS = re.compile(r"课(?!堂)|班|class|lesson|course", re.IGNORECASE)
 _LECTURE_WORDS = re.compile(r"讲座|讲堂|大讲堂|lecture|talk", re.IGNORECASE)
@@ -123,8 +142,14 @@ def _drop(t: Turn, sub_id: int) -> None:
 def _filter_from(t: Turn) -> dict:
     f: dict = {}
     for key in ("topic", "audience", "app", "mode"):
-        value = next((v for v in t.entity_values(key) if isinstance(v, str)
-                      and not (key == "topic" and v in UMBRELLAS)), None)
+        value = next(
+            (
+                v
+                for v in t.entity_values(key)
+                if isinstance(v, str) and not (key == "topic" and v in UMBRELLAS)
+            ),
+            None,
+        )
         if value:
             f[key] = value
     d = t.entity("district")
@@ -135,7 +160,7 @@ def _filter_from(t: Turn) -> dict:
 
 
 def subscribe(t: Turn) -> list[Reply]:
-    """"提醒我": the item just shown, the one pointed at, or a filter ("朝阳区的家庭教育讲座")."""
+    """ "提醒我": the item just shown, the one pointed at, or a filter ("朝阳区的家庭教育讲座")."""
     offsets = offsets_from(t)
     for kind in ("lecture", "lesson"):
         ident = t.entity(kind)
@@ -150,8 +175,9 @@ def subscribe(t: Turn) -> list[Reply]:
             return [_subscribe_item(t, kind, ident, offsets)]
     wanted = _filter_from(t)
     if wanted and not _THIS.search(t.text):
-        lesson = "app" in wanted or (_LESSON_WORDS.search(t.text)
-                                     and not _LECTURE_WORDS.search(t.text))
+        lesson = "app" in wanted or (
+            _LESSON_WORDS.search(t.text) and not _LECTURE_WORDS.search(t.text)
+        )
         return [_subscribe_filter(t, "lesson" if lesson else "lecture", wanted, offsets)]
     focus = t.state.focus or {}
     if focus.get("type") in ("lecture", "lesson"):
@@ -161,8 +187,10 @@ def subscribe(t: Turn) -> list[Reply]:
         if len(last["ids"]) == 1:
             return [_subscribe_item(t, last["type"], last["ids"][0], offsets)]
         return [_which_item(t, last)]
-    buttons = [Button(t.t("btn.lectures"), "/list_lectures"),
-               Button(t.t("btn.lessons"), "/list_lessons")]
+    buttons = [
+        Button(t.t("btn.lectures"), "/list_lectures"),
+        Button(t.t("btn.lessons"), "/list_lessons"),
+    ]
     t.set_choices(buttons)
     return [t.reply(t.t("sub.what"), buttons)]
 
@@ -187,8 +215,9 @@ def _subscribe_item(t: Turn, kind: str, ident: str, offsets: list[str] | None) -
     if item is None:
         return t.reply(t.t("sub.not_found"))
     title = t.title(item.title)
-    when = lectures.next_time(t, item) if kind == "lecture" else t.cat.next_lesson_session(
-        item, t.now)
+    when = (
+        lectures.next_time(t, item) if kind == "lecture" else t.cat.next_lesson_session(item, t.now)
+    )
     if item.status == "cancelled":
         return t.reply(t.t("sub.cancelled_event", title=title))
     if when is None:
@@ -197,8 +226,12 @@ def _subscribe_item(t: Turn, kind: str, ident: str, offsets: list[str] | None) -
     _plan(t, sub)
     t.state.focus = {"type": kind, "id": ident}
     key = "sub.created" if created else ("sub.updated" if offsets else "sub.exists")
-    text = t.t(key, title=title, when=timefmt.when(when, t.now, t.lang),
-               offsets=offsets_text(t, sub["offsets"]))
+    text = t.t(
+        key,
+        title=title,
+        when=timefmt.when(when, t.now, t.lang),
+        offsets=offsets_text(t, sub["offsets"]),
+    )
     buttons = [Button(t.t("btn.my_subs"), "/my_subscriptions")]
     return t.reply(text, buttons, items=[Item(kind, ident)])
 
@@ -226,8 +259,11 @@ def describe(t: Turn, sub: dict) -> str:
     title = t.title(item.title)
     if item.status == "cancelled":
         return t.t("sub.desc_cancelled", title=title)
-    when = lectures.next_time(t, item) if sub["kind"] == "lecture" else (
-        t.cat.next_lesson_session(item, t.now))
+    when = (
+        lectures.next_time(t, item)
+        if sub["kind"] == "lecture"
+        else (t.cat.next_lesson_session(item, t.now))
+    )
     if when is None:
         return t.t("sub.desc_over", title=title)
     return t.t("sub.desc_item", title=title, when=timefmt.when(when, t.now, t.lang))
@@ -243,23 +279,31 @@ def name_of(t: Turn, sub: dict) -> str:
 
 
 def my_subscriptions(t: Turn, offset: int = 0) -> list[Reply]:
-    """"我的提醒": what the user is subscribed to, each with a cancel button."""
+    """ "我的提醒": what the user is subscribed to, each with a cancel button."""
     subs = subscriptions.active_for(t.db, t.user_id)
     if not subs:
-        buttons = [Button(t.t("btn.lectures"), "/list_lectures"),
-                   Button(t.t("btn.lessons"), "/list_lessons")]
+        buttons = [
+            Button(t.t("btn.lectures"), "/list_lectures"),
+            Button(t.t("btn.lessons"), "/list_lessons"),
+        ]
         t.set_choices(buttons)
         return [t.reply(t.t("sub.none"), buttons)]
-    page = subs[offset: offset + PAGE]
+    page = subs[offset : offset + PAGE]
     if not page:
         return [t.reply(t.t("sub.no_more"))]
     lines = [f"{offset + i}. {describe(t, s)}" for i, s in enumerate(page, 1)]
-    buttons = [t.button(t.t("btn.unsub_n", n=offset + i), "unsubscribe", subscription_id=s["id"])
-               for i, s in enumerate(page, 1)]
+    buttons = [
+        t.button(t.t("btn.unsub_n", n=offset + i), "unsubscribe", subscription_id=s["id"])
+        for i, s in enumerate(page, 1)
+    ]
     if len(subs) > offset + PAGE:
         buttons.append(Button(t.t("btn.more"), "/more"))
-    t.state.shown = {"type": "subscription", "query": {}, "offset": offset,
-                     "ids": [str(s["id"]) for s in page]}
+    t.state.shown = {
+        "type": "subscription",
+        "query": {},
+        "offset": offset,
+        "ids": [str(s["id"]) for s in page],
+    }
     head = t.t("sub.list_header", n=len(subs)) if not offset else t.t("sub.list_more")
     text = "\n".join([head, *lines, t.t("sub.list_tail")])
     return [t.reply(text, buttons)]
@@ -275,15 +319,20 @@ def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
     if ident:
         return [s for s in subs if str(s["id"]) == ident]
     for kind in ("lecture", "lesson"):
-        target = t.entity(kind) or ((t.state.focus or {}).get("id")
-                                    if (t.state.focus or {}).get("type") == kind else None)
+        target = t.entity(kind) or (
+            (t.state.focus or {}).get("id") if (t.state.focus or {}).get("type") == kind else None
+        )
         found = [s for s in subs if s["kind"] == kind and s["target_id"] == target]
         if found and (t.entity(kind) or _THIS.search(t.text)):
             return found
     wanted = _filter_from(t)
     if wanted:
-        found = [s for s in subs if s["kind"] == "filter" and all(
-            (s.get("filter") or {}).get(k) == v for k, v in wanted.items())]
+        found = [
+            s
+            for s in subs
+            if s["kind"] == "filter"
+            and all((s.get("filter") or {}).get(k) == v for k, v in wanted.items())
+        ]
         if found:
             return found
     named = []
@@ -296,7 +345,7 @@ def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
 
 
 def unsubscribe(t: Turn) -> list[Reply]:
-    """"取消提醒": that exact subscription (a reminder's button), the one meant, or ask which."""
+    """ "取消提醒": that exact subscription (a reminder's button), the one meant, or ask which."""
     sid = t.entity("subscription_id")
     if sid is not None:
         return [_cancel_one(t, str(sid))]
@@ -315,12 +364,18 @@ def unsubscribe(t: Turn) -> list[Reply]:
         return [_cancel_one(t, str(subs[0]["id"]))]
     page = subs[:PAGE]
     lines = [f"{i}. {describe(t, s)}" for i, s in enumerate(page, 1)]
-    buttons = [t.button(t.t("btn.unsub_n", n=i), "unsubscribe", subscription_id=s["id"])
-               for i, s in enumerate(page, 1)]
+    buttons = [
+        t.button(t.t("btn.unsub_n", n=i), "unsubscribe", subscription_id=s["id"])
+        for i, s in enumerate(page, 1)
+    ]
     t.set_choices(buttons)
     buttons.append(t.button(t.t("btn.cancel_all"), "unsubscribe", all=1))
-    t.state.shown = {"type": "subscription", "query": {}, "offset": 0,
-                     "ids": [str(s["id"]) for s in page]}
+    t.state.shown = {
+        "type": "subscription",
+        "query": {},
+        "offset": 0,
+        "ids": [str(s["id"]) for s in page],
+    }
     return [t.reply(t.t("sub.which_cancel", listing="\n".join(lines)), buttons)]
 
 

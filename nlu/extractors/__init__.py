@@ -61,10 +61,16 @@ class EntityExtractor:
         """Canonical values of `entity` that `text` names exactly (used for validation)."""
         return self.table.values_for(self._fold(text), entity)
 
-    def extract(self, text: str, folded: str, now: datetime | None,
-                parse_times: Callable | None, word_freq: Callable[[str], int],
-                exclude: frozenset[str] = frozenset(),
-                boundaries: set[int] | None = None) -> list[Match]:
+    def extract(
+        self,
+        text: str,
+        folded: str,
+        now: datetime | None,
+        parse_times: Callable | None,
+        word_freq: Callable[[str], int],
+        exclude: frozenset[str] = frozenset(),
+        boundaries: set[int] | None = None,
+    ) -> list[Match]:
         """Entities in one normalised message (`folded` is its case-folded twin).
 
         Entities named in `exclude` are not considered at all (so they cannot hide others);
@@ -78,8 +84,7 @@ class EntityExtractor:
 
         def grows(start: int, end: int) -> bool:  # free, or strictly around chosen matches
             inside = [m for m in chosen if m.start < end and start < m.end]
-            return all(start <= m.start and m.end <= end and m.length < end - start
-                       for m in inside)
+            return all(start <= m.start and m.end <= end and m.length < end - start for m in inside)
 
         found = self.pinyin.find(folded, grows, word_freq, boundaries)
         chosen = absorb(chosen, [m for m in found if m.entity not in exclude])

@@ -79,8 +79,13 @@ def absorb(chosen: list[Match], candidates: list[Match]) -> list[Match]:
     result = list(chosen)
     for cand in select(candidates):
         inside = [m for m in result if m.start < cand.end and cand.start < m.end]
-        if all(cand.start <= m.start and m.end <= cand.end and m.length < cand.length
-               and (m.entity, m.value) == (cand.entity, cand.value) for m in inside):
+        if all(
+            cand.start <= m.start
+            and m.end <= cand.end
+            and m.length < cand.length
+            and (m.entity, m.value) == (cand.entity, cand.value)
+            for m in inside
+        ):
             result = [m for m in result if m not in inside]
             result.append(cand)
     return result

@@ -25,15 +25,48 @@ from .base import Match
 
 EXTRACTOR = "PinyinEntityExtractor"
 END = "\0"
-INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q",
-            "x", "r", "z", "c", "s", "y", "w")
+INITIALS = (
+    "zh",
+    "ch",
+    "sh",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+)
 FOLD_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "l": "n"}
 # Toned vowels → plain letters (ü → v, as pypinyin's NORMAL style writes it).
-TONELESS = str.maketrans({
-    **dict.fromkeys("āáǎà", "a"), **dict.fromkeys("ēéěèêếề", "e"), **dict.fromkeys("īíǐì", "i"),
-    **dict.fromkeys("ōóǒò", "o"), **dict.fromkeys("ūúǔù", "u"), **dict.fromkeys("ǖǘǚǜü", "v"),
-    **dict.fromkeys("ńňǹ", "n"), **dict.fromkeys("ḿ", "m"), "\u0300": None, "\u0304": None, "\u030c": None,
-})
+TONELESS = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěèêếề", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+        **dict.fromkeys("ǖǘǚǜü", "v"),
+        **dict.fromkeys("ńňǹ", "n"),
+        **dict.fromkeys("ḿ", "m"),
+        "\u0300": None,
+        "\u0304": None,
+        "\u030c": None,
+    }
+)
 FOLD_FINAL = {"ang": "an", "eng": "en", "ing": "in", "iang": "ian", "uang": "uan"}
 
 
@@ -41,7 +74,7 @@ def split_syllable(syllable: str) -> tuple[str, str]:
     """('zh', 'ang') for 'zhang'; ('', 'an') for 'an'."""
     for ini in INITIALS:
         if syllable.startswith(ini) and len(syllable) > len(ini):
-            return ini, syllable[len(ini):]
+            return ini, syllable[len(ini) :]
     return "", syllable
 
 
@@ -94,17 +127,23 @@ class PinyinMatcher:
         """All folded toneless readings of one character (empty when unknown)."""
         return self._readings.get(ch, frozenset())
 
-    def find(self, text: str, free: Callable[[int, int], bool],
-             word_freq: Callable[[str], int],
-             boundaries: set[int] | None = None) -> list[Match]:
+    def find(
+        self,
+        text: str,
+        free: Callable[[int, int], bool],
+        word_freq: Callable[[str], int],
+        boundaries: set[int] | None = None,
+    ) -> list[Match]:
         """Homophone matches in `text` over spans for which `free(start, end)` holds.
 
         With `boundaries` (word boundaries from segmentation), a two-character match must be a
         word of its own: 调成关怀版 does not contain 城关.
         """
+
         def aligned(start: int, end: int) -> bool:
-            return boundaries is None or end - start > 2 or (
-                start in boundaries and end in boundaries)
+            return (
+                boundaries is None or end - start > 2 or (start in boundaries and end in boundaries)
+            )
 
         def usable(start: int, end: int) -> bool:
             return aligned(start, end) and free(start, end)

@@ -17,8 +17,14 @@ def leling(tmp_path):
     env.pop("LELING_CONTENT", None)
 
     def run(*args, ok=True):
-        proc = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if ok is not None:
             assert (proc.returncode == 0) == ok, proc.stderr + proc.stdout
         return proc
@@ -40,16 +46,39 @@ def test_validate_ok_and_broken(leling, sample_dir):
 
 def test_import_then_query_as_json(leling, sample_dir):
     assert "Imported: 57 centers" in leling("content", "import", str(sample_dir)).stdout
-    rows = json.loads(leling("content", "centers", "--landmark", "天坛", "--limit", "3",
-                             "--now", "2026-11-30T10:00", "--json").stdout)
+    rows = json.loads(
+        leling(
+            "content",
+            "centers",
+            "--landmark",
+            "天坛",
+            "--limit",
+            "3",
+            "--now",
+            "2026-11-30T10:00",
+            "--json",
+        ).stdout
+    )
     assert len(rows) == 3 and rows[0]["distance_m"] <= rows[1]["distance_m"]
     assert {"id", "name", "address", "phone", "hours_today", "open_now"} <= set(rows[0])
-    lec = json.loads(leling("content", "lectures", "--now", "2026-11-29T08:00", "--topic",
-                            "青春期", "--to", "2027-05-01T00:00", "--json").stdout)
+    lec = json.loads(
+        leling(
+            "content",
+            "lectures",
+            "--now",
+            "2026-11-29T08:00",
+            "--topic",
+            "青春期",
+            "--to",
+            "2027-05-01T00:00",
+            "--json",
+        ).stdout
+    )
     assert lec and all("青春期" in r["topics"] for r in lec)
     assert all(r["starts_at"].endswith("+08:00") for r in lec)
-    les = json.loads(leling("content", "lessons", "--app", "微信", "--now",
-                            "2026-11-29T08:00", "--json").stdout)
+    les = json.loads(
+        leling("content", "lessons", "--app", "微信", "--now", "2026-11-29T08:00", "--json").stdout
+    )
     assert les and all(r["next_session"] for r in les)
     guide = json.loads(leling("content", "guide", "微信视频", "--json").stdout)
     assert guide["id"] == "wechat_video_call"
@@ -83,20 +112,28 @@ def test_import_that_cancels_a_lecture_notifies_its_subscriber_once(leling, samp
     db = open_db(tmp_path / "cli.db")
     items = yaml.safe_load((sample_dir / "lectures.yaml").read_text(encoding="utf-8"))
     # A one-off lecture that is still ahead whatever today is during this test run.
-    lec = next(x for x in items if "starts_at" in x and x["status"] == "scheduled"
-               and str(x["starts_at"]) > "2027-03")
+    lec = next(
+        x
+        for x in items
+        if "starts_at" in x and x["status"] == "scheduled" and str(x["starts_at"]) > "2027-03"
+    )
     sub, _ = subscriptions.add(db, "terminal:parent", "lecture", lec["id"])
     from datetime import datetime
 
     from content.schedule import TZ
+
     plan_for_subscription(db, load_catalogue(db), sub, datetime.now(TZ))
     lec["status"] = "cancelled"
     (sample_dir / "lectures.yaml").write_text(
-        yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     out = leling("content", "import", str(sample_dir)).stdout
     assert "1 subscriber notice(s)" in out
-    notices = list(db.execute(
-        "SELECT user_id, event_id FROM reminders WHERE kind = 'notice' AND status = 'pending'"))
+    notices = list(
+        db.execute(
+            "SELECT user_id, event_id FROM reminders WHERE kind = 'notice' AND status = 'pending'"
+        )
+    )
     assert notices == [("terminal:parent", lec["id"])]
     # Importing the same folder again does not announce the cancellation twice.
     assert "notice" not in leling("content", "import", str(sample_dir)).stdout

@@ -48,8 +48,11 @@ def test_a_failing_catalogue_changes_nothing(db, sample_dir, tmp_path):
 def test_a_crash_in_the_middle_of_writing_rolls_back(db, sample_dir, monkeypatch):
     assert import_dir(db, sample_dir).ok
     (sample_dir / "centers.csv").write_text(
-        (sample_dir / "centers.csv").read_text(encoding="utf-8").replace("北京老年开放大学", "X", 1),
-        encoding="utf-8")
+        (sample_dir / "centers.csv")
+        .read_text(encoding="utf-8")
+        .replace("北京老年开放大学", "X", 1),
+        encoding="utf-8",
+    )
     before = _counts(db)
     real = content_load.CatalogueData.records
 
@@ -70,8 +73,9 @@ def test_import_replaces_rather_than_merges(db, sample_dir):
     assert import_dir(db, sample_dir).ok
     (sample_dir / "guides" / "send_photo.yaml").unlink()
     for g in sample_dir.glob("guides/*.yaml"):  # nothing may point at the removed guide
-        g.write_text(g.read_text(encoding="utf-8").replace("send_photo", "voice_input"),
-                     encoding="utf-8")
+        g.write_text(
+            g.read_text(encoding="utf-8").replace("send_photo", "voice_input"), encoding="utf-8"
+        )
     result = import_dir(db, sample_dir)
     assert result.ok, [str(p) for p in result.problems]
     assert db["guides"].count == 11
@@ -81,7 +85,9 @@ def test_import_replaces_rather_than_merges(db, sample_dir):
 def test_start_up_imports_an_empty_database_once(db, sample_dir, monkeypatch):
     calls = []
     real = content_load.import_dir
-    monkeypatch.setattr(content_load, "import_dir", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        content_load, "import_dir", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     ensure_catalogue(db, sample_dir, explicit=False)
     ensure_catalogue(db, sample_dir, explicit=False)
     assert calls == [1]
@@ -90,8 +96,10 @@ def test_start_up_imports_an_empty_database_once(db, sample_dir, monkeypatch):
 def test_start_up_reimports_when_the_folder_changed(db, sample_dir):
     ensure_catalogue(db, sample_dir, explicit=False)
     path = sample_dir / "centers.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("北京老年开放大学", "北京老年开放大学(新)", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("北京老年开放大学", "北京老年开放大学(新)", 1),
+        encoding="utf-8",
+    )
     cat = ensure_catalogue(db, sample_dir, explicit=False)
     assert any("(新)" in c.name for c in cat.centers.values())
 
@@ -103,8 +111,9 @@ def test_start_up_keeps_an_operator_import_unless_told(db, sample_dir, tmp_path)
     shutil.copytree(sample_dir, other)
     (other / "guides" / "online_lecture.yaml").unlink()
     for g in other.glob("guides/*.yaml"):
-        g.write_text(g.read_text(encoding="utf-8").replace("online_lecture", "voice_input"),
-                     encoding="utf-8")
+        g.write_text(
+            g.read_text(encoding="utf-8").replace("online_lecture", "voice_input"), encoding="utf-8"
+        )
     assert import_dir(db, other).ok
     assert len(ensure_catalogue(db, sample_dir, explicit=False).guides) == 11
     assert len(ensure_catalogue(db, sample_dir, explicit=True).guides) == 12

@@ -24,19 +24,30 @@ def test_nearest_matches_brute_force_on_random_points(catalogue):
     rng = random.Random(7)
     for _ in range(200):
         lat, lon = rng.uniform(39.5, 40.9), rng.uniform(115.6, 117.4)
-        brute = sorted(catalogue.centers.values(),
-                       key=lambda c: (haversine_m(lat, lon, c.lat, c.lon), c.id))
+        brute = sorted(
+            catalogue.centers.values(), key=lambda c: (haversine_m(lat, lon, c.lat, c.lon), c.id)
+        )
         hits = catalogue.nearest_centers(lat, lon, 5)
         assert [h.center.id for h in hits] == [c.id for c in brute[:5]]
         assert [round(h.distance_m) for h in hits] == [
-            round(haversine_m(lat, lon, c.lat, c.lon)) for c in brute[:5]]
+            round(haversine_m(lat, lon, c.lat, c.lon)) for c in brute[:5]
+        ]
 
 
 def test_nearest_among_ten_thousand_generated_centers_matches_brute_force():
     rng = random.Random(3)
-    centers = [Center(id=f"c{i}", name=f"中心{i}", kind="leling_center", district="朝阳区",
-                      address="x", lat=rng.uniform(39.8, 40.1), lon=rng.uniform(116.39, 116.64))
-               for i in range(10_000)]
+    centers = [
+        Center(
+            id=f"c{i}",
+            name=f"中心{i}",
+            kind="leling_center",
+            district="朝阳区",
+            address="x",
+            lat=rng.uniform(39.8, 40.1),
+            lon=rng.uniform(116.39, 116.64),
+        )
+        for i in range(10_000)
+    ]
     cat = Catalogue(CatalogueData(centers=centers))
     for _ in range(20):
         lat, lon = rng.uniform(39.8, 40.1), rng.uniform(116.39, 116.64)
@@ -55,15 +66,18 @@ def test_filters_by_kind_service_district_and_street(catalogue):
     lat, lon = 39.9087, 116.3975
     for h in catalogue.nearest_centers(lat, lon, 5, kind="family_education_center"):
         assert h.center.kind == "family_education_center"
-    assert all("书法" in h.center.services
-               for h in catalogue.nearest_centers(lat, lon, 5, service="书法"))
+    assert all(
+        "书法" in h.center.services for h in catalogue.nearest_centers(lat, lon, 5, service="书法")
+    )
     several = catalogue.nearest_centers(lat, lon, 10, kind=["elder_university", "leling_center"])
     assert {h.center.kind for h in several} <= {"elder_university", "leling_center"}
     hai = catalogue.centers_in("海淀", 10)
     assert hai and all(h.center.district == "海淀区" for h in hai)
     street = next(c.street for c in catalogue.centers.values() if c.district == "朝阳区")
-    assert all(h.center.street == street for h in
-               catalogue.nearest_centers(lat, lon, 5, street=street.removesuffix("街道")))
+    assert all(
+        h.center.street == street
+        for h in catalogue.nearest_centers(lat, lon, 5, street=street.removesuffix("街道"))
+    )
     assert catalogue.nearest_centers(lat, lon, 5, service="no-such") == []
     assert catalogue.centers_in("Atlantis") == []
 
@@ -74,8 +88,16 @@ def test_open_now_uses_hours_and_public_holidays(catalogue):
     assert open_ones and all(catalogue.is_open(h.center, monday_10) for h in open_ones)
     midnight = _at("2026-11-30T03:00")
     assert catalogue.nearest_centers(39.9087, 116.3975, 5, open_at=midnight) == []
-    weekday_hours = Center(id="x", name="x", kind="leling_center", district="东城区",
-                           address="x", lat=39.9, lon=116.4, hours="Mo-Fr 08:30-17:00; PH off")
+    weekday_hours = Center(
+        id="x",
+        name="x",
+        kind="leling_center",
+        district="东城区",
+        address="x",
+        lat=39.9,
+        lon=116.4,
+        hours="Mo-Fr 08:30-17:00; PH off",
+    )
     assert Catalogue.is_open(weekday_hours, _at("2026-10-01T10:00")) is False  # National Day
     assert Catalogue.is_open(weekday_hours, _at("2026-10-09T10:00")) is True
     assert Catalogue.hours_today(weekday_hours, _at("2026-11-30T20:00")) == [("08:30", "17:00")]
@@ -83,8 +105,16 @@ def test_open_now_uses_hours_and_public_holidays(catalogue):
 
 def test_open_now_accepts_any_time_zone(catalogue):
     # 02:00 UTC is 10:00 in Beijing.
-    c = Center(id="x", name="x", kind="leling_center", district="东城区", address="x",
-               lat=39.9, lon=116.4, hours="Mo-Fr 09:00-11:00")
+    c = Center(
+        id="x",
+        name="x",
+        kind="leling_center",
+        district="东城区",
+        address="x",
+        lat=39.9,
+        lon=116.4,
+        hours="Mo-Fr 09:00-11:00",
+    )
     assert Catalogue.is_open(c, datetime(2026, 11, 30, 2, 0, tzinfo=UTC)) is True
     assert Catalogue.is_open(c, datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) is False
 
@@ -138,8 +168,12 @@ def test_holidays_are_real_holidays_not_weekends():
 
 
 def test_lessons_skip_public_holidays_unless_they_say_otherwise():
-    weekly_thu = {"rrule": "FREQ=WEEKLY;BYDAY=TH", "time": "09:30", "duration_minutes": 90,
-                  "start": "2026-09-01"}
+    weekly_thu = {
+        "rrule": "FREQ=WEEKLY;BYDAY=TH",
+        "time": "09:30",
+        "duration_minutes": 90,
+        "start": "2026-09-01",
+    }
     sched = Schedule(**weekly_thu)
     window = (_at("2026-09-24T00:00"), _at("2026-10-16T00:00"))
     days = [d.date() for d in occurrences(sched, *window)]
@@ -157,10 +191,12 @@ def test_sample_lesson_sessions_skip_national_day(catalogue):
 
 
 def test_asia_shanghai_has_no_daylight_saving_shift():
-    sched = Schedule(rrule="FREQ=WEEKLY;BYDAY=MO", time="09:30", duration_minutes=60,
-                     start="2026-01-05")
-    times = occurrences(sched, _at("2026-01-01T00:00"), _at("2027-01-01T00:00"),
-                        skip_holidays=False)
+    sched = Schedule(
+        rrule="FREQ=WEEKLY;BYDAY=MO", time="09:30", duration_minutes=60, start="2026-01-05"
+    )
+    times = occurrences(
+        sched, _at("2026-01-01T00:00"), _at("2027-01-01T00:00"), skip_holidays=False
+    )
     assert len(times) == 52
     assert {t.utcoffset() for t in times} == {timedelta(hours=8)}
     assert {(t.hour, t.minute) for t in times} == {(9, 30)}
@@ -169,16 +205,25 @@ def test_asia_shanghai_has_no_daylight_saving_shift():
 
 def test_windows_given_in_utc_are_understood(catalogue):
     # 2026-12-03T11:00Z .. 12:00Z is 19:00–20:00 Beijing: the 19:30 lecture that evening.
-    occ = catalogue.lectures_between(datetime(2026, 12, 3, 11, tzinfo=UTC),
-                                     datetime(2026, 12, 3, 12, tzinfo=UTC))
+    occ = catalogue.lectures_between(
+        datetime(2026, 12, 3, 11, tzinfo=UTC), datetime(2026, 12, 3, 12, tzinfo=UTC)
+    )
     assert [o.starts_at.hour for o in occ] == [19] * len(occ) and occ
 
 
 def test_schedule_until_and_exdates():
-    sched = Schedule(rrule="FREQ=WEEKLY;BYDAY=SA", time="19:30", duration_minutes=90,
-                     start="2026-11-07", until="2026-12-12", exdates=["2026-11-21"])
-    days = [t.date().isoformat() for t in occurrences(sched, _at("2026-11-01T00:00"),
-                                                        _at("2027-01-01T00:00"))]
+    sched = Schedule(
+        rrule="FREQ=WEEKLY;BYDAY=SA",
+        time="19:30",
+        duration_minutes=90,
+        start="2026-11-07",
+        until="2026-12-12",
+        exdates=["2026-11-21"],
+    )
+    days = [
+        t.date().isoformat()
+        for t in occurrences(sched, _at("2026-11-01T00:00"), _at("2027-01-01T00:00"))
+    ]
     assert days == ["2026-11-07", "2026-11-14", "2026-11-28", "2026-12-05", "2026-12-12"]
 
 

@@ -7,9 +7,20 @@ from datetime import datetime, timedelta
 from content.districts import BY_NAME, DISTRICTS
 from content.schedule import TZ
 
-GUIDE_IDS = {"wechat_video_call", "wechat_care_mode", "scan_to_pay", "hospital_appointment",
-             "taxi_hailing", "enlarge_font", "anti_fraud_app", "send_photo", "connect_wifi",
-             "medical_insurance_code", "voice_input", "online_lecture"}
+GUIDE_IDS = {
+    "wechat_video_call",
+    "wechat_care_mode",
+    "scan_to_pay",
+    "hospital_appointment",
+    "taxi_hailing",
+    "enlarge_font",
+    "anti_fraud_app",
+    "send_photo",
+    "connect_wifi",
+    "medical_insurance_code",
+    "voice_input",
+    "online_lecture",
+}
 
 
 def test_centers_cover_every_district(catalogue):
@@ -19,8 +30,10 @@ def test_centers_cover_every_district(catalogue):
     for d in DISTRICTS:
         mine = [c for c in centers if c.district == d.name]
         assert sum(c.kind == "elder_university" for c in mine) >= 1, d.name
-        assert sum(c.kind in ("leling_center", "community_school", "community_college")
-                   for c in mine) >= 2, d.name
+        assert (
+            sum(c.kind in ("leling_center", "community_school", "community_college") for c in mine)
+            >= 2
+        ), d.name
         assert all(d.contains(c.lat, c.lon) for c in mine), d.name
     assert sum(c.kind == "family_education_center" for c in centers) >= 6
     assert all(c.hours and c.phone and c.services and c.name_en for c in centers)
@@ -69,7 +82,9 @@ def test_guides_are_the_twelve_and_well_formed(catalogue):
 
 def test_no_guide_step_asks_for_a_code_for_someone_else_or_a_transfer(catalogue):
     # Giving a code to someone, or moving money, may only ever be mentioned as a warning.
-    share_code = re.compile(r"验证码.*(告诉|发给|给对方|念给|报给|说给)|(告诉|发给|念给|报给).*验证码")
+    share_code = re.compile(
+        r"验证码.*(告诉|发给|给对方|念给|报给|说给)|(告诉|发给|念给|报给).*验证码"
+    )
     money = re.compile(r"转账|汇款|打钱")
     negation = re.compile(r"不要|别|不会|绝不|千万|不给|不说|不能|不可|骗")
     checked = 0

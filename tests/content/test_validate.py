@@ -88,15 +88,18 @@ def test_missing_and_unknown_columns(sample_dir):
     path.write_text(text, encoding="utf-8")
     [msg] = _messages(sample_dir)
     # One line, not one per lecture/lesson that refers to a center.
-    assert msg == ("centers.csv row 1: header: missing column(s) phone; "
-                   "unknown column(s) telephone")
+    assert msg == (
+        "centers.csv row 1: header: missing column(s) phone; unknown column(s) telephone"
+    )
 
 
 def test_a_row_with_an_unquoted_comma(sample_dir):
     path = sample_dir / "centers.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append("x-1,名,n,leling_center,朝阳区,望京街道,地址,39.99,116.47,010-1,"
-                 "Mo-Fr 08:00-11:00,13:00-17:00,书法,yes,")
+    lines.append(
+        "x-1,名,n,leling_center,朝阳区,望京街道,地址,39.99,116.47,010-1,"
+        "Mo-Fr 08:00-11:00,13:00-17:00,书法,yes,"
+    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [msg] = _messages(sample_dir)
     assert msg.startswith(f"centers.csv row {len(lines)} [id x-1]: has 15 fields, expected 14")
@@ -114,8 +117,9 @@ def test_yaml_item_errors_carry_item_number_line_and_id(sample_dir):
     item = _edit_yaml(sample_dir / "lectures.yaml", 1, audience=["退休人员"], status="moved")
     msgs = _messages(sample_dir)
     assert len(msgs) == 2
-    assert all(m.startswith("lectures.yaml item 2 (line ") and f"[id {item['id']}]" in m
-               for m in msgs)
+    assert all(
+        m.startswith("lectures.yaml item 2 (line ") and f"[id {item['id']}]" in m for m in msgs
+    )
     assert any("field 'audience': unknown audience 退休人员" in m for m in msgs)
     assert any("field 'status': 'moved' is not one of" in m for m in msgs)
 
@@ -141,12 +145,16 @@ def test_schedule_rules(sample_dir):
     items[2]["schedule"]["until"] = "2020-01-01"
     path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
     msgs = _messages(sample_dir)
-    assert any("item 1 " in m and "field 'schedule.rrule': 'FREQ=SOMETIMES' is not a valid "
-               "RRULE" in m for m in msgs)
-    assert any("item 2 " in m and "field 'schedule.time': '9:30am' must be HH:MM" in m
-               for m in msgs)
-    assert any("item 3 " in m and "field 'schedule.until': 2020-01-01 is before start" in m
-               for m in msgs)
+    assert any(
+        "item 1 " in m and "field 'schedule.rrule': 'FREQ=SOMETIMES' is not a valid RRULE" in m
+        for m in msgs
+    )
+    assert any(
+        "item 2 " in m and "field 'schedule.time': '9:30am' must be HH:MM" in m for m in msgs
+    )
+    assert any(
+        "item 3 " in m and "field 'schedule.until': 2020-01-01 is before start" in m for m in msgs
+    )
 
 
 def test_cross_references(sample_dir):
@@ -155,10 +163,15 @@ def test_cross_references(sample_dir):
     les = _edit_yaml(sample_dir / "lessons.yaml", 0, center="no-such-center")
     lec = _edit_yaml(sample_dir / "lectures.yaml", 5, center=other["id"], district="朝阳区")
     msgs = _messages(sample_dir)
-    assert any(f"[id {les['id']}]: field 'center': center 'no-such-center' is not in "
-               "centers.csv" in m for m in msgs)
-    assert any(f"[id {lec['id']}]: field 'district': district 朝阳区 differs from its "
-               f"center's ({other['district']})" in m for m in msgs)
+    assert any(
+        f"[id {les['id']}]: field 'center': center 'no-such-center' is not in centers.csv" in m
+        for m in msgs
+    )
+    assert any(
+        f"[id {lec['id']}]: field 'district': district 朝阳区 differs from its "
+        f"center's ({other['district']})" in m
+        for m in msgs
+    )
 
 
 def test_unknown_field_is_named(sample_dir):
@@ -182,14 +195,15 @@ def test_guide_rules(sample_dir):
     data["related"] = ["no_such_guide"]
     data["aliases"]["zh"].append("微信视频")  # belongs to wechat_video_call
     (sample_dir / "guides" / "copy_of_photo.yaml").write_text(
-        yaml.safe_dump({**data, "aliases": {}, "related": []}, allow_unicode=True),
-        encoding="utf-8")
+        yaml.safe_dump({**data, "aliases": {}, "related": []}, allow_unicode=True), encoding="utf-8"
+    )
     g.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     msgs = _messages(sample_dir)
-    assert "guides/copy_of_photo.yaml [id send_photo]: field 'id': id 'send_photo' must " \
-           "match the file name 'copy_of_photo'" in msgs
-    assert any("guides/send_photo.yaml" in m and "related guide 'no_such_guide'" in m
-               for m in msgs)
+    assert (
+        "guides/copy_of_photo.yaml [id send_photo]: field 'id': id 'send_photo' must "
+        "match the file name 'copy_of_photo'" in msgs
+    )
+    assert any("guides/send_photo.yaml" in m and "related guide 'no_such_guide'" in m for m in msgs)
     assert any("alias '微信视频' is also used by guide" in m for m in msgs)
 
 
@@ -207,8 +221,10 @@ def test_landmark_alias_clash(sample_dir):
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     _rewrite_csv(path, 1, aliases=rows[1]["aliases"] + ";" + rows[0]["name"])
     [msg] = _messages(sample_dir)
-    assert f"landmarks.csv row 3 [id {rows[1]['name']}]: field 'aliases': alias " \
-           f"'{rows[0]['name']}' also names" in msg
+    assert (
+        f"landmarks.csv row 3 [id {rows[1]['name']}]: field 'aliases': alias "
+        f"'{rows[0]['name']}' also names" in msg
+    )
 
 
 def test_center_outside_its_district_is_a_warning_only(sample_dir):

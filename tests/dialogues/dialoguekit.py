@@ -17,19 +17,36 @@ NOW = datetime(2026, 12, 4, 15, 0, tzinfo=TZ)  # a Friday afternoon
 TRANSCRIPTS = Path(__file__).resolve().parent / "transcripts"
 
 
-def parse(intent: str, text: str = "", lang: str = "zh", confidence: float = 0.95,
-          ranking: list[tuple[str, float]] | None = None, **entities) -> dict:
+def parse(
+    intent: str,
+    text: str = "",
+    lang: str = "zh",
+    confidence: float = 0.95,
+    ranking: list[tuple[str, float]] | None = None,
+    **entities,
+) -> dict:
     """A Rasa-shaped parse dict, as the NLU would return it."""
     ents = []
     for name, value in entities.items():
         for v in value if isinstance(value, list) else [value]:
-            ents.append({"entity": name, "value": v, "start": 0, "end": 0,
-                         "confidence": 1.0, "extractor": "test"})
+            ents.append(
+                {
+                    "entity": name,
+                    "value": v,
+                    "start": 0,
+                    "end": 0,
+                    "confidence": 1.0,
+                    "extractor": "test",
+                }
+            )
     ranking = ranking or [(intent, confidence)]
-    return {"text": text, "intent": {"name": intent, "confidence": confidence},
-            "entities": ents,
-            "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
-            "lang": lang}
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": ents,
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        "lang": lang,
+    }
 
 
 class ScriptedParser:
@@ -47,8 +64,9 @@ class ScriptedParser:
         found = self.table.get(text)
         if found is None:
             lang = "en" if text.isascii() else "zh"
-            return parse("out_of_scope", text, lang=lang, confidence=0.99,
-                         ranking=[("out_of_scope", 0.99)])
+            return parse(
+                "out_of_scope", text, lang=lang, confidence=0.99, ranking=[("out_of_scope", 0.99)]
+            )
         return dict(found, text=text)
 
 
@@ -75,8 +93,13 @@ class RecordingPlanner:
 
 def make_assistant(db, cat, parser, now: datetime = NOW, planner=None) -> Assistant:
     """An Assistant with a fixed clock and (by default) a recording planner."""
-    return Assistant(db, cat, parser, clock=lambda: now,
-                     planner=planner if planner is not None else RecordingPlanner())
+    return Assistant(
+        db,
+        cat,
+        parser,
+        clock=lambda: now,
+        planner=planner if planner is not None else RecordingPlanner(),
+    )
 
 
 def say(bot: Assistant, text: str = "", user: str = "test:1", **kw) -> list[Reply]:

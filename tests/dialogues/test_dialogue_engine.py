@@ -30,8 +30,13 @@ def test_greeting_is_the_home_menu_with_a_way_to_a_person(bot, scripted):
     scripted.add("你好", "greet")
     replies = say(bot, "你好")
     check_reply_rules(replies)
-    assert payloads(replies) == ["/find_center", "/list_lectures", "/start_guide",
-                                 "/my_subscriptions", "/human_help"]
+    assert payloads(replies) == [
+        "/find_center",
+        "/list_lectures",
+        "/start_guide",
+        "/my_subscriptions",
+        "/human_help",
+    ]
     assert "1. 找学习点" in texts(replies)
 
 
@@ -272,12 +277,19 @@ def test_voice_preference_sets_the_reply_flag(bot, scripted):
 
 
 def test_unclear_input_asks_back_with_two_guesses(bot, scripted):
-    scripted.table["嗯那个"] = parse("out_of_scope", "嗯那个", confidence=0.7,
-                                    ranking=[("find_center", 0.3), ("list_lectures", 0.2),
-                                             ("greet", 0.1)], district="朝阳区")
+    scripted.table["嗯那个"] = parse(
+        "out_of_scope",
+        "嗯那个",
+        confidence=0.7,
+        ranking=[("find_center", 0.3), ("list_lectures", 0.2), ("greet", 0.1)],
+        district="朝阳区",
+    )
     replies = say(bot, "嗯那个")
-    assert payloads(replies)[:3] == ['/find_center{"district":"朝阳区"}',
-                                     '/list_lectures{"district":"朝阳区"}', "/deny"]
+    assert payloads(replies)[:3] == [
+        '/find_center{"district":"朝阳区"}',
+        '/list_lectures{"district":"朝阳区"}',
+        "/deny",
+    ]
     check_reply_rules(replies)
     assert "没听明白" in texts(say(bot, "都不是"))
 
@@ -300,15 +312,18 @@ def test_the_reply_language_follows_the_user(bot, scripted):
     assert "您好" in texts(say(bot, "你好", user="test:en"))
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("\x00\x01\x1b", "没看到文字"),
-    ("字" * 5000, "有点长"),
-    ("😀😀🎉", "表情"),
-    ("<script>alert(1)</script>", "代码"),
-    ("'; DROP TABLE users;--", "代码"),
-    ("/location 北京", "没看明白"),
-    ("/location 200,500", "没看明白"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("\x00\x01\x1b", "没看到文字"),
+        ("字" * 5000, "有点长"),
+        ("😀😀🎉", "表情"),
+        ("<script>alert(1)</script>", "代码"),
+        ("'; DROP TABLE users;--", "代码"),
+        ("/location 北京", "没看明白"),
+        ("/location 200,500", "没看明白"),
+    ],
+)
 def test_odd_input_gets_a_kind_reply(bot, scripted, text, fragment):
     replies = say(bot, text)
     assert fragment in texts(replies)
@@ -377,17 +392,24 @@ def test_deep_links(bot):
 
 
 def test_two_near_tied_readings_are_asked_back(bot, scripted):
-    scripted.table["有课吗"] = parse("list_lectures", "有课吗", confidence=0.29,
-                                  ranking=[("list_lectures", 0.29), ("list_lessons", 0.27)])
+    scripted.table["有课吗"] = parse(
+        "list_lectures",
+        "有课吗",
+        confidence=0.29,
+        ranking=[("list_lectures", 0.29), ("list_lessons", 0.27)],
+    )
     replies = say(bot, "有课吗")
     assert payloads(replies)[:3] == ["/list_lectures", "/list_lessons", "/deny"]
     assert "您是想" in texts(replies)
 
 
 def test_guide_guesses_are_not_offered_outside_a_guide(bot, scripted):
-    scripted.table["嗯"] = parse("out_of_scope", "嗯", confidence=0.9,
-                                ranking=[("guide_back", 0.1), ("find_center", 0.08),
-                                         ("list_lessons", 0.07)])
+    scripted.table["嗯"] = parse(
+        "out_of_scope",
+        "嗯",
+        confidence=0.9,
+        ranking=[("guide_back", 0.1), ("find_center", 0.08), ("list_lessons", 0.07)],
+    )
     assert payloads(say(bot, "嗯"))[:2] == ["/find_center", "/list_lessons"]
 
 

@@ -18,15 +18,18 @@ def test_encode_and_decode_round_trip():
     assert payload.decode("/guide_next") == ("guide_next", {})
 
 
-@pytest.mark.parametrize("text", ["hello", "/", "/location abc", '/x{"a":', "/x[1]",
-                                  '/x{"a": [1]}extra', "//guide_next"])
+@pytest.mark.parametrize(
+    "text", ["hello", "/", "/location abc", '/x{"a":', "/x[1]", '/x{"a": [1]}extra', "//guide_next"]
+)
 def test_not_payloads(text):
     assert payload.decode(text) is None
 
 
 def test_non_string_values_are_kept_as_text_and_lists_dropped():
     assert payload.decode('/unsubscribe{"subscription_id": 12, "x": [1], "y": true}') == (
-        "unsubscribe", {"subscription_id": "12"})
+        "unsubscribe",
+        {"subscription_id": "12"},
+    )
 
 
 def test_too_long_is_refused():
@@ -40,8 +43,17 @@ def test_too_long_is_refused():
 def test_long_ids_fall_back_to_a_short_reference(dbase, cat, scripted):
     bot = make_assistant(dbase, cat, scripted)
     state = SessionState()
-    t = Turn(db=dbase, cat=cat, texts=bot.texts, user_id="test:1", user={}, state=state,
-             lang="zh", now=bot.clock(), parse={})
+    t = Turn(
+        db=dbase,
+        cat=cat,
+        texts=bot.texts,
+        user_id="test:1",
+        user={},
+        state=state,
+        lang="zh",
+        now=bot.clock(),
+        parse={},
+    )
     long_id = "lec-" + "a" * 60
     button = t.button("提醒我", "subscribe", lecture=long_id)
     assert payload.fits(button.payload)
@@ -67,8 +79,7 @@ def test_every_catalogue_id_fits_in_the_buttons_that_carry_it(cat):
         + [len(payload.encode("subscribe", lecture=x)) for x in cat.lectures]
         + [len(payload.encode("list_lessons", lesson=x)) for x in cat.lessons]
         + [len(payload.encode("start_guide", guide=g, step=1)) for g in cat.guides]
-        + [len(payload.encode("inform", district=d).encode()) for d in
-           ("石景山区", "门头沟区")]
+        + [len(payload.encode("inform", district=d).encode()) for d in ("石景山区", "门头沟区")]
     )
     assert longest <= payload.MAX_BYTES
 

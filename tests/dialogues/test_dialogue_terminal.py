@@ -12,8 +12,9 @@ from bot.channels.terminal import TerminalChannel, parse_location, render_text
 
 def channel(dbase, cat, scripted, json_mode=True):
     out = io.StringIO()
-    ch = TerminalChannel(make_assistant(dbase, cat, scripted), "terminal:t", json_mode=json_mode,
-                         out=out)
+    ch = TerminalChannel(
+        make_assistant(dbase, cat, scripted), "terminal:t", json_mode=json_mode, out=out
+    )
     return ch, out
 
 
@@ -62,8 +63,11 @@ def test_typing_a_button_title_presses_it(dbase, cat, scripted):
 def test_the_guide_step_is_in_the_json(dbase, cat, scripted):
     ch, out = channel(dbase, cat, scripted)
     ch.send('/start_guide{"guide":"wechat_video_call"}')
-    assert turns(out)[0]["replies"][0]["guide"] == {"id": "wechat_video_call", "step": 1,
-                                                    "total": 7}
+    assert turns(out)[0]["replies"][0]["guide"] == {
+        "id": "wechat_video_call",
+        "step": 1,
+        "total": 7,
+    }
 
 
 def test_text_mode_shows_buttons(dbase, cat, scripted):

@@ -96,8 +96,9 @@ def run_in_process(conv: dict, parser, cat, db) -> list[dict | None]:
     user = f"terminal:{_user(conv)}"
     results: list[dict | None] = []
     for n, segment in enumerate(segments(conv)):
-        assistant = Assistant(db, cat, parser, clock=lambda: now,
-                              default_lang=conv.get("lang") or "zh")
+        assistant = Assistant(
+            db, cat, parser, clock=lambda: now, default_lang=conv.get("lang") or "zh"
+        )
         if n == 0 and conv.get("lang"):
             assistant.set_language(user, conv["lang"])
         out = io.StringIO()
@@ -114,18 +115,39 @@ def run_in_process(conv: dict, parser, cat, db) -> list[dict | None]:
 
 def run_subprocess(conv: dict, db_path: Path, model_dir: Path) -> list[dict | None]:
     """Run through real `leling chat --json` processes (one per segment) on `db_path`."""
-    env = dict(os.environ, LELING_DB=str(db_path), LELING_NLU_MODEL_DIR=str(model_dir),
-               PYTHONIOENCODING="utf-8")
+    env = dict(
+        os.environ,
+        LELING_DB=str(db_path),
+        LELING_NLU_MODEL_DIR=str(model_dir),
+        PYTHONIOENCODING="utf-8",
+    )
     env.pop("LELING_CONTENT", None)
     results: list[dict | None] = []
     for n, segment in enumerate(segments(conv)):
-        args = [sys.executable, "-m", "bot.cli", "chat", "--json", "--now", _now(conv),
-                "--user", _user(conv)]
+        args = [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "chat",
+            "--json",
+            "--now",
+            _now(conv),
+            "--user",
+            _user(conv),
+        ]
         if n == 0 and conv.get("lang"):
             args += ["--lang", conv["lang"]]
         lines = [_line(t) or "" for t in segment]
-        proc = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True,
-                              text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=300)
+        proc = subprocess.run(
+            args,
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=ROOT,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr[-2000:]
         outputs = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
         it = iter(outputs)
@@ -147,15 +169,17 @@ def check_turn(spec: dict, got: dict | None, where: str) -> None:
     assert got is not None, f"{where}: no turn was printed"
     text = _all_text(got)
     ctx = f"{where}\n--- reply ---\n{text}\n--- buttons ---\n" + json.dumps(
-        [b for r in got["replies"] for b in r["buttons"]], ensure_ascii=False)
+        [b for r in got["replies"] for b in r["buttons"]], ensure_ascii=False
+    )
     assert got["replies"], f"{where}: no replies"
     for r in got["replies"]:
         assert r["text"].strip(), ctx
         for b in r["buttons"]:
             assert len(b["payload"].encode("utf-8")) <= MAX_BYTES, f"{ctx}\n{b}"
     if "intent" in spec:
-        assert got["nlu"]["intent"]["name"] == spec["intent"], \
+        assert got["nlu"]["intent"]["name"] == spec["intent"], (
             f"{ctx}\nintent {got['nlu']['intent']} != {spec['intent']}"
+        )
     for name, value in (spec.get("entities") or {}).items():
         values = [e["value"] for e in got["nlu"]["entities"] if e["entity"] == name]
         assert value in values or (value is True and values), f"{ctx}\nentity {name}: {values}"
@@ -174,8 +198,11 @@ def check_turn(spec: dict, got: dict | None, where: str) -> None:
         assert ident not in items, f"{ctx}\nitems {items} include {ident}"
     payloads = [b["payload"] for r in got["replies"] for b in r["buttons"]]
     for want in spec.get("buttons") or []:
-        ok = any(p.startswith(want[:-1]) for p in payloads) if want.endswith("*") \
+        ok = (
+            any(p.startswith(want[:-1]) for p in payloads)
+            if want.endswith("*")
             else want in payloads
+        )
         assert ok, f"{ctx}\nno button {want}"
     for want in spec.get("not_buttons") or []:
         assert not any(p.startswith(want.rstrip("*")) for p in payloads), f"{ctx}\nbutton {want}"

@@ -10,9 +10,43 @@ from nlukit import DATA, HELD_OUT
 from nlu.dataset import LEDGER_NAME, dedup_key, load_language, load_ledger
 from nlu.model import build_extractor
 
-CONTRACT_INTENTS = ["greet", "goodbye", "thanks", "affirm", "deny", "help", "cancel", "find_center", "center_info", "list_lectures", "list_lessons", "start_guide", "guide_next", "guide_back", "guide_repeat", "guide_stuck", "subscribe", "unsubscribe", "my_subscriptions", "human_help", "prefer_voice", "prefer_text", "out_of_scope"]
-ENTITIES = {"district", "street", "landmark", "topic", "app", "guide", "time", "kind",
-            "audience", "mode"}
+CONTRACT_INTENTS = [
+    "greet",
+    "goodbye",
+    "thanks",
+    "affirm",
+    "deny",
+    "help",
+    "cancel",
+    "find_center",
+    "center_info",
+    "list_lectures",
+    "list_lessons",
+    "start_guide",
+    "guide_next",
+    "guide_back",
+    "guide_repeat",
+    "guide_stuck",
+    "subscribe",
+    "unsubscribe",
+    "my_subscriptions",
+    "human_help",
+    "prefer_voice",
+    "prefer_text",
+    "out_of_scope",
+]
+ENTITIES = {
+    "district",
+    "street",
+    "landmark",
+    "topic",
+    "app",
+    "guide",
+    "time",
+    "kind",
+    "audience",
+    "mode",
+}
 MIN_EXAMPLES = {"zh": 40, "en": 20}
 LANGS = ("zh", "en")
 
@@ -53,8 +87,7 @@ def test_every_contract_intent_has_enough_examples(training, lang):
 @pytest.mark.parametrize("which", ["training", "held_out"])
 def test_one_file_per_intent(request, which, lang):
     data = request.getfixturevalue(which)[lang]
-    wrong = [ex.source for ex in data.examples
-             if not ex.source.startswith(f"{ex.intent}.")]
+    wrong = [ex.source for ex in data.examples if not ex.source.startswith(f"{ex.intent}.")]
     assert wrong == [], "an intent must live in <intent>.yml"
     assert set(data.intents) <= set(CONTRACT_INTENTS) | {"out_of_scope"}
 
@@ -75,7 +108,7 @@ def test_annotations_are_known_and_canonical(request, gazetteer, extractor, whic
                     problems.append(f"{ex.source}: {ann.entity}={ann.value!r} is not canonical")
             elif not extractor.resolve(ann.entity, ann.text):
                 problems.append(f"{ex.source}: {ann.text!r} names no {ann.entity}")
-            if ex.text[ann.start:ann.end] != ann.text:
+            if ex.text[ann.start : ann.end] != ann.text:
                 problems.append(f"{ex.source}: offsets of {ann.text!r} are off")
     assert problems == []
 

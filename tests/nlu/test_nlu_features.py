@@ -12,8 +12,10 @@ from nlu.lang import detect_language
 
 @pytest.fixture(scope="module")
 def lexicon():
-    return ConceptLexicon({"voice": ["读", "语音", "talk", "re:念.{0,2}出来"],
-                           "affirmation": ["好", "中", "yes"]}, fold_text)
+    return ConceptLexicon(
+        {"voice": ["读", "语音", "talk", "re:念.{0,2}出来"], "affirmation": ["好", "中", "yes"]},
+        fold_text,
+    )
 
 
 def test_concepts_and_negation(lexicon):
@@ -50,7 +52,9 @@ def test_particles_fold_without_moving_offsets():
 def test_features_have_chars_words_entities_and_length():
     seg = Segmenter(["朝阳区"])
     feats = features("朝阳区3点", seg.cut("朝阳区3点"), ["district"])
-    assert {"c:朝", "c:朝阳区", "c:0点", "w:朝阳区", "b:<s>|朝阳区", "e:district", "len:5"} <= set(feats)
+    assert {"c:朝", "c:朝阳区", "c:0点", "w:朝阳区", "b:<s>|朝阳区", "e:district", "len:5"} <= set(
+        feats
+    )
 
 
 def test_segmenter_keeps_user_words_and_pickles_small():
@@ -63,9 +67,16 @@ def test_segmenter_keeps_user_words_and_pickles_small():
     assert seg.word_freq("设计") > 0 and seg.word_freq("乐龄学习中心") == 0
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("", "zh"), ("123", "zh"), ("ok", "en"), ("OK了", "zh"), ("I want to learn 书法", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("", "zh"),
+        ("123", "zh"),
+        ("ok", "en"),
+        ("OK了", "zh"),
+        ("I want to learn 书法", "en"),
+    ],
+)
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
 

@@ -47,18 +47,32 @@ def test_parse_has_the_rasa_shape(parse):
     json.dumps(result, ensure_ascii=False)  # serialisable as is
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("你好", "zh"), ("hello there", "en"), ("用WeChat视频", "zh"), ("how do I open 微信", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("你好", "zh"),
+        ("hello there", "en"),
+        ("用WeChat视频", "zh"),
+        ("how do I open 微信", "en"),
+    ],
+)
 def test_language_detection(parse, text, lang):
     assert parse(text)["lang"] == lang
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("你好", "greet"), ("离我最近的老年大学在哪儿", "find_center"), ("教我用微信视频", "start_guide"),
-    ("下一步", "guide_next"), ("谢谢你", "thanks"), ("hello", "greet"),
-    ("where is the nearest senior university", "find_center"), ("next step", "guide_next"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("你好", "greet"),
+        ("离我最近的老年大学在哪儿", "find_center"),
+        ("教我用微信视频", "start_guide"),
+        ("下一步", "guide_next"),
+        ("谢谢你", "thanks"),
+        ("hello", "greet"),
+        ("where is the nearest senior university", "find_center"),
+        ("next step", "guide_next"),
+    ],
+)
 def test_obvious_intents(parse, text, intent):
     assert parse(text)["intent"]["name"] == intent
 
@@ -85,7 +99,9 @@ def test_training_is_deterministic(gazetteer, trained, parser):
     for lang, clf in again.model.classifiers.items():
         assert np.array_equal(clf.coef, first[lang].coef)
         assert clf.temperature == first[lang].temperature
-    texts = [ex.text for lang in ("zh", "en") for ex in load_language(HELD_OUT / lang, lang).examples]
+    texts = [
+        ex.text for lang in ("zh", "en") for ex in load_language(HELD_OUT / lang, lang).examples
+    ]
     assert [again.parse(t, NOW) for t in texts[::7]] == [parser.parse(t, NOW) for t in texts[::7]]
 
 
@@ -126,8 +142,12 @@ def test_model_dir_from_the_environment(gazetteer, small_data, tmp_path, monkeyp
 class _FakeRasa(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server's naming)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        reply = {"text": body["text"], "intent": {"name": "greet", "confidence": 0.42},
-                 "entities": [], "intent_ranking": [{"name": "greet", "confidence": 0.42}]}
+        reply = {
+            "text": body["text"],
+            "intent": {"name": "greet", "confidence": 0.42},
+            "entities": [],
+            "intent_ranking": [{"name": "greet", "confidence": 0.42}],
+        }
         data = json.dumps(reply).encode()
         self.send_response(200 if self.path == "/model/parse" else 404)
         self.send_header("Content-Type", "application/json")

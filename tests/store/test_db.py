@@ -12,15 +12,26 @@ def test_new_file_is_migrated_to_latest_in_wal_mode(tmp_path):
     db = open_db(tmp_path / "a.db")
     assert schema_version(db) == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    for table in ("centers", "lectures", "lessons", "guides", "landmarks", "users", "sessions",
-                  "subscriptions", "reminders", "deliveries", "announcements", "audit_log",
-                  "help_requests"):
+    for table in (
+        "centers",
+        "lectures",
+        "lessons",
+        "guides",
+        "landmarks",
+        "users",
+        "sessions",
+        "subscriptions",
+        "reminders",
+        "deliveries",
+        "announcements",
+        "audit_log",
+        "help_requests",
+    ):
         assert db[table].exists(), table
 
 
 def test_reopening_does_not_migrate_again(tmp_path):
-    open_db(tmp_path / "a.db")["users"].insert(
-        {"id": "t:1", "channel": "t", "created_at": "x"})
+    open_db(tmp_path / "a.db")["users"].insert({"id": "t:1", "channel": "t", "created_at": "x"})
     db = open_db(tmp_path / "a.db")
     assert db["users"].count == 1
 
@@ -72,8 +83,9 @@ def test_every_migration_is_atomic(tmp_path, monkeypatch):
         monkeypatch.setattr(store_db, "MIGRATIONS", store_db.MIGRATIONS[: n - 1])
         monkeypatch.setattr(store_db, "SCHEMA_VERSION", n - 1)
         store_db.open_db(path).conn.close()
-        before = sqlite3.connect(path).execute(
-            "SELECT name FROM sqlite_master ORDER BY name").fetchall()
+        before = (
+            sqlite3.connect(path).execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
+        )
         monkeypatch.undo()
         real = store_db.MIGRATIONS[n - 1]
 

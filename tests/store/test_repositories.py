@@ -5,8 +5,12 @@ from store import help_requests, sessions, subscriptions, users
 
 def test_user_is_created_once_with_defaults(db):
     u = users.get_or_create(db, "telegram:42", lang="en")
-    assert (u["channel"], u["lang"], u["active"], u["quiet_start"]) == ("telegram", "en", 1,
-                                                                        "21:00")
+    assert (u["channel"], u["lang"], u["active"], u["quiet_start"]) == (
+        "telegram",
+        "en",
+        1,
+        "21:00",
+    )
     assert users.get_or_create(db, "telegram:42", lang="zh")["lang"] == "en"
 
 
@@ -15,8 +19,7 @@ def test_session_state_round_trips_and_survives_reopen(db, tmp_path):
     from store.db import open_db
 
     again = open_db(tmp_path / "leling.db")
-    assert sessions.load(again, "web:1") == {"guide": {"id": "send_photo", "step": 3},
-                                             "lang": "zh"}
+    assert sessions.load(again, "web:1") == {"guide": {"id": "send_photo", "step": 3}, "lang": "zh"}
     assert sessions.load(again, "web:2") == {}
 
 
@@ -55,8 +58,9 @@ def test_export_and_forget_cover_every_table(db):
 
 
 def test_help_request_keeps_its_context(db):
-    rid = help_requests.create(db, "t:1", "stuck", {"asked": "我卡住了", "guide": "scan_to_pay",
-                                                    "step": 4})
+    rid = help_requests.create(
+        db, "t:1", "stuck", {"asked": "我卡住了", "guide": "scan_to_pay", "step": 4}
+    )
     [req] = help_requests.open_requests(db)
     assert req["id"] == rid and req["context"]["step"] == 4
     help_requests.close(db, rid)
