@@ -195,7 +195,8 @@ _LANG = {
     "英文": "en",
     "英语": "en",
 }
-_ZH_NUM = {
+# Shared with dialogues.actions.refs (ordinals inside a sentence).
+ZH_NUMBERS = {
     "一": 1,
     "二": 2,
     "两": 2,
@@ -260,8 +261,8 @@ def ordinal(text: str) -> int | None:
         if word.isdigit():
             return int(word)
         if word.startswith("十") and len(word) == 2:
-            return 10 + _ZH_NUM[word[1]]
-        return _ZH_NUM.get(word)
+            return 10 + ZH_NUMBERS[word[1]]
+        return ZH_NUMBERS.get(word)
     m = _ORDINAL_EN.match(t)
     if m:
         return int(m.group(1)) if m.group(1) else _EN_ORD[m.group(2)]

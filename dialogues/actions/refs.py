@@ -5,20 +5,8 @@ from __future__ import annotations
 import re
 
 from dialogues.context import Turn
+from dialogues.understand import ZH_NUMBERS
 
-_ZH_NUM = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _ZH = re.compile(
     r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(个|家|场|节|门|项|条|号)?"
     r"|([0-9]{1,2})\s*号"
@@ -35,7 +23,7 @@ def ordinal_in(text: str) -> int | None:
     m = _ZH.search(text)
     if m:
         word = m.group(1) or m.group(3)
-        return int(word) if word.isdigit() else _ZH_NUM.get(word)
+        return int(word) if word.isdigit() else ZH_NUMBERS.get(word)
     m = _EN.search(text)
     if m:
         return _EN_ORD[m.group(1).lower()] if m.group(1) else int(m.group(2))
