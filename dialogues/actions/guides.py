@@ -183,6 +183,15 @@ def repeat(t: Turn) -> list[Reply]:
     return [step_reply(t, guide, g["step"], t.t("guide.again"))]
 
 
+def still_on(t: Turn) -> list[Reply]:
+    """The current step again when a guide is in progress (after "读出来吧", so it is heard)."""
+    cur = _current(t)
+    if cur is None or not cur[0].get("active"):
+        return []
+    g, guide = cur
+    return [step_reply(t, guide, g["step"])]
+
+
 def stuck(t: Turn) -> list[Reply]:
     """ "我卡住了": a simpler hint when the step has one, and a volunteer or a family member."""
     cur = _current(t)
