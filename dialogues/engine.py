@@ -29,15 +29,9 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def load_planner():
-    """The scheduler's planning module, or None while it is not installed."""
-    try:
-        from scheduler import planning
-    except ImportError:
-        log.warning(
-            "scheduler.planning is not available: subscriptions are stored, "
-            "reminders will be planned when the scheduler runs"
-        )
-        return None
+    """The scheduler's planning module (plans and drops reminder rows)."""
+    from scheduler import planning
+
     return planning
 
 

@@ -1,7 +1,8 @@
 """Reminders: subscribe to a lecture, a class or a filter; list them; unsubscribe.
 
 Storing is `store.subscriptions`; planning the reminder rows is the scheduler's
-(`scheduler.planning.plan_for_subscription` / `drop_for_subscription`), called when present.
+(`scheduler.planning.plan_for_subscription` / `drop_for_subscription`, injected as `t.planner`
+so tests can record it); offsets are parsed and worded by `scheduler.offsets` / `.messages`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dialogues import labels, timefmt
 from dialogues.actions import lectures, lessons, refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
+from scheduler.messages import offsets_text as reminder_offsets_text
+from scheduler.offsets import parse_offset
 from store import subscriptions
 
 log = logging.getLogger(__name__)
@@ -23,31 +26,6 @@ log = logging.getLogger(__name__)
 PAGE = 3
 # Topics that name a whole kind of event ("家庭教育讲座", "智能手机课"), not a filter.
 UMBRELLAS = (lectures.UMBRELLA, lessons.UMBRELLA)
-_NUM = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "半": 0.5,
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "half an": 0.5,
-    "half a": 0.5,
-}
-_ZH_OFFSET = re.compile(r"提前\s*([0-9]+|[一两二三四五六半])\s*个?\s*(小时|钟头|分钟|天)")
-_EN_OFFSET = re.compile(
-    r"\b([0-9]+|one|two|three|four|half an|half a|an|a)\s+"
-    r"(hours?|minutes?|mins?|days?)\s+(?:before|early|ahead|in advance)",
-    re.IGNORECASE,
-)
-_DAY_BEFORE = re.compile(r"前一天|头一天|前一晚|the day before|the night before", re.IGNORECASE)
 _OFFSET_CUE = re.compile(
     r"前|当天|当日|before|early|ahead|advance|same day|on the day", re.IGNORECASE
 )
@@ -57,68 +35,17 @@ _LECTURE_WORDS = re.compile(r"讲座|讲堂|大讲堂|lecture|talk", re.IGNORECA
 
 
 def offsets_from(t: Turn) -> list[str] | None:
-    """Reminder offsets the user asked for: "提前两小时" → ["-120m"], "前一天" → ["-1d@18:00"].
-
-    The scheduler's parser is used when it is installed (it knows more phrasings).
-    """
+    """Reminder offsets the user asked for: "提前两小时" → ["-120m"], "前一天" → ["-1d@18:00"]."""
     text = t.text
     if text.startswith("/") or not _OFFSET_CUE.search(text):
         return None
-    parse_offset = getattr(t.planner, "parse_offset", None)
-    if parse_offset is not None:
-        try:
-            found = parse_offset(text)
-        except Exception:
-            log.exception("parse_offset failed on %r", text[:80])
-            found = None
-        return [found] if found else None
-    return _own_offsets(text)
-
-
-def _own_offsets(text: str) -> list[str] | None:
-    m = _ZH_OFFSET.search(text)
-    amount, unit = (m.group(1), m.group(2)) if m else (None, None)
-    if m is None:
-        m = _EN_OFFSET.search(text)
-        if m:
-            amount, unit = m.group(1).lower(), m.group(2).lower()
-    if amount is not None:
-        n = float(amount) if amount.isdigit() else _NUM.get(amount, 1)
-        if unit.startswith(("天", "day")):
-            return [f"-{max(1, int(n))}d@18:00"]
-        minutes = n * 60 if unit.startswith(("小时", "钟头", "hour")) else n
-        return [f"-{max(5, int(minutes))}m"]
-    if _DAY_BEFORE.search(text):
-        return ["-1d@18:00"]
-    return None
+    found = parse_offset(text)
+    return [found] if found else None
 
 
 def offsets_text(t: Turn, offsets: list[str]) -> str:
-    """When reminders come, in words (the scheduler's wording when it is installed)."""
-    if t.planner is not None and hasattr(t.planner, "offsets_text"):
-        try:
-            return t.planner.offsets_text(list(offsets), t.lang)
-        except Exception:
-            log.exception("offsets_text failed for %s", offsets)
-    parts = []
-    for off in offsets:
-        m = re.fullmatch(r"-(\d+)d@(\d{2}):(\d{2})", off)
-        if m:
-            days, hh, mm = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            key = "sub.offset_day_before" if days == 1 else "sub.offset_days"
-            parts.append(t.t(key, days=days, at=f"{hh}:{mm:02d}"))
-            continue
-        m = re.fullmatch(r"-(\d+)m", off)
-        if m:
-            mins = int(m.group(1))
-            if mins == 60:
-                length = t.t("sub.hour")
-            elif mins % 60 == 0:
-                length = t.t("sub.hours", n=mins // 60)
-            else:
-                length = t.t("sub.minutes", n=mins)
-            parts.append(t.t("sub.offset_before", length=length))
-    return t.t("sub.and").join(parts)
+    """When reminders come, in words — the same wording the reminders themselves use."""
+    return reminder_offsets_text(list(offsets), t.lang)
 
 
 def _plan(t: Turn, sub: dict) -> None:

@@ -85,11 +85,6 @@ class RecordingPlanner:
         self.dropped.append(subscription_id)
         return 0
 
-    def offsets_text(self, offsets, lang):
-        from scheduler.messages import offsets_text
-
-        return offsets_text(offsets, lang)
-
 
 def make_assistant(db, cat, parser, now: datetime = NOW, planner=None) -> Assistant:
     """An Assistant with a fixed clock and (by default) a recording planner."""
