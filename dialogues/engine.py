@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlite_utils
 
 from content.catalogue import Catalogue
+from content.timefmt import TZ
 from dialogues import payload as payloads
 from dialogues import policy
 from dialogues import state as states
@@ -18,7 +19,6 @@ from dialogues.actions import smalltalk
 from dialogues.context import Turn, finish
 from dialogues.models import Incoming, Reply, TurnResult
 from dialogues.texts import Texts
-from dialogues.timefmt import TZ
 from dialogues.understand import understand
 from store import users
 

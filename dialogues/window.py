@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dialogues import timefmt
+from content import timefmt
 
 DEFAULT_DAYS = 14
 

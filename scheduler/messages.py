@@ -1,7 +1,8 @@
 """What reminders and change notices say, in Mandarin and English.
 
 Short and complete: what, when in words ("明天(周六)上午9:30"), where (center and address, or the
-online link), and two buttons. Messages are rendered when they are sent, so "明天" is relative
+online link), and two buttons — the date and time in the same words the conversation uses
+(`content.timefmt`). Messages are rendered when they are sent, so "明天" is relative
 to the moment of sending, from an event snapshot taken at planning time (`snapshot`): a notice
 about a removed event still knows its title.
 """
@@ -11,13 +12,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from content import timefmt
 from content.catalogue import Catalogue, Occurrence
 from content.schedule import TZ
 from scheduler import offsets as offs
 from scheduler.sender import OutboundMessage
 
-_WEEKDAY_ZH = "一二三四五六日"
-_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ZH_SMALL = {1: "一", 2: "两"}
 
 AFFIRM = "/affirm"
@@ -41,45 +41,6 @@ def buttons(lang: str, subscription_id: int | None) -> tuple[tuple[str, str], ..
 
 
 # -- time in words ------------------------------------------------------------------------
-
-
-def _clock_zh(t: datetime) -> str:
-    h, m = t.hour, t.minute
-    part = (
-        "凌晨"
-        if h < 6
-        else "上午"
-        if h < 12
-        else "中午"
-        if h < 13
-        else "下午"
-        if h < 18
-        else "晚上"
-    )
-    h12 = h if h <= 12 else h - 12
-    return f"{part}{h12}:{m:02d}"
-
-
-def _clock_en(t: datetime) -> str:
-    h12 = t.hour % 12 or 12
-    return f"{h12}:{t.minute:02d} {'am' if t.hour < 12 else 'pm'}"
-
-
-def when_words(starts_at: datetime, now: datetime, lang: str = "zh") -> str:
-    """ "今天(周六)上午9:30" / "明天(周日)晚上7:30" / "6月20日(周六)上午9:30"; English
-    "today (Saturday) at 9:30 am" / "on Saturday 20 June at 9:30 am"."""
-    t, today = starts_at.astimezone(TZ), now.astimezone(TZ).date()
-    days = (t.date() - today).days
-    wd = t.weekday()
-    if lang == "en":
-        rel = {0: "today", 1: "tomorrow"}.get(days)
-        day = f"{rel} ({_WEEKDAY_EN[wd]})" if rel else f"on {_WEEKDAY_EN[wd]} {t.day} {t:%B}"
-        return f"{day} at {_clock_en(t)}"
-    rel = {0: "今天", 1: "明天", 2: "后天"}.get(days)
-    day = rel or (
-        f"{t.month}月{t.day}日" if t.year == today.year else f"{t.year}年{t.month}月{t.day}日"
-    )
-    return f"{day}(周{_WEEKDAY_ZH[wd]}){_clock_zh(t)}"
 
 
 def _duration_zh(minutes: int) -> str:
@@ -175,7 +136,7 @@ def _join(*parts: str) -> str:
 
 def reminder_text(snap: dict, now: datetime, lang: str = "zh") -> str:
     """The text of a reminder for the session in `snap`, as of `now`."""
-    when = when_words(datetime.fromisoformat(snap["starts_at"]), now, lang)
+    when = timefmt.when(datetime.fromisoformat(snap["starts_at"]), now, lang)
     if lang == "en":
         head = f"Reminder: {_title(snap, lang)} starts {when}."
     else:
@@ -188,10 +149,10 @@ def notice_text(notice: dict, now: datetime, lang: str = "zh") -> str:
     "session_cancelled", "event": old snapshot, "new": new snapshot or None}."""
     old, new, change = notice["event"], notice.get("new"), notice["change"]
     title = _title(old, lang)
-    old_when = when_words(datetime.fromisoformat(old["starts_at"]), now, lang)
+    old_when = timefmt.when(datetime.fromisoformat(old["starts_at"]), now, lang)
     en = lang == "en"
     if change == "moved" and new:
-        new_when = when_words(datetime.fromisoformat(new["starts_at"]), now, lang)
+        new_when = timefmt.when(datetime.fromisoformat(new["starts_at"]), now, lang)
         head = (
             f"Notice: {title} has moved to {new_when}." if en else f"通知:{title}改到{new_when}。"
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from content import timefmt
 from content.districts import DISTRICTS, in_beijing
 from content.districts import district as find_district
 from content.schema import Center
 from content.tags import KINDS, SERVICES
-from dialogues import labels, timefmt
+from dialogues import labels
 from dialogues.actions import refs
 from dialogues.actions.center_match import match_centers, pick
 from dialogues.context import Turn

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from content import timefmt
 from content.schema import Guide
-from dialogues import labels, timefmt
+from dialogues import labels
 from dialogues.actions import handoff, smalltalk
 from dialogues.context import Turn
 from dialogues.models import Button, GuideStep, Item, Reply

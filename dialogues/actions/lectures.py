@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from content import timefmt
 from content.districts import district as find_district
 from content.schedule import next_occurrence
 from content.schema import Lecture
-from dialogues import labels, timefmt, window
+from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from content import timefmt
 from content.districts import district as find_district
 from content.schema import Lesson
-from dialogues import labels, timefmt, window
+from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply

@@ -12,8 +12,9 @@ import re
 
 from rapidfuzz import fuzz
 
+from content import timefmt
 from content.districts import district as find_district
-from dialogues import labels, timefmt
+from dialogues import labels
 from dialogues.actions import lectures, lessons, refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply

@@ -6,26 +6,11 @@ from datetime import datetime
 
 import pytest
 
+from content import timefmt
 from content.schedule import TZ
-from scheduler.messages import buttons, notice_text, reminder_text, when_words
+from scheduler.messages import buttons, notice_text, reminder_text
 
 NOW = datetime(2026, 9, 25, 10, 0, tzinfo=TZ)  # a Friday
-
-
-@pytest.mark.parametrize(
-    ("starts", "zh", "en"),
-    [
-        ("2026-09-25T19:30", "今天(周五)晚上7:30", "today (Friday) at 7:30 pm"),
-        ("2026-09-26T09:30", "明天(周六)上午9:30", "tomorrow (Saturday) at 9:30 am"),
-        ("2026-09-27T14:00", "后天(周日)下午2:00", "on Sunday 27 September at 2:00 pm"),
-        ("2026-10-08T12:15", "10月8日(周四)中午12:15", "on Thursday 8 October at 12:15 pm"),
-        ("2027-01-05T05:30", "2027年1月5日(周二)凌晨5:30", "on Tuesday 5 January at 5:30 am"),
-    ],
-)
-def test_when_in_words(starts, zh, en):
-    when = datetime.fromisoformat(starts).replace(tzinfo=TZ)
-    assert when_words(when, NOW, "zh") == zh
-    assert when_words(when, NOW, "en") == en
 
 
 SNAP = {
@@ -37,6 +22,16 @@ SNAP = {
     "url": "https://example.org/live/x",
     "recurring": False,
 }
+
+
+@pytest.mark.parametrize(
+    "starts", ["2026-09-25T19:30", "2026-09-26T09:30", "2026-10-08T12:15", "2027-01-05T05:30"]
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reminder_words_the_time_as_the_conversation_does(starts, lang):
+    snap = dict(SNAP, starts_at=datetime.fromisoformat(starts).replace(tzinfo=TZ).isoformat())
+    when = timefmt.when(datetime.fromisoformat(snap["starts_at"]), NOW, lang)
+    assert when in reminder_text(snap, NOW, lang)
 
 
 def test_an_online_event_gives_the_link():

@@ -73,7 +73,7 @@ def test_run_plans_and_sends_what_is_due_once(leling):
     out = json.loads(leling("run", "--now", "2026-12-03T17:30", "--json"))
     assert out["sent"][0]["text"].startswith(
         "Reminder: “Hooked on short videos: setting screen-time limits that stick” starts "
-        "today (Thursday) at 7:30 pm."
+        "today at 7:30 pm."
     )
     mine = json.loads(leling("list", "--user", "terminal:alice", "--json", "--status", "sent"))
     assert [r["due_at"] for r in mine] == ["2026-12-02T18:00:00+08:00"]

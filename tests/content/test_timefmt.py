@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from dialogues import timefmt
-from dialogues.timefmt import TZ
+from content import timefmt
+from content.timefmt import TZ
 
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=TZ)  # Friday
 
