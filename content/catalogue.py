@@ -88,7 +88,6 @@ class Catalogue:
         for g in data.guides:
             for key in (g.id, g.title.zh, g.title.en, *g.aliases.zh, *g.aliases.en):
                 self._guide_keys.setdefault(_normal(key), g)
-        self._center_names = [f"{c.name} {c.name_en}".lower() for c in self._center_list]
 
     def _masks(self, tags) -> dict[str, np.ndarray]:
         masks: dict[str, np.ndarray] = {}
@@ -180,24 +179,6 @@ class Catalogue:
         if d is None:
             return []
         return self.nearest_centers(d.lat, d.lon, limit, district=d.name, **filters)
-
-    def find_centers_by_name(self, text: str, limit: int = 3) -> list[tuple[Center, float]]:
-        """Centers whose name best matches `text` (fuzzy, partial: "海淀那个老年大学")."""
-        if not text.strip():
-            return []
-        query = text.lower()
-        scored = process.extract(query, self._center_names, scorer=fuzz.WRatio, limit=limit * 3)
-        out = []
-        for _name, score, i in scored:
-            c = self._center_list[i]
-            # Mentioning the district or the street pins a center down: 海淀 + 老年大学.
-            bonus = 0.0
-            for key in (c.district.removesuffix("区"), c.street.removesuffix("街道")):
-                if key and key in text:
-                    bonus += 8.0
-            out.append((c, min(100.0, score + bonus)))
-        out.sort(key=lambda t: -t[1])
-        return out[:limit]
 
     @staticmethod
     def hours_today(center: Center, at: datetime) -> list[tuple[str, str]]:

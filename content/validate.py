@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -415,7 +414,3 @@ def _check_references(
 def errors(problems: list[Problem]) -> list[Problem]:
     """Only the problems that block an import."""
     return [p for p in problems if p.level == "error"]
-
-
-def count_by_file(problems: list[Problem]) -> Counter:
-    return Counter(p.file for p in problems)

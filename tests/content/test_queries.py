@@ -246,8 +246,3 @@ def test_guides_by_id_and_alias(catalogue):
     assert catalogue.guide(g.aliases.en[0].upper()) == g
     assert catalogue.guide("no such thing") is None
     assert g in catalogue.guides_for_app("微信")
-
-
-def test_center_by_partial_name(catalogue):
-    [(best, score), *_] = catalogue.find_centers_by_name("海淀那个老年大学")
-    assert best.district == "海淀区" and best.kind == "elder_university"
