@@ -42,6 +42,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram_render import escape, render
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_texts import COMMANDS, ENGINE_COMMANDS
 from bot.channels.telegram_texts import text as phrase
 from dialogues.models import Incoming
@@ -51,7 +52,7 @@ from store import users as users_store
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 8  # chats served at once; one chat's updates always run in order
-POOL_SIZE = 12  # HTTP connections to the Bot API
+POOL_SIZE = 12  # HTTP connections to the Bot API (one more serves long polling)
 REPLY_RETRIES = 2  # a 429 while answering a user: wait `retry_after`, try again, twice
 LANG_ARGS = {"zh": "zh", "中文": "zh", "en": "en", "english": "en"}
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+$")
@@ -362,17 +363,18 @@ def build_application(
         builder = builder.concurrent_updates(PerChatProcessor(concurrency))
     if request is None:
         # Enough connections for the chats in flight plus reminder sends (the rate limiter
-        # caps both at ~30/s): every request scans the idle connections, and a pool past
-        # httpx's 20 keep-alive connections churns under load, so bigger is slower.
-        builder = builder.connection_pool_size(POOL_SIZE).pool_timeout(10.0)
+        # caps both at ~30/s).
+        request = AiohttpRequest(POOL_SIZE)
+        updates_request = AiohttpRequest(1)
+    else:
+        updates_request = request
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    builder = builder.request(request).get_updates_request(updates_request)
     if webhook:
         builder = builder.updater(None)
     application = builder.build()

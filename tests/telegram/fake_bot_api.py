@@ -101,6 +101,7 @@ class FakeBotApi(FakeTelegram):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.wake: asyncio.Event | None = None
         self.webhook_posts: list[tuple[int, int]] = []  # (update_id, HTTP status)
+        self.encodings: list[tuple[str, str]] = []  # (method, request content type)
         self.on_update = self._wake
         self.app = Starlette(
             routes=[
@@ -128,6 +129,7 @@ class FakeBotApi(FakeTelegram):
             )
         method = request.path_params["method"]
         ctype = request.headers.get("content-type", "")
+        self.encodings.append((method, ctype.split(";")[0]))
         if "json" in ctype:
             params, files = await request.json(), {}
         else:
