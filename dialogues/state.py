@@ -18,7 +18,7 @@ What is kept (and why):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 import sqlite_utils
 
@@ -52,8 +52,8 @@ class SessionState:
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
 
     def to_dict(self) -> dict:
-        """The JSON-ready form saved in the store."""
-        return asdict(self)
+        """The JSON-ready form saved in the store (a shallow copy: it is serialised at once)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def remember(self, text: str) -> None:
         """Keep the user's last few messages (for a volunteer's context)."""

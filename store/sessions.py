@@ -19,11 +19,13 @@ def load(db: sqlite_utils.Database, user_id: str) -> dict:
 def save(db: sqlite_utils.Database, user_id: str, state: dict) -> None:
     """Replace the user's state (the user row is created if needed)."""
     users.get_or_create(db, user_id)
-    db["sessions"].upsert(
-        {
-            "user_id": user_id,
-            "state": json.dumps(state, ensure_ascii=False),
-            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        },
-        pk="user_id",
+    db.conn.execute(
+        "INSERT INTO sessions (user_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(user_id)"
+        " DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+        [
+            user_id,
+            json.dumps(state, ensure_ascii=False),
+            datetime.now(UTC).isoformat(timespec="seconds"),
+        ],
     )
+    db.conn.commit()

@@ -17,10 +17,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Every turn reads the user and saves a session: plain SQL here, because sqlite-utils' table
+# helpers list the schema (two queries) before each of their own.
+
+
 def get(db: sqlite_utils.Database, user_id: str) -> dict | None:
     """The user's row, or None."""
-    rows = list(db["users"].rows_where("id = ?", [user_id]))
-    return rows[0] if rows else None
+    cursor = db.conn.execute("SELECT * FROM users WHERE id = ?", [user_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
 def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> dict:
@@ -28,20 +35,12 @@ def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> 
     row = get(db, user_id)
     if row is None:
         now = _now()
-        db["users"].insert(
-            {
-                "id": user_id,
-                "channel": user_id.split(":", 1)[0],
-                "lang": lang,
-                "prefer_voice": 0,
-                "active": 1,
-                "quiet_start": DEFAULT_QUIET[0],
-                "quiet_end": DEFAULT_QUIET[1],
-                "created_at": now,
-                "updated_at": now,
-            },
-            ignore=True,
+        db.conn.execute(
+            "INSERT OR IGNORE INTO users (id, channel, lang, prefer_voice, active, quiet_start,"
+            " quiet_end, created_at, updated_at) VALUES (?, ?, ?, 0, 1, ?, ?, ?, ?)",
+            [user_id, user_id.split(":", 1)[0], lang, *DEFAULT_QUIET, now, now],
         )
+        db.conn.commit()
         row = get(db, user_id)
     return row
 
