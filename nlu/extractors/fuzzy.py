@@ -63,6 +63,8 @@ class FuzzyMatcher:
         found = []
         for idx, count in hits.items():
             alias, entity, value = self.zh[idx]
+            if alias in text:  # written exactly: the exact matcher's, and every window overlaps it
+                continue
             budget = _budget(len(alias), 8)
             if count < len(set(alias)) - budget:
                 continue

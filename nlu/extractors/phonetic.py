@@ -18,6 +18,7 @@ model, so a parsing process does not load pypinyin's phrase dictionary (about 55
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from ..lang import is_cjk
@@ -70,6 +71,7 @@ TONELESS = str.maketrans(
 FOLD_FINAL = {"ang": "an", "eng": "en", "ing": "in", "iang": "ian", "uang": "uan"}
 
 
+@functools.cache  # a few hundred syllables; asked thousands of times per sentence
 def split_syllable(syllable: str) -> tuple[str, str]:
     """('zh', 'ang') for 'zhang'; ('', 'an') for 'an'."""
     for ini in INITIALS:
