@@ -10,8 +10,9 @@ letters) and must start with the right letter ("chaoyng" → Chaoyang, "wechet" 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -32,6 +33,7 @@ class FuzzyMatcher:
 
     def __init__(self) -> None:
         self.zh: list[tuple[str, str, str]] = []
+        self.zh_need: list[int] = []  # distinct characters a window must share with alias i
         self.zh_chars: dict[str, list[int]] = defaultdict(list)
         self.latin: dict[tuple[str, int], list[tuple[str, str, str]]] = defaultdict(list)
 
@@ -41,6 +43,7 @@ class FuzzyMatcher:
             if len(alias) >= 4:
                 idx = len(self.zh)
                 self.zh.append((alias, entity, value))
+                self.zh_need.append(len(set(alias)) - _budget(len(alias), 8))
                 for ch in set(alias):
                     self.zh_chars[ch].append(idx)
         elif len(alias) >= 6 and alias[0].isalpha():
@@ -56,18 +59,17 @@ class FuzzyMatcher:
         return self._find_zh(text, free) + self._find_latin(text, free)
 
     def _find_zh(self, text: str, free) -> list[Match]:
-        hits: dict[int, int] = defaultdict(int)
-        for ch in set(text):
-            for idx in self.zh_chars.get(ch, ()):
-                hits[idx] += 1
+        # Counted in C: common characters (老, 区, 学) are in hundreds of aliases.
+        hits = Counter(chain.from_iterable(self.zh_chars.get(ch, ()) for ch in set(text)))
+        need = self.zh_need
         found = []
         for idx, count in hits.items():
+            if count < need[idx]:
+                continue
             alias, entity, value = self.zh[idx]
             if alias in text:  # written exactly: the exact matcher's, and every window overlaps it
                 continue
             budget = _budget(len(alias), 8)
-            if count < len(set(alias)) - budget:
-                continue
             cutoff = 100.0 * (1 - budget / len(alias)) - 5
             al = fuzz.partial_ratio_alignment(alias, text, score_cutoff=cutoff)
             if al is None:
