@@ -47,8 +47,13 @@ def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> 
 
 def update(db: sqlite_utils.Database, user_id: str, **fields) -> dict:
     """Change some of a user's fields (lang, prefer_voice, home_district, quiet_start, …)."""
+    fields["updated_at"] = _now()
+    if not all(name.isidentifier() for name in fields):
+        raise ValueError(f"not a column name: {sorted(fields)}")
     get_or_create(db, user_id)
-    db["users"].update(user_id, {**fields, "updated_at": _now()})
+    assignments = ", ".join(f"[{name}] = ?" for name in fields)
+    db.conn.execute(f"UPDATE users SET {assignments} WHERE id = ?", [*fields.values(), user_id])
+    db.conn.commit()
     return get(db, user_id)
 
 

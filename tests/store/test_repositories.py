@@ -1,5 +1,7 @@
 """Users, sessions, subscriptions and help requests on a real SQLite file."""
 
+import pytest
+
 from store import help_requests, sessions, subscriptions, users
 
 
@@ -12,6 +14,17 @@ def test_user_is_created_once_with_defaults(db):
         "21:00",
     )
     assert users.get_or_create(db, "telegram:42", lang="zh")["lang"] == "en"
+
+
+def test_update_changes_only_the_named_fields_and_creates_the_user(db):
+    u = users.update(db, "web:7", lang="en", home_district="朝阳区")
+    assert (u["lang"], u["home_district"], u["quiet_start"]) == ("en", "朝阳区", "21:00")
+    again = users.update(db, "web:7", prefer_voice=1)
+    assert (again["lang"], again["prefer_voice"]) == ("en", 1)
+    assert again["updated_at"] >= u["updated_at"]
+    with pytest.raises(ValueError):
+        users.update(db, "web:7", **{"lang] = 'x', [active": 0})
+    assert users.get(db, "web:7")["lang"] == "en"
 
 
 def test_session_state_round_trips_and_survives_reopen(db, tmp_path):
