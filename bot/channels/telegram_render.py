@@ -7,6 +7,9 @@ sendVoice, sendVenue) that `bot/channels/telegram.py` performs. The rules:
   inject markup) and split under 4096 characters at sentence ends;
 - buttons become a big single-column inline keyboard on the last piece of text;
   `callback_data` is the payload, or a short key (store/callbacks.py) when it is over 64 bytes;
+  keyboards are written as the Bot API's JSON and passed in `api_kwargs` (python-telegram-bot's
+  documented pass-through): building PTB's objects only for PTB to serialise them back cost
+  about 0.1 ms of CPU per reply, 8% of all the bot's work (docs/benchmarks.md);
 - the SHARE_LOCATION button becomes a reply keyboard with `request_location`;
 - a reply about exactly one center also sends the center as a venue (a map pin);
 - a reply marked `voice` is also spoken (sendVoice, OGG/Opus) when a synthesizer exists.
@@ -19,21 +22,14 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    KeyboardButton,
-    LinkPreviewOptions,
-    ReplyKeyboardMarkup,
-)
+from telegram import InputFile
 from telegram.constants import MessageLimit, ParseMode
 
 from dialogues.models import SHARE_LOCATION, Reply
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…\n])|(?<=\.)(?=\s)")
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+NO_PREVIEW = {"is_disabled": True}  # LinkPreviewOptions
 
 LOCATION_HINT = {
     "zh": "也可以点下面的“发送我的位置”按钮。",
@@ -91,20 +87,29 @@ def _cut(text: str, limit: int) -> int:
     return room
 
 
-def inline_keyboard(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup | None:
-    """One big button per row: (title, callback_data) pairs."""
+def inline_keyboard(rows: list[tuple[str, str]]) -> dict | None:
+    """An InlineKeyboardMarkup with one big button per row: (title, callback_data) pairs."""
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in rows])
+    return {"inline_keyboard": [[{"text": t, "callback_data": d}] for t, d in rows]}
 
 
-def location_keyboard(title: str) -> ReplyKeyboardMarkup:
-    """The reply keyboard whose one button shares the user's location."""
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(title, request_location=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
+def location_keyboard(title: str) -> dict:
+    """The ReplyKeyboardMarkup whose one button shares the user's location."""
+    return {
+        "keyboard": [[{"text": title, "request_location": True}]],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+    }
+
+
+def message_kwargs(text: str, markup: dict | None = None) -> dict:
+    """sendMessage's arguments for one piece of text (escaped here), without link previews,
+    with `markup` (from `inline_keyboard` or `location_keyboard`) when given."""
+    extra = {"link_preview_options": NO_PREVIEW}
+    if markup:
+        extra["reply_markup"] = markup
+    return {"text": escape(text), "parse_mode": ParseMode.HTML, "api_kwargs": extra}
 
 
 def _venue(catalogue, item, lang: str) -> Outgoing | None:
@@ -150,28 +155,16 @@ async def render(
     ]
     pieces = [p for p in split_text(reply.text) if p] or ([] if not rows and not share else ["…"])
     for i, piece in enumerate(pieces):
-        kwargs = {
-            "text": escape(piece),
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": NO_PREVIEW,
-        }
+        markup = None
         if i == len(pieces) - 1:
             if rows:
-                kwargs["reply_markup"] = inline_keyboard(rows)
+                markup = inline_keyboard(rows)
             elif share is not None:
-                kwargs["reply_markup"] = location_keyboard(share.title)
-        out.append(Outgoing("message", kwargs))
+                markup = location_keyboard(share.title)
+        out.append(Outgoing("message", message_kwargs(piece, markup)))
     if share is not None and rows:
-        out.append(
-            Outgoing(
-                "message",
-                {
-                    "text": escape(LOCATION_HINT.get(lang, LOCATION_HINT["zh"])),
-                    "parse_mode": ParseMode.HTML,
-                    "reply_markup": location_keyboard(share.title),
-                },
-            )
-        )
+        hint = LOCATION_HINT.get(lang, LOCATION_HINT["zh"])
+        out.append(Outgoing("message", message_kwargs(hint, location_keyboard(share.title))))
 
     centers = [i for i in reply.items if i.type == "center"]
     if len(centers) == 1:

@@ -14,15 +14,13 @@ bot's `AIORateLimiter`. Errors are sorted the way the dispatcher expects:
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import warnings
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram_render import NO_PREVIEW, inline_keyboard, split_text
+from bot.channels.telegram_render import inline_keyboard, message_kwargs, split_text
 from scheduler.sender import OutboundMessage, PermanentSendError, TransientSendError
 from store import callbacks
 
@@ -81,13 +79,7 @@ class TelegramSender:
         try:
             for i, piece in enumerate(pieces):
                 markup = inline_keyboard(rows) if i == len(pieces) - 1 else None
-                await self.bot.send_message(
-                    chat_id,
-                    html.escape(piece, quote=False),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=NO_PREVIEW,
-                )
+                await self.bot.send_message(chat_id, **message_kwargs(piece, markup))
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self._resume_at = max(self._resume_at, loop.time() + float(seconds))
