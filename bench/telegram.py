@@ -1,21 +1,29 @@
 """Telegram channel benchmark: Leling vs a minimal echo bot on the same fake Bot API server.
 
-Run: .venv/bin/python bench/telegram.py [--updates 600] [--samples 200] [--rounds 3] [--json]
+Run: .venv/bin/python bench/telegram.py [--updates 1000] [--samples 200] [--rounds 3] [--json]
 
-Both bots are real python-telegram-bot `Application`s in their own process, long polling the
+Every bot is a real python-telegram-bot `Application` in its own process, long polling the
 fake server (tests/telegram/fake_bot_api.py) over loopback with the same settings. Leling is
 the full service stack (database, catalogue, NLU, the assistant, the channel); the echo bot
-answers every update with one sendMessage. The same mixed script is sent to both:
-/start, questions, a guide and its buttons, a shared location.
+answers every update with one sendMessage. Three bots:
 
-- throughput: all updates queued at once; updates per second until the last reply was sent;
+- `echo`: the minimal echo bot on python-telegram-bot's defaults (httpx) — the target's baseline;
+- `echo-aiohttp`: the same echo bot on Leling's HTTP layer (bot/channels/telegram_request.py),
+  to show how much of Leling's figure is the HTTP layer and how much its own work;
+- `leling`.
+
+The same script is sent to all: /start, questions, a shared location, a guide and two of its
+buttons, "I'm stuck", English, a lesson question.
+
+- throughput: all updates queued at once (each chat goes through the whole script, in order);
+  updates per second until the last reply was sent; CPU per update of the bot process;
 - latency: one update at a time; from queueing the update to the bot's first reply call;
   Leling's *added* latency is its percentile minus the echo bot's.
 Targets (issue #6): Leling >= 0.5 x the echo bot's throughput; p99 added <= 50 ms.
-Telegram's own rate limits (AIORateLimiter, ~30 messages/s) are off for both bots here: they
-would cap both at the same 30/s and hide the processing cost this measures. `--rtt-ms 20`
+Telegram's own rate limits (AIORateLimiter, ~30 messages/s) are off for all bots here: they
+would cap all at the same 30/s and hide the processing cost this measures. `--rtt-ms 20`
 delays every Bot API answer, like a distant server. `PROFILE=/tmp/p` writes a cProfile of each
-bot's throughput phase to /tmp/p.echo and /tmp/p.leling.
+bot's event-loop thread during the throughput phase to /tmp/p.<bot>.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ sys.path.insert(0, str(ROOT / "tests" / "telegram"))
 import psutil  # noqa: E402
 from fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 
+BOTS = ("echo", "echo-aiohttp", "leling")
 SCRIPT = [
     ("text", "/start"),
     ("text", "附近的老年大学"),
@@ -70,6 +79,7 @@ async def _run_bot(kind: str, base_url: str, db: str) -> None:
         services = build_services(Settings(db=Path(db)))
         app = build_application(services, TOKEN, base_url=base_url, rate_limit=False)
     else:
+        from bot.channels.telegram_request import AiohttpRequest
 
         async def echo(update: Update, context) -> None:
             if update.callback_query:
@@ -79,7 +89,10 @@ async def _run_bot(kind: str, base_url: str, db: str) -> None:
                 update.effective_chat.id, (message.text if message else None) or "ok"
             )
 
-        app = Application.builder().token(TOKEN).base_url(base_url).build()
+        builder = Application.builder().token(TOKEN).base_url(base_url)
+        if kind == "echo-aiohttp":
+            builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(1))
+        app = builder.build()
         app.add_handler(CallbackQueryHandler(echo))
         app.add_handler(MessageHandler(filters.ALL, echo))
     stop = asyncio.Event()
@@ -188,13 +201,14 @@ def measure(kind: str, fake: FakeBotApi, updates: int, samples: int, tmp: Path) 
             proc.send_signal(signal.SIGUSR1)
             time.sleep(0.2)
         mark = fake.mark()
+        n_chats = max(1, updates // len(SCRIPT))
         chats = set()
         cpu0 = psutil.Process(proc.pid).cpu_times()
         start = time.monotonic()
         for n in range(updates):
-            chat = 100_000 + n % 200
+            chat = 100_000 + n % n_chats
             chats.add(chat)
-            _push(fake, chat, SCRIPT[(n // 200) % len(SCRIPT)])
+            _push(fake, chat, SCRIPT[(n // n_chats) % len(SCRIPT)])
         last = _wait_quiet(fake, chats, mark)
         cpu1 = psutil.Process(proc.pid).cpu_times()
         cpu_ms = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) * 1000 / updates
@@ -227,7 +241,7 @@ def best(rounds: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--updates", type=int, default=600)
+    parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -237,7 +251,7 @@ def main() -> None:
         help="add this much to every Bot API answer (a distant server)",
     )
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--bot", choices=["leling", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--bot", choices=BOTS, help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -245,7 +259,7 @@ def main() -> None:
         asyncio.run(_run_bot(args.bot, args.base_url, args.db))
         return
     fake = FakeBotApi(delay=args.rtt_ms / 1000).start()
-    runs: dict[str, list[dict]] = {"echo": [], "leling": []}
+    runs: dict[str, list[dict]] = {kind: [] for kind in BOTS}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(args.rounds):  # alternate, so both see the same machine load
@@ -253,13 +267,16 @@ def main() -> None:
                     runs[kind].append(measure(kind, fake, args.updates, args.samples, Path(tmp)))
     finally:
         fake.stop()
-    echo, leling = best(runs["echo"]), best(runs["leling"])
+    echo, same_http, leling = (best(runs[kind]) for kind in BOTS)
     ratio = leling["updates_per_s"] / echo["updates_per_s"]
+    same_http_ratio = leling["updates_per_s"] / same_http["updates_per_s"]
     added = {p: leling[f"{p}_ms"] - echo[f"{p}_ms"] for p in ("p50", "p99")}
     result = {
         "echo": echo,
+        "echo_aiohttp": same_http,
         "leling": leling,
         "throughput_ratio": ratio,
+        "throughput_ratio_same_http": same_http_ratio,
         "added_p50_ms": added["p50"],
         "added_p99_ms": added["p99"],
         "updates": args.updates,
@@ -278,12 +295,13 @@ def main() -> None:
         "| bot | updates/s | latency p50 (ms) | latency p99 (ms) | CPU per update (ms) |\n"
         "|---|---|---|---|---|"
     )
-    for r in (echo, leling):
+    for r in (echo, same_http, leling):
         print(
             f"| {r['bot']} | {r['updates_per_s']:.0f} | {r['p50_ms']:.1f} | "
             f"{r['p99_ms']:.1f} | {r['cpu_ms']:.2f} |"
         )
     print(f"\nLeling / echo throughput: {ratio:.2f} (target >= 0.5)")
+    print(f"Leling / echo on Leling's HTTP layer: {same_http_ratio:.2f}")
     print(f"added latency: p50 {added['p50']:.1f} ms, p99 {added['p99']:.1f} ms (target p99 <= 50)")
 
 
