@@ -30,9 +30,11 @@ class AiohttpRequest(BaseRequest):
     """Up to `pool_size` keep-alive connections to the Bot API.
 
     Timeouts: `connect_timeout` for the TCP connect, `pool_timeout` (plus the connect) for
-    waiting on a free connection, `read_timeout` for each read of the answer; aiohttp has no
-    write timeout, so `write_timeout` is not used. Proxies come from the usual environment
-    variables (HTTPS_PROXY, NO_PROXY …, read once per host), as with httpx.
+    waiting on a free connection, `read_timeout` for each read of the answer. aiohttp has no
+    write timeout, so the whole call is bounded by the sum of all four (`media_write_timeout`
+    replaces `write_timeout` for uploads): a stalled upload cannot hang a sender. Proxies come
+    from the usual environment variables (HTTPS_PROXY, NO_PROXY …, read once per host), as
+    with httpx.
     """
 
     __slots__ = ("_defaults", "_pool_size", "_session")
@@ -42,11 +44,19 @@ class AiohttpRequest(BaseRequest):
         pool_size: int = 8,
         *,
         read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 10.0,
+        media_write_timeout: float | None = 20.0,
     ):
         self._pool_size = pool_size
-        self._defaults = {"read": read_timeout, "connect": connect_timeout, "pool": pool_timeout}
+        self._defaults = {
+            "read": read_timeout,
+            "write": write_timeout,
+            "media_write": media_write_timeout,
+            "connect": connect_timeout,
+            "pool": pool_timeout,
+        }
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -80,17 +90,21 @@ class AiohttpRequest(BaseRequest):
         """One HTTP call: (status code, body)."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data is not None else None
         connect = self._given(connect_timeout, "connect")
         pool = self._given(pool_timeout, "pool")
+        read = self._given(read_timeout, "read")
+        write = self._given(write_timeout, "media_write" if files else "write")
+        parts = (connect, pool, read, write)
         timeout = aiohttp.ClientTimeout(
-            total=None,
+            total=None if None in parts else sum(parts),
             connect=None if pool is None or connect is None else pool + connect,
             sock_connect=connect,
-            sock_read=self._given(read_timeout, "read"),
+            sock_read=read,
         )
         try:
             async with self._session.request(
-                method, url, timeout=timeout, proxy=proxy_for(url), **_body(request_data)
+                method, url, timeout=timeout, proxy=proxy_for(url), **_body(request_data, files)
             ) as res:
                 return res.status, await res.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
@@ -119,9 +133,8 @@ def _proxy(scheme: str, host: str) -> str | None:
     return proxies.get(scheme)
 
 
-def _body(request_data: RequestData | None) -> dict:
+def _body(request_data: RequestData | None, files: dict | None) -> dict:
     """aiohttp's arguments for the parameters: JSON, or multipart when files are uploaded."""
-    files = request_data.multipart_data if request_data is not None else None
     if not files:
         if request_data is None or not request_data.parameters:
             return {"headers": PLAIN_HEADERS}
