@@ -3,6 +3,8 @@ the fake Bot API server: JSON bodies, multipart uploads, file downloads, PTB's e
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from fake_bot_api import TOKEN, FakeBotApi, free_port
 from telegram import (
@@ -103,6 +105,21 @@ async def test_a_slow_server_is_a_timeout(fake):
                 await bot.send_message(42, "你好")
         finally:
             fake.delay = 0.0
+
+
+async def test_after_the_server_restarts_the_next_call_goes_through():
+    """The closed keep-alive connection is dropped from the pool, not reused."""
+    first = FakeBotApi().start()
+    async with bot_for(first) as bot:
+        await bot.send_message(42, "你好")
+        first.stop()
+        again = FakeBotApi(port=first.port).start()
+        try:
+            await asyncio.sleep(0.05)  # the event loop sees the old connection close
+            await bot.send_message(42, "还在吗")
+            assert [c.params["text"] for c in again.calls] == ["还在吗"]
+        finally:
+            again.stop()
 
 
 async def test_no_server_is_a_network_error():
