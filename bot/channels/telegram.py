@@ -15,7 +15,8 @@ What arrives and where it goes:
 - /mydata → the assistant's summary plus the stored data as a JSON document; /forget → the
   assistant asks for confirmation and deletes (`store.users.forget`);
 - `my_chat_member` → the user blocked (inactive) or unblocked (active) the bot.
-Rendering rules are in `telegram_render.py`; the scheduler's sender in `telegram_sender.py`.
+Rendering rules are in `telegram_render.py`, the scheduler's sender in `telegram_sender.py`, the
+HTTP layer under the bot (aiohttp, JSON bodies) in `telegram_request.py`.
 """
 
 from __future__ import annotations
