@@ -11,6 +11,8 @@ import importlib
 import logging
 import sys
 
+from bot.config import ConfigError
+
 # Command groups, in the order `leling --help` lists them.
 COMMAND_MODULES = ("run", "chat", "content", "nlu", "reminders")
 
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(f"leling: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -10,6 +10,15 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content" / "data"
+# Leling is Beijing time throughout (ARCHITECTURE.md): the catalogue's schedules, the stored
+# reminder times (+08:00) and every reply's wording. LELING_TZ may name that zone only.
+BEIJING_ZONES = frozenset(
+    {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"}
+)
+
+
+class ConfigError(ValueError):
+    """A setting Leling cannot use; the message names the variable and says what it takes."""
 
 
 def _default_db() -> Path:
@@ -31,8 +40,18 @@ class Settings:
     webhook_secret: str | None = None
     nlu_url: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.tz not in BEIJING_ZONES:
+            raise ConfigError(
+                f"LELING_TZ={self.tz}: Leling's lectures, classes and reminders are all in "
+                "Beijing time, so LELING_TZ can only be Asia/Shanghai (or left unset)."
+            )
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"LELING_PORT={self.port}: a port is a number from 1 to 65535.")
+
     @property
     def zone(self) -> ZoneInfo:
+        """LELING_TZ as a time zone (Beijing time)."""
         return ZoneInfo(self.tz)
 
     @classmethod
@@ -54,6 +73,10 @@ class Settings:
         if get("LELING_HOST"):
             kwargs["host"] = get("LELING_HOST")
         if get("LELING_PORT"):
+            if not get("LELING_PORT").isdigit():
+                raise ConfigError(
+                    f"LELING_PORT={get('LELING_PORT')}: a port is a number from 1 to 65535."
+                )
             kwargs["port"] = int(get("LELING_PORT"))
         kwargs["telegram_token"] = get("TELEGRAM_BOT_TOKEN")
         kwargs["telegram_api_base_url"] = get("TELEGRAM_API_BASE_URL")
