@@ -11,9 +11,8 @@ Sunday 20 December, then "at 9:30 am".
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Shanghai")
+from content.schedule import TZ  # Beijing time, the one zone of the whole catalogue
 
 ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

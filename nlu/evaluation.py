@@ -13,15 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .dataset import LEDGER_NAME, Example, load_language, load_ledger
 from .lang import LANGS
 from .model import PACKAGE_DIR
+from .timeparse.core import TZ
 
 TEST_DIR = PACKAGE_DIR.parent / "tests" / "nlu"
 MACRO_F1_GATES = {"zh": 0.95, "en": 0.93}
-EVAL_NOW = datetime(2025, 3, 12, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+EVAL_NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
 
 
 @dataclass

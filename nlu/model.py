@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import platformdirs
 
@@ -31,6 +30,7 @@ from .extractors import EntityExtractor
 from .features import Segmenter
 from .lang import LANGS, is_cjk
 from .timeparse import parse_times
+from .timeparse.core import TZ
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ DATA_DIR = PACKAGE_DIR / "data"
 MODEL_ENV = "LELING_NLU_MODEL_DIR"
 FORMAT_VERSION = 1
 GUIDE_INTENT = "start_guide"
-TRAIN_NOW = datetime(2024, 1, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TRAIN_NOW = datetime(2024, 1, 3, 10, 0, tzinfo=TZ)
 LIBRARIES = ("scikit-learn", "numpy", "jieba", "pypinyin", "rapidfuzz")
 # Entities whose Chinese names also match in toneless pinyin ("wangjing", "tian tan"); districts
 # carry their own spellings in the gazetteer (pypinyin reads a lone 朝阳 as "zhaoyang").
@@ -174,7 +174,7 @@ def train_model(data_dir: Path, gazetteer: dict) -> Model:
     classifiers = dict.fromkeys(datasets, clf)
     guides = _train_guides(datasets, gazetteer, extractor, segmenter, concepts)
     info = {
-        "trained_at": datetime.now(ZoneInfo("Asia/Shanghai")).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(TZ).isoformat(timespec="seconds"),
         "train_seconds": round(time.perf_counter() - started, 2),
         "examples": {lang: len(ds.examples) for lang, ds in datasets.items()},
         "temperature": clf.temperature,

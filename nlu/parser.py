@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from .analysis import analyse
 from .extractors import Match
 from .model import Model
 from .normalize import is_blank
 from .timeparse import parse_times
+from .timeparse.core import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 OUT_OF_SCOPE = "out_of_scope"
 OUT_OF_SCOPE_THRESHOLD = 0.3
 RANKING_SIZE = 5
