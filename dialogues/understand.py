@@ -343,7 +343,7 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
                 parse = payloads.as_parse(text, chosen[0], chosen[1], lang)
                 parse["choice"] = index
                 return parse
-    if t in _MORE and state.shown:
+    if t in _MORE:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
     if t in _HOME:
         return _internal(text, "help", lang)
@@ -383,6 +383,8 @@ def understand(
         for ch, intent in _EMOJI_INTENT.items():
             if ch in text:  # typed, like words: 👍 in a guide means "done, next"
                 return dict(_internal(text, intent, lang), source="emoji"), None
+        if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
+            return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
     if looks_like_code(text):
         return _internal(text, "_code", lang), None

@@ -74,8 +74,9 @@ def goodbye(t: Turn) -> list[Reply]:
 
 
 def affirm(t: Turn) -> list[Reply]:
-    """ "好的" with nothing waiting on it (e.g. "收到" under a reminder)."""
-    return [t.reply(t.t("affirm"), plain=True)]
+    """ "好的" with nothing waiting on it (e.g. "收到" under a reminder): acknowledged, with the
+    way home and to a person, since an unsure user may say it just to keep going."""
+    return [t.reply(t.t("affirm"))]
 
 
 def deny(t: Turn) -> list[Reply]:
@@ -141,12 +142,13 @@ def set_lang(t: Turn) -> list[Reply]:
 
 
 def kind(t: Turn, intent: str) -> list[Reply]:
-    """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`, `_code`,
-    `_bad_location`, `_unknown_command`."""
+    """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`,
+    `_puzzled` ("？？？"), `_code`, `_bad_location`, `_unknown_command`."""
     key = {
         "_empty": "odd.empty",
         "_too_long": "odd.too_long",
         "_symbols": "odd.symbols",
+        "_puzzled": "odd.puzzled",
         "_code": "odd.code",
         "_bad_location": "odd.bad_location",
         "_unknown_command": "odd.unknown_command",
