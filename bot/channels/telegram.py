@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram_render import escape, render
+from bot.channels.telegram_render import inline_keyboard, message_kwargs, render
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_texts import COMMANDS, ENGINE_COMMANDS
 from bot.channels.telegram_texts import text as phrase
@@ -132,9 +132,15 @@ async def send_replies(context, chat_id: int, uid: str, replies, lang: str) -> N
         await services.run(users_store.set_active, services.db, uid, False, str(exc))
 
 
-async def _say(update: Update, context, key: str, **kw) -> None:
+def _own_words(lang: str, key: str) -> dict:
+    """sendMessage's arguments for one of the channel's own sentences, with a "回首页" button so
+    the user always has a way on."""
+    return message_kwargs(phrase(lang, key), inline_keyboard([(phrase(lang, "home"), "/help")]))
+
+
+async def _say(update: Update, context, key: str) -> None:
     lang = await _user_lang(context, update)
-    await update.effective_message.reply_text(escape(phrase(lang, key)), parse_mode="HTML", **kw)
+    await context.bot.send_message(update.effective_chat.id, **_own_words(lang, key))
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -205,7 +211,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, files …: say what Leling understands."""
-    await _say(update, context, "unsupported")
+    services = _services(context)
+    await _say(update, context, "unsupported_voice" if services.transcribe else "unsupported")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -275,9 +282,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and update.effective_chat:
         try:
             lang = lang_hint(update) or "zh"
-            await context.bot.send_message(
-                update.effective_chat.id, escape(phrase(lang, "error")), parse_mode="HTML"
-            )
+            await context.bot.send_message(update.effective_chat.id, **_own_words(lang, "error"))
         except Exception as exc:  # the apology itself failed; logging is all that is left
             log.warning("update %s: could not apologise: %r", update_id, exc)
 

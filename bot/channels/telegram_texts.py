@@ -53,11 +53,13 @@ COMMANDS = {
 
 TEXTS = {
     "zh": {
-        "voice_unavailable": "对不起,我现在还听不懂语音。请打字告诉我,好吗?",
-        "voice_unheard": "对不起,我没听清。请再说一遍,或者打字告诉我。",
-        "contact": "谢谢您。我不需要电话号码。想找学习点,可以发送您的位置。",
-        "unsupported": "我现在能看懂文字、语音和位置。请打字告诉我您想做什么。",
-        "error": "对不起,我这边出了点问题。请再试一次,或者发 /start 回首页。",
+        "voice_unavailable": "对不起，我现在还听不懂语音。请打字告诉我，好吗？",
+        "voice_unheard": "对不起，我没听清。请再说一遍，或者打字告诉我。",
+        "contact": "谢谢您。我不需要电话号码。想找学习点，可以发送您的位置。",
+        "unsupported": "这个我还看不懂。我能看懂文字和位置，请打字告诉我您想做什么。",
+        "unsupported_voice": "这个我还看不懂。我能听懂语音，也能看懂文字和位置，请告诉我您想做什么。",
+        "error": "对不起，我这边出了点问题。请再试一次，或者点“回首页”。",
+        "home": "回首页",
         "private_only": "这件事请私聊我办理。",
         "mydata": "这是乐龄伴学保存的您的全部数据。",
     },
@@ -65,8 +67,12 @@ TEXTS = {
         "voice_unavailable": "Sorry, I can't understand voice messages yet. Please type it.",
         "voice_unheard": "Sorry, I didn't catch that. Please say it again, or type it.",
         "contact": "Thank you. I don't need a phone number. To find a center, send your location.",
-        "unsupported": "I understand text, voice and locations. Please type what you need.",
-        "error": "Sorry, something went wrong on my side. Please try again, or send /start.",
+        "unsupported": "I can't read this yet. I understand text and locations; please type what "
+        "you need.",
+        "unsupported_voice": "I can't read this yet. I understand voice, text and locations; "
+        "please tell me what you need.",
+        "error": "Sorry, something went wrong on my side. Please try again, or tap “Home”.",
+        "home": "Home",
         "private_only": "Please ask me this in a private chat.",
         "mydata": "Here is everything Leling stores about you.",
     },

@@ -128,6 +128,34 @@ async def test_a_contact_gets_a_kind_note(harness, assistant):
     calls = await h.do(h.api.send_contact, 42, "+8613800000000")
     assert not assistant.seen
     assert "电话号码" in sent_texts(calls)[0]
+    assert home_button(calls[-1])
+
+
+def home_button(call) -> bool:
+    """The channel's own sentences carry a "回首页" button to the assistant's home menu."""
+    rows = call.params.get("reply_markup", {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row] == ["/help"]
+
+
+async def test_a_sticker_is_answered_without_promising_voice(harness, assistant):
+    h = await harness()
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "s1u",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    calls = await h.do(lambda: h.api.push("message", h.api.message(42, sticker=sticker)))
+    assert not assistant.seen
+    said = sent_texts(calls)[0]
+    assert "看不懂" in said and "语音" not in said  # no speech recognition here
+    assert home_button(calls[-1])
+    h2 = await harness(transcribe=lambda audio, mime, lang: "")
+    calls = await h2.do(lambda: h2.api.push("message", h2.api.message(43, sticker=sticker)))
+    assert "听懂语音" in sent_texts(calls)[0]
 
 
 async def test_voice_without_speech_recognition_asks_to_type(harness, assistant):
@@ -135,6 +163,7 @@ async def test_voice_without_speech_recognition_asks_to_type(harness, assistant)
     calls = await h.do(h.api.send_voice, 42, b"OggS fake")
     assert not assistant.seen
     assert "请打字" in sent_texts(calls)[0]
+    assert home_button(calls[-1])
 
 
 async def test_voice_with_speech_recognition_goes_to_the_assistant(harness, assistant):
@@ -217,6 +246,7 @@ async def test_errors_are_logged_with_the_update_id_and_the_user_hears_kindly(ha
         await h.process(update_id)
     assert f"update {update_id} failed" in caplog.text
     assert "出了点问题" in sent_texts(h.api.calls[mark:])[0]
+    assert home_button(h.api.calls[-1])
 
 
 async def test_mydata_sends_the_summary_and_a_json_document(harness, assistant, db):
