@@ -39,7 +39,7 @@ CONFUSABLE = {
     )
 }
 
-# The buttons under a reminder message ("收到", "不去了,取消提醒"): tapping them mid-guide
+# The buttons under a reminder message ("收到", "不去了，取消提醒"): tapping them mid-guide
 # neither advances nor pauses the guide.
 REMINDER_BUTTONS = {"affirm", "unsubscribe"}
 

@@ -6,10 +6,10 @@ with the sessions the catalogue has now. A planned session that is gone — and 
 itself no longer has (a filter subscription whose event merely stopped matching is not told) —
 is a change. All of one event's changes for one subscription become ONE notice:
 
-- the item is cancelled or removed: "…已取消" (a series: "…已取消,之后不再提醒");
+- the item is cancelled or removed: "…已取消" (a series: "…已取消，之后不再提醒");
 - a one-off lecture has a new time, or a series/lesson has a new session within two weeks of the
   first lost one: "…改到<new time>";
-- otherwise a session was dropped (an exdate): "…<time>那一次已取消,其他时间照常".
+- otherwise a session was dropped (an exdate): "…<time>那一次已取消，其他时间照常".
 
 Every lost session gets a notice row with idem_key `n:<sub>:<L|S>:<event>:<YYYYMMDDhhmm>`: the first
 is the one that is sent, the others are stored as `merged`. Those rows are the ledger that keeps

@@ -22,7 +22,7 @@ _ZH_SMALL = {1: "一", 2: "两"}
 
 AFFIRM = "/affirm"
 BUTTONS = {
-    "zh": ("收到", "不去了,取消提醒"),
+    "zh": ("收到", "不去了，取消提醒"),
     "en": ("Got it", "Not going — cancel"),
 }
 
@@ -33,7 +33,7 @@ def unsubscribe_payload(subscription_id: int) -> str:
 
 
 def buttons(lang: str, subscription_id: int | None) -> tuple[tuple[str, str], ...]:
-    """收到 / 不去了,取消提醒 (the second only when there is a subscription to cancel)."""
+    """收到 / 不去了，取消提醒 (the second only when there is a subscription to cancel)."""
     ok, cancel = BUTTONS.get(lang, BUTTONS["zh"])
     if subscription_id is None:
         return ((ok, AFFIRM),)
@@ -124,9 +124,9 @@ def _where(snap: dict, lang: str) -> str:
     lines = []
     if snap.get("place"):
         place = snap["place"][1] if lang == "en" else snap["place"][0]
-        lines.append(("Where: " if lang == "en" else "地点:") + place)
+        lines.append(("Where: " if lang == "en" else "地点：") + place)
     if snap.get("url"):
-        lines.append(("Online: " if lang == "en" else "线上参加:") + snap["url"])
+        lines.append(("Online: " if lang == "en" else "线上参加：") + snap["url"])
     return "\n".join(lines)
 
 
@@ -140,7 +140,7 @@ def reminder_text(snap: dict, now: datetime, lang: str = "zh") -> str:
     if lang == "en":
         head = f"Reminder: {_title(snap, lang)} starts {when}."
     else:
-        head = f"提醒您:{_title(snap, lang)}{when}开始。"
+        head = f"提醒您：{_title(snap, lang)}{when}开始。"
     return _join(head, _where(snap, lang))
 
 
@@ -154,25 +154,25 @@ def notice_text(notice: dict, now: datetime, lang: str = "zh") -> str:
     if change == "moved" and new:
         new_when = timefmt.when(datetime.fromisoformat(new["starts_at"]), now, lang)
         head = (
-            f"Notice: {title} has moved to {new_when}." if en else f"通知:{title}改到{new_when}。"
+            f"Notice: {title} has moved to {new_when}." if en else f"通知：{title}改到{new_when}。"
         )
         return _join(head, _where(new, lang))
     if change == "series_cancelled":
         return (
             f"Notice: {title} is cancelled; there will be no more reminders for it."
             if en
-            else f"通知:{title}已取消,之后不再提醒。"
+            else f"通知：{title}已取消，之后不再提醒。"
         )
     if change == "session_cancelled":
         return (
             f"Notice: {title} {old_when} is cancelled; the other sessions go ahead."
             if en
-            else f"通知:{title}{old_when}那一次已取消,其他时间照常。"
+            else f"通知：{title}{old_when}那一次已取消，其他时间照常。"
         )
     return (
         f"Notice: {title} {old_when} is cancelled."
         if en
-        else f"通知:{title}{old_when}的活动已取消。"
+        else f"通知：{title}{old_when}的活动已取消。"
     )
 
 

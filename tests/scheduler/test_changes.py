@@ -41,7 +41,7 @@ async def test_a_cancelled_lecture_is_announced_once(db, db_path, teen, clock):
     assert replan_all(db, cancelled, NOW).notices == 0
     assert outbox.count_pending(db, teen["id"]) == 1  # the notice; the reminders are gone
     assert await send_all(db_path, clock) == [
-        "通知:「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
+        "通知：「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
     ]
     replan_all(db, cancelled, NOW)
     assert await send_all(db_path, clock) == []
@@ -54,8 +54,8 @@ async def test_a_moved_lecture_is_announced_once_and_replanned(db, db_path, teen
     replan_all(db, moved, NOW)
     (texts,) = [await send_all(db_path, clock)]
     assert texts == [
-        "通知:「青春期亲子沟通」改到后天(周日)下午2:00。\n"
-        "地点:朝阳区家庭教育指导服务中心(朝阳区和平街12号)"
+        "通知：「青春期亲子沟通」改到后天(周日)下午2:00。\n"
+        "地点：朝阳区家庭教育指导服务中心(朝阳区和平街12号)"
     ]
     pending = outbox.list_rows(db, statuses=("pending",))
     assert {r["occurrence"] for r in pending} == {"2026-09-27T14:00:00+08:00"}
@@ -65,7 +65,7 @@ async def test_a_moved_lecture_is_announced_once_and_replanned(db, db_path, teen
 async def test_a_removed_lecture_is_announced_from_the_snapshot(db, db_path, teen, clock):
     replan_all(db, make_catalogue([]), NOW)
     assert await send_all(db_path, clock) == [
-        "通知:「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
+        "通知：「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
     ]
 
 
@@ -78,7 +78,7 @@ async def test_a_change_after_the_first_reminder_went_out_is_still_announced(
     replan_all(db, cancelled, clock())
     clock.set(datetime(2026, 9, 25, 20, 0, tzinfo=TZ))
     assert await send_all(db_path, clock) == [
-        "通知:「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
+        "通知：「青春期亲子沟通」明天(周六)上午9:30的活动已取消。"
     ]
 
 

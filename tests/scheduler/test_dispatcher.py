@@ -58,12 +58,12 @@ async def test_due_reminders_are_sent_once_with_text_and_buttons(db, planned, cl
     user, msg = sender.sent[0]
     assert user == "telegram:1"
     assert msg.text == (
-        "提醒您:「青春期亲子沟通」明天(周六)上午9:30开始。\n"
-        "地点:朝阳区家庭教育指导服务中心(朝阳区和平街12号)"
+        "提醒您：「青春期亲子沟通」明天(周六)上午9:30开始。\n"
+        "地点：朝阳区家庭教育指导服务中心(朝阳区和平街12号)"
     )
     assert msg.buttons == (
         ("收到", "/affirm"),
-        ("不去了,取消提醒", f'/unsubscribe{{"subscription_id":"{planned["id"]}"}}'),
+        ("不去了，取消提醒", f'/unsubscribe{{"subscription_id":"{planned["id"]}"}}'),
     )
     assert all(len(p.encode()) <= 64 for _, p in msg.buttons)
     row = outbox.list_rows(db, statuses=("sent",))[0]

@@ -36,7 +36,7 @@ def test_a_reminder_words_the_time_as_the_conversation_does(starts, lang):
 
 def test_an_online_event_gives_the_link():
     assert reminder_text(SNAP, NOW, "zh") == (
-        "提醒您:「防诈骗讲座」明天(周六)上午9:30开始。\n线上参加:https://example.org/live/x"
+        "提醒您：「防诈骗讲座」明天(周六)上午9:30开始。\n线上参加：https://example.org/live/x"
     )
     assert reminder_text(SNAP, NOW, "en").endswith("Online: https://example.org/live/x")
 
@@ -44,7 +44,7 @@ def test_an_online_event_gives_the_link():
 def test_notices_are_plain():
     assert (
         notice_text({"change": "cancelled", "event": SNAP}, NOW, "zh")
-        == "通知:「防诈骗讲座」明天(周六)上午9:30的活动已取消。"
+        == "通知：「防诈骗讲座」明天(周六)上午9:30的活动已取消。"
     )
     assert (
         notice_text({"change": "series_cancelled", "event": SNAP}, NOW, "en")
@@ -52,7 +52,7 @@ def test_notices_are_plain():
     )
     assert (
         notice_text({"change": "session_cancelled", "event": SNAP}, NOW, "zh")
-        == "通知:「防诈骗讲座」明天(周六)上午9:30那一次已取消,其他时间照常。"
+        == "通知：「防诈骗讲座」明天(周六)上午9:30那一次已取消，其他时间照常。"
     )
 
 

@@ -58,15 +58,15 @@ def test_run_plans_and_sends_what_is_due_once(leling):
 
     preview = leling("run", "--now", "2026-12-02T18:00", "--dry-run")
     assert (
-        "(dry run) → terminal:alice: 提醒您:「孩子沉迷短视频，家长怎么管」明天(周四)晚上7:30开始。"
+        "(dry run) → terminal:alice: 提醒您：「孩子沉迷短视频，家长怎么管」明天(周四)晚上7:30开始。"
         in preview
     )
     out = json.loads(leling("run", "--now", "2026-12-02T18:00", "--json"))
     assert out["report"]["sent"] == 1
     (msg,) = out["sent"]
     assert msg["user_id"] == "terminal:alice"
-    assert "线上参加:https://example.org/live/" in msg["text"]
-    assert [b["title"] for b in msg["buttons"]] == ["收到", "不去了,取消提醒"]
+    assert "线上参加：https://example.org/live/" in msg["text"]
+    assert [b["title"] for b in msg["buttons"]] == ["收到", "不去了，取消提醒"]
     again = json.loads(leling("run", "--now", "2026-12-02T18:00", "--json"))
     assert again["sent"] == []
 

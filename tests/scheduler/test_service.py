@@ -37,6 +37,6 @@ async def test_start_replans_then_ticks_and_stop_is_clean(db, db_path, subscribe
     finally:
         await d.stop()
     assert len(sender.sent) == 1
-    assert sender.sent[0][1].text.startswith("提醒您:「青春期亲子沟通」明天(周六)上午9:30")
+    assert sender.sent[0][1].text.startswith("提醒您：「青春期亲子沟通」明天(周六)上午9:30")
     assert [r["status"] for r in outbox.list_rows(db)] == ["sent", "pending"]
     assert not scheduler.running

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 
 REMINDER = OutboundMessage(
     "明天(周六)上午9:30:青春期亲子沟通讲座 <线上>",
-    (("收到", "/affirm"), ("不去了,取消提醒", '/unsubscribe{"sub":"7"}')),
+    (("收到", "/affirm"), ("不去了，取消提醒", '/unsubscribe{"sub":"7"}')),
     key="sub7:lec-1:1440",
 )
 
