@@ -180,26 +180,6 @@ def _file_url(base: str | None) -> str | None:
     return f"{head}/file/{tail}" if tail.startswith("bot") else f"{base}/file/bot"
 
 
-class ChannelSender:
-    """The scheduler's `Sender` for every channel this process serves, chosen by the user id's
-    prefix ("telegram:42" → Telegram). A user of a channel not served here (the web chat before
-    it exists, a terminal user) is a transient failure, never a "blocked" one, so the user is
-    not deactivated."""
-
-    def __init__(self, senders: dict):
-        self.senders = senders
-
-    async def send(self, user_id: str, message) -> None:
-        """Deliver through the user's channel."""
-        from scheduler.sender import TransientSendError
-
-        channel = user_id.partition(":")[0]
-        sender = self.senders.get(channel)
-        if sender is None:
-            raise TransientSendError(f"no {channel!r} channel in this process")
-        await sender.send(user_id, message)
-
-
 async def _start_dispatcher(services: Services):
     """The reminder dispatcher, sending through Telegram (None without a channel to send on)."""
     if services.telegram is None:
@@ -211,12 +191,15 @@ async def _start_dispatcher(services: Services):
     from bot.channels.telegram_sender import TelegramSender
     from content.load import load_catalogue
     from scheduler.dispatcher import Dispatcher
+    from scheduler.sender import RoutingSender
     from store import callbacks
 
     async def data_for(payload: str) -> str:
         return await services.run(callbacks.to_callback_data, services.db, payload)
 
-    sender = ChannelSender({"telegram": TelegramSender(services.telegram.bot, data_for)})
+    # A user of a channel not served here (a terminal user) is a transient failure, never
+    # "blocked": the user is not deactivated.
+    sender = RoutingSender({"telegram": TelegramSender(services.telegram.bot, data_for)})
     dispatcher = Dispatcher(services.settings.db, load_catalogue, sender)
     await dispatcher.start()
     return dispatcher

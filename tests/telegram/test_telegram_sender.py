@@ -12,9 +12,14 @@ from tgkit import FakeRequest
 
 from bot.channels.telegram_sender import TelegramSender, chat_id_of
 from bot.config import Settings
-from bot.service import ChannelSender, Services, _file_url, webhook_url
+from bot.service import Services, _file_url, webhook_url
 from bot.web import create_app
-from scheduler.sender import OutboundMessage, PermanentSendError, TransientSendError
+from scheduler.sender import (
+    OutboundMessage,
+    PermanentSendError,
+    RoutingSender,
+    TransientSendError,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -95,7 +100,7 @@ def test_only_telegram_users_can_be_reached():
 
 
 async def test_reminders_for_other_channels_are_not_a_block(bot, api):
-    sender = ChannelSender({"telegram": TelegramSender(bot)})
+    sender = RoutingSender({"telegram": TelegramSender(bot)})  # as `leling run` assembles it
     await sender.send("telegram:42", REMINDER)
     assert len(api.sent(42)) == 1
     with pytest.raises(TransientSendError):
