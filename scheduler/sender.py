@@ -121,25 +121,16 @@ class RecordingSender:
 @dataclass
 class RoutingSender:
     """Sends each message through the channel its user id names ("telegram:42" → `routes`
-    ["telegram"]). Users of a channel with no route (e.g. "terminal:…" while the service runs)
-    go to `fallback`; without one, that is a `TransientSendError` (retried, then failed — the
-    user is NOT deactivated, since the channel may come back)."""
+    ["telegram"]). A user of a channel with no route here (e.g. "terminal:…" while the service
+    runs) is a `TransientSendError` (retried, then failed — the user is NOT deactivated, since
+    the channel may come back)."""
 
     routes: dict[str, Sender]
-    fallback: Sender | None = None
 
     async def send(self, user_id: str, message: OutboundMessage) -> None:
         """Deliver through the user's channel."""
         channel = user_id.split(":", 1)[0]
-        sender = self.routes.get(channel, self.fallback)
+        sender = self.routes.get(channel)
         if sender is None:
             raise TransientSendError(f"no channel to reach {channel!r} users")
         await sender.send(user_id, message)
-
-
-class LoggingSender:
-    """A `Sender` that only logs the message (a fallback for users no channel can reach)."""
-
-    async def send(self, user_id: str, message: OutboundMessage) -> None:
-        """Log `message` at INFO."""
-        log.info("reminder for %s (no channel): %s", user_id, message.text.replace("\n", " / "))
