@@ -20,7 +20,6 @@ from datetime import datetime, time, timedelta
 
 from content.schedule import TZ
 
-DAY_BEFORE_TIME = "18:00"
 MAX_MINUTES = 7 * 24 * 60  # a reminder more than a week ahead is not a reminder
 MAX_DAYS = 7
 

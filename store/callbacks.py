@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -59,11 +59,3 @@ def resolve(db: sqlite_utils.Database, data: str) -> str | None:
         "SELECT payload FROM callbacks WHERE key = ?", [data[len(PREFIX) :]]
     ).fetchone()
     return row[0] if row else None
-
-
-def prune(db: sqlite_utils.Database, older_than: timedelta = timedelta(days=90)) -> int:
-    """Forget keys not handed out for `older_than`; returns how many were deleted."""
-    cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
-    n = db.execute("DELETE FROM callbacks WHERE created_at < ?", [cutoff]).rowcount
-    db.conn.commit()
-    return n
