@@ -228,6 +228,8 @@ def _ambiguous(t: Turn) -> bool:
 def respond(t: Turn) -> list[Reply]:
     """The replies to one understood message."""
     intent = t.intent
+    if intent == "_no_such_choice":
+        return smalltalk.no_such_choice(t)
     if intent.startswith("_"):
         return smalltalk.kind(t, intent)
     answered = _answer_to_pending(t, intent)

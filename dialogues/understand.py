@@ -343,6 +343,10 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
                 parse = payloads.as_parse(text, chosen[0], chosen[1], lang)
                 parse["choice"] = index
                 return parse
+        else:  # "5" under a list of three: say which numbers there are, keep the list
+            parse = _internal(text, "_no_such_choice", lang)
+            parse["choices"], parse["choice_base"] = list(state.choices), base
+            return parse
     if t in _MORE:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
     if t in _HOME:

@@ -141,6 +141,16 @@ def set_lang(t: Turn) -> list[Reply]:
     return [home(t, "lang_set")]
 
 
+def no_such_choice(t: Turn) -> list[Reply]:
+    """A number that is not on the last list: say which numbers are, and keep that list (the
+    user may answer with a right number next)."""
+    choices, base = t.parse.get("choices") or [], int(t.parse.get("choice_base") or 0)
+    t.state.choices, t.state.choice_base = list(choices), base
+    if len(choices) == 1:
+        return [t.reply(t.t("choice.only_one", first=base + 1))]
+    return [t.reply(t.t("choice.out_of_range", first=base + 1, last=base + len(choices)))]
+
+
 def kind(t: Turn, intent: str) -> list[Reply]:
     """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`,
     `_puzzled` ("？？？"), `_code`, `_bad_location`, `_unknown_command`."""
