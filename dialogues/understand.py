@@ -347,6 +347,9 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
             parse = _internal(text, "_no_such_choice", lang)
             parse["choices"], parse["choice_base"] = list(state.choices), base
             return parse
+    in_guide = bool((state.guide or {}).get("active"))
+    if n is not None and not state.choices and t.isdigit() and not in_guide:
+        return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
     if t in _MORE:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
     if t in _HOME:
