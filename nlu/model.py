@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import contextlib
 import os
 import pickle
 import tempfile
@@ -220,13 +221,21 @@ def _train_guides(datasets, gazetteer, extractor, segmenter, concepts):
     return clf
 
 
+# How many trained models (one per fingerprint) the model folder keeps.
+KEEP_MODELS = 4
+
+
 def model_path(model_dir: Path, fp: str) -> Path:
     """Where the model with fingerprint `fp` lives."""
     return Path(model_dir) / f"model-{fp[:16]}.pkl"
 
 
 def save(model: Model, model_dir: Path) -> Path:
-    """Write the model atomically and remove older models in the same folder."""
+    """Write the model atomically and keep only the newest `KEEP_MODELS` in the folder.
+
+    Several are kept (not one) so two checkouts or versions on one machine, each with its own
+    fingerprint, never retrain over each other's model.
+    """
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     path = model_path(model_dir, model.fingerprint)
@@ -238,9 +247,13 @@ def save(model: Model, model_dir: Path) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    for old in model_dir.glob("model-*.pkl"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    others = sorted(
+        (p for p in model_dir.glob("model-*.pkl") if p != path),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in others[KEEP_MODELS - 1 :]:
+        old.unlink(missing_ok=True)
     return path
 
 
@@ -265,6 +278,8 @@ def load_or_train(
         try:
             model = load(path)
             if model.fingerprint == fp:
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: the last to be pruned
                 return model, path, False
         except Exception as exc:  # a truncated or foreign file: retrain over it
             log.warning("NLU model %s unreadable (%s); retraining", path, exc)

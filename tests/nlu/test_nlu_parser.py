@@ -115,7 +115,7 @@ def test_stale_model_is_retrained(gazetteer, small_data, tmp_path):
     greet = small_data / "zh" / "greet.yml"
     greet.write_text(greet.read_text(encoding="utf-8") + "    - 老哥好呀\n", encoding="utf-8")
     model2, path2, retrained = load_or_train(gazetteer, small_data, models)
-    assert retrained and path2 != path and not path.exists()
+    assert retrained and path2 != path and path.exists()  # the other model is kept
     assert model2.fingerprint != model.fingerprint
 
     changed = {**gazetteer, "landmark": {**gazetteer["landmark"], "乐龄测试塔": ["乐龄测试塔"]}}
@@ -176,3 +176,19 @@ def test_rasa_backend_and_its_fallback(parser):
     result = down.parse("下一步", NOW)
     assert down.backend == "local"
     assert result == parser.parse("下一步", NOW)
+
+
+def test_model_folder_keeps_other_fingerprints(tmp_path):
+    """Two checkouts sharing one cache folder do not delete each other's model."""
+    from dataclasses import replace
+
+    from nlu import model as nlu_model
+
+    trained, _, _ = nlu_model.load_or_train({}, model_dir=tmp_path)
+    paths = []
+    for i in range(nlu_model.KEEP_MODELS + 2):
+        paths.append(nlu_model.save(replace(trained, fingerprint=f"{i:016x}" + "0" * 48), tmp_path))
+    kept = sorted(tmp_path.glob("model-*.pkl"))
+    assert len(kept) == nlu_model.KEEP_MODELS
+    assert paths[-1] in kept and paths[-2] in kept
+    assert paths[0] not in kept
