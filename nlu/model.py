@@ -8,10 +8,10 @@ when no file carries the current fingerprint.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-import contextlib
 import os
 import pickle
 import tempfile
