@@ -10,7 +10,7 @@ import sqlite_utils
 from content.catalogue import Catalogue
 from dialogues import payload as payloads
 from dialogues.models import Button, Reply
-from dialogues.state import SessionState
+from dialogues.state import Pending, SessionState
 from dialogues.texts import Texts
 from nlu.parse import Parse
 
@@ -38,7 +38,7 @@ class Turn:
     location: tuple[float, float] | None = None
     memory: dict = field(default_factory=dict)
     planner: object | None = None
-    pending: dict | None = None
+    pending: Pending | None = None
     # The numbered options of the previous reply (the state's are cleared for this turn).
     offered: list[str] = field(default_factory=list)
     offered_base: int = 0

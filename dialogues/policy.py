@@ -1,8 +1,9 @@
 """The policy: from (intent, entities, state) to the action that answers.
 
 Rules are checked in order: odd input; answers to a question Leling asked (a place, "are you
-sure?"); the guide in progress ("好了" means "next step" there); follow-ups on the last list
-("那周末的呢?"); unclear input (ask back with the top two guesses); then one action per intent.
+sure?"); the flow in progress (dialogues/loops.py: "好了" means "next step" in a guide);
+follow-ups on the last list ("那周末的呢?"); unclear input (ask back with the top two guesses);
+then the action nlu/intents.yml names for the intent.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib
 import re
 from collections.abc import Callable
 
+from dialogues import loops
 from dialogues.actions import centers, guides, lectures, lessons, privacy, smalltalk, subscriptions
 from dialogues.context import Turn
 from dialogues.models import Reply
@@ -31,21 +33,6 @@ CONFUSABLE = {
         ("subscribe", "unsubscribe"),
     )
 }
-
-# The buttons under a reminder message ("收到", "不去了，取消提醒"): tapping them mid-guide
-# neither advances nor pauses the guide.
-REMINDER_BUTTONS = {"affirm", "unsubscribe"}
-
-# Intents that do not interrupt a guide in progress: the guide's own, and those marked
-# `keeps_loop` in nlu/intents.yml.
-GUIDE_KEEPS = {
-    "guide_next",
-    "guide_back",
-    "guide_repeat",
-    "guide_stuck",
-    "resume_guide",
-    "start_guide",
-} | intents.flagged("keeps_loop")
 
 _FOLLOW_UP = re.compile(
     r"^(那|那么|那再|还有|再看看)|呢\s*[?？]?$|^(what|how) about\b|^and\b", re.IGNORECASE
@@ -88,8 +75,8 @@ HANDLERS: dict[str, Callable[[Turn], list[Reply]]] = {
 
 
 def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
-    pending = t.pending or {}
-    ask = pending.get("ask")
+    pending = t.pending
+    ask = pending.ask if pending else None
     if ask in ("unsubscribe_all", "forget") and intent in ("affirm", "deny", "cancel"):
         if intent != "affirm":
             return [t.reply(t.t("confirm.kept"), plain=True)]
@@ -107,7 +94,7 @@ def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
         ):
             # A whole new request ("东城区有老年大学吗") brings its own filters.
             fresh = intent == "find_center" and centers.filters_from(t)
-            return centers.find_center(t, base=None if fresh else pending.get("query"))
+            return centers.find_center(t, base=None if fresh else pending.query)
     return None
 
 
@@ -126,8 +113,8 @@ def _says_more_than_its_entities(t: Turn) -> bool:
 
 def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     """ "那周末的呢?" after a lecture list: the same search with the new time (or district, …)."""
-    last = t.state.shown or {}
-    kind = last.get("type")
+    last = t.state.shown
+    kind = last.type if last else None
     wanted = _LIST_ENTITIES.get(kind or "")
     if not wanted or not any(k in t.entity_map() for k in wanted):
         return None
@@ -140,7 +127,7 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
         return None  # "今天天气怎么样" is a new question, not "那今天的呢"
     if not (intent == "out_of_scope" or ((marked or bare) and intent in _FOLLOW_UP_INTENTS)):
         return None
-    base = dict(last.get("query") or {})
+    base = dict(last.query)
     if kind == "lecture":
         return lectures.list_lectures(t, base=base)
     if kind == "lesson":
@@ -162,7 +149,7 @@ def _unclear(t: Turn) -> list[Reply]:
 def _ambiguous(t: Turn) -> bool:
     """Two readings that lead to different answers, almost tied at low confidence (like Rasa's
     ambiguity threshold, but only for pairs people really confuse): ask back."""
-    if t.parse.tapped or (t.state.guide or {}).get("active"):
+    if t.parse.tapped or t.state.in_loop():
         return False
     ranking = t.parse.ranking
     if len(ranking) < 2 or ranking[0][0] != t.intent:
@@ -183,15 +170,10 @@ def respond(t: Turn) -> list[Reply]:
     answered = _answer_to_pending(t, intent)
     if answered is not None:
         return answered
-    guide = t.state.guide
-    tapped = t.parse.tapped
-    if guide and guide.get("active"):
-        if intent == "affirm" and not tapped:  # "好了" / "好的"; not a reminder's "收到"
-            intent = "guide_next"
-        elif intent in ("cancel", "deny"):
-            return guides.stop(t)
-        elif intent not in GUIDE_KEEPS and not (tapped and intent in REMINDER_BUTTONS):
-            guide["active"] = False
+    routed = loops.route(t, intent)  # a guide in progress answers first
+    if not isinstance(routed, str):
+        return routed
+    intent = routed
     followed = _follow_up(t, intent)
     if followed is not None:
         return followed

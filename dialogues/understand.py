@@ -290,7 +290,7 @@ def _shortcut(text: str, state: SessionState, lang: str) -> Parse | None:
                 return Parse.resolved(text, chosen[0], chosen[1], lang).but(choice=index)
         else:  # "5" under a list of three: say which numbers there are, keep the list
             return _internal(text, "_no_such_choice", lang)
-    in_guide = bool((state.guide or {}).get("active"))
+    in_guide = state.in_loop("guide")
     if n is not None and not state.choices and t.isdigit() and not in_guide:
         return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
     if t in _MORE:  # with no list shown, the engine says so (more.nothing)

@@ -18,7 +18,7 @@ PAGERS = {
 
 def more(t: Turn) -> list[Reply]:
     """The next page of the last list; with no list shown, say so and show the menu."""
-    handler = PAGERS.get((t.state.shown or {}).get("type"))
+    handler = PAGERS.get(t.state.shown.type) if t.state.shown else None
     if handler is None:
         return [smalltalk.home(t, "more.nothing")]
     return handler(t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
+from dialogues.state import Pending
 from nlu import intents
 from store import users
 
@@ -14,8 +15,8 @@ CLARIFIABLE = intents.flagged("clarify")
 
 def _paused_guide(t: Turn):
     g = t.state.guide
-    if g and not g.get("active"):
-        return t.cat.guides.get(g["id"])
+    if g and not t.state.in_loop("guide"):
+        return t.cat.guides.get(g.id)
     return None
 
 
@@ -29,9 +30,7 @@ def home(t: Turn, opening: str | None = "menu.intro", intro: str | None = None) 
     guide = _paused_guide(t)
     if guide is not None:
         if intro is None:
-            lead += "\n" + t.t(
-                "menu.resume", title=t.title(guide.title), step=t.state.guide["step"]
-            )
+            lead += "\n" + t.t("menu.resume", title=t.title(guide.title), step=t.state.guide.step)
         buttons = [Button(t.t("btn.resume"), "/resume_guide"), *buttons[:3]]
     options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons, 1))
     t.set_choices(buttons)
@@ -84,7 +83,7 @@ def out_of_scope(t: Turn) -> list[Reply]:
 def clarify(t: Turn, ranking: list[tuple[str, float]]) -> list[Reply]:
     """Ask back with the top two guesses (of `ranking`, (intent, confidence) best first) as
     buttons, plus "都不是"."""
-    in_guide = bool((t.state.guide or {}).get("active"))
+    in_guide = t.state.in_loop("guide")
     guesses = [
         name
         for name, _ in ranking
@@ -100,7 +99,7 @@ def clarify(t: Turn, ranking: list[tuple[str, float]]) -> list[Reply]:
     buttons.append(Button(t.t("btn.none"), "/deny"))
     options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons[:-1], 1))
     t.set_choices(buttons)
-    t.state.pending = {"ask": "clarify"}
+    t.state.pending = Pending("clarify")
     return [t.reply(t.t("clarify", options=options), buttons)]
 
 
