@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     i = cs.add_parser("import", help="replace the catalogue in the database with DIR's")
     i.add_argument("dir")
     i.add_argument("--json", action="store_true")
+    i.add_argument("--now", metavar="ISO", help="re-plan reminders as of this moment (tests)")
     i.set_defaults(handler=cmd_import)
 
     c = cs.add_parser("centers", help="nearest centers to a point, landmark, district or street")
@@ -125,7 +126,7 @@ def cmd_import(args) -> int:
     plan = None
     if result.ok:
         # Cancelled or moved events notify their subscribers; new matching events get reminders.
-        plan = replan_all(db, load_catalogue(db), parse_now(None, settings))
+        plan = replan_all(db, load_catalogue(db), parse_now(args.now, settings))
     if args.json:
         print(
             json.dumps(

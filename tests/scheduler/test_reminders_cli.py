@@ -15,6 +15,7 @@ from store import subscriptions, users
 from store.db import open_db
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # real processes
 LECTURE = "lec-chaoyang-short-video-1203"  # 2026-12-03 19:30, online
 
 
@@ -29,7 +30,6 @@ def leling(tmp_path):
     subscriptions.add(db, "terminal:bob", "lecture", LECTURE, offsets=["-120m"])
     db.conn.close()
     env = {**os.environ, "LELING_DB": str(db_file)}
-    env.pop("LELING_CONTENT", None)
 
     def run(*args):
         proc = subprocess.run(
