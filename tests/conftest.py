@@ -8,7 +8,10 @@ real database or model cache, and the model is trained once per session, not onc
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,25 @@ def _isolated_env(tmp_path, nlu_model_dir, monkeypatch):
     monkeypatch.setenv("LELING_NLU_MODEL_DIR", str(nlu_model_dir))
     for name in ("LELING_CONTENT", "LELING_NLU_URL", "TELEGRAM_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def run_leling():
+    """run_leling(*args, stdin=b"", **env) → the finished `python -m bot.cli ARGS` process, run
+    in the repository with this test's environment plus `env` (output as bytes)."""
+
+    def run(*args: str, stdin: str | bytes = b"", **env: str) -> subprocess.CompletedProcess:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            input=data,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
+            timeout=300,
+        )
+
+    return run
 
 
 @pytest.fixture

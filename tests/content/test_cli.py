@@ -2,9 +2,6 @@
 takes `--now`, so the results do not depend on today's date)."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -19,18 +16,12 @@ pytestmark = pytest.mark.slow  # real processes
 
 
 @pytest.fixture
-def leling(tmp_path):
-    env = {**os.environ, "LELING_DB": str(tmp_path / "cli.db")}
+def leling(tmp_path, run_leling):
+    """leling(*args, ok=True) → the finished process (text out) over tmp_path/cli.db."""
 
     def run(*args, ok=True):
-        proc = subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = run_leling(*args, LELING_DB=str(tmp_path / "cli.db"))
+        proc.stdout, proc.stderr = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
         if ok is not None:
             assert (proc.returncode == 0) == ok, proc.stderr + proc.stdout
         return proc
