@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 300
 
-# The intents of PRODUCT.md plus the engine's own (payload-only) ones.
+# The intents of docs/contracts.md plus the engine's own (payload-only) ones.
 NLU_INTENTS = frozenset(
     {
         "greet",
