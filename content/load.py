@@ -80,7 +80,7 @@ def import_dir(
         "content.import",
         {"source": meta["source"], "counts": counts, "changes": change.summary()},
     )
-    log.info("catalogue imported from %s: %s (%s)", path, counts, change.summary())
+    log.info("catalogue imported by %s from %s: %s (%s)", actor, path, counts, change.summary())
     return ImportResult(True, counts=counts, problems=problems, digest=data.digest, diff=change)
 
 

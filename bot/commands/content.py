@@ -144,7 +144,9 @@ def _dry_run(db, args, now):
             copy.close()
         scratch = open_db(Path(tmp) / "copy.db")
         try:
-            result = import_dir(scratch, args.dir, allow_removals=True, now=now)
+            result = import_dir(
+                scratch, args.dir, actor="dry-run (a copy)", allow_removals=True, now=now
+            )
             plan = replan_all(scratch, load_catalogue(scratch), now) if result.ok else None
         finally:
             scratch.conn.close()
