@@ -103,4 +103,9 @@ class LiveServer:
             finally:
                 await d.close()
 
-        return asyncio.run(once())
+        # On a thread of its own: Playwright's sync API keeps an event loop on this one.
+        result: list = []
+        worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
+        worker.start()
+        worker.join(60)
+        return result[0]

@@ -100,7 +100,6 @@
   function applySize(size) {
     document.documentElement.setAttribute("data-size", String(size));
     $("size-now").textContent = t("sizes")[size - 1];
-    $("size-btn").setAttribute("aria-label", t("bigger") + "，" + t("size_is") + t("sizes")[size - 1]);
   }
   function currentSize() {
     var s = parseInt(document.documentElement.getAttribute("data-size"), 10);
@@ -195,7 +194,7 @@
     });
   }
 
-  function render(entry) {
+  function render(entry, fresh) {
     if (entry.role === "user") {
       var mine = el("div", "msg msg-user");
       mine.appendChild(el("span", "label", t("you")));
@@ -203,7 +202,7 @@
       return mine;
     }
     if (entry.role === "reminder") return renderReminder(entry.message);
-    return renderReply(entry.reply, entry);
+    return renderReply(entry.reply, entry, fresh);
   }
 
   function renderReminder(message) {
@@ -215,7 +214,7 @@
     return node;
   }
 
-  function renderReply(reply, entry) {
+  function renderReply(reply, entry, fresh) {
     var node = el("article", "msg msg-bot");
     node.tabIndex = -1;
     node.setAttribute("lang", lang === "en" ? "en" : "zh-CN");
@@ -237,6 +236,8 @@
     if (items.length) {
       var cards = el("div", "cards");
       items.forEach(function (item) { cards.appendChild(itemCard(item)); });
+      var firstCenter = items.filter(function (i) { return i.type === "center" && i.card.tel; })[0];
+      if (firstCenter && fresh) rememberNearest(firstCenter.card);
       node.appendChild(cards);
     }
     if (reply.note) node.appendChild(el("p", "note", reply.note));
@@ -326,7 +327,6 @@
       var actions = el("div", "actions");
       if (c.tel) {
         actions.appendChild(linkButton(c.tel, t("call") + " " + c.phone, "btn-main btn-primary"));
-        rememberNearest(c, item);
       }
       if (c.map_url) actions.appendChild(linkButton(c.map_url, t("map"), "btn-main"));
       card.appendChild(actions);
@@ -371,12 +371,10 @@
     return card;
   }
 
-  function rememberNearest(card, item) {
-    if (item.distance_m == null) return;
-    var known = JSON.parse(recall("leling.nearest") || "null");
-    if (known && known.distance_m <= item.distance_m && known.tel === card.tel) return;
-    if (known && known.distance_m < item.distance_m) return;
-    var nearest = { tel: card.tel, name: card.title, phone: card.phone, distance_m: item.distance_m };
+  /* The first center of the newest list is the nearest to where the user is (or said): its
+     phone stays one tap away in the top bar. */
+  function rememberNearest(card) {
+    var nearest = { tel: card.tel, name: card.title, phone: card.phone };
     store("leling.nearest", JSON.stringify(nearest));
     showNearest(nearest);
   }
