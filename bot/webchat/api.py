@@ -6,7 +6,7 @@
                            → {"replies": [...], "lang", "inbox"}
     GET  /api/inbox        {"messages": [...], "count"}; POST /api/inbox/ack {"up_to": id}
     GET  /api/mydata       everything stored about this user (a JSON download)
-    POST /api/forget       {"confirm": true} → deleted, cookie cleared
+    POST /api/forget       {"confirm": true} → {"deleted", "forgotten", "csrf"}: a new cookie
 
 Every POST needs the `X-CSRF-Token` header; a refusal (too long, too fast, too big, a stale
 page) is a JSON body with a kind reply the page shows like any other.
@@ -241,7 +241,10 @@ def _turn(chat: WebChat, incoming: Incoming) -> dict:
     for r in replies:
         cards.enrich(r, services.catalogue, assistant.texts, lang, now)
     waiting = inbox.count(db, incoming.user_id) if row is not None else 0
-    return {"replies": replies, "lang": lang, "inbox": waiting}
+    out = {"replies": replies, "lang": lang, "inbox": waiting}
+    if row is None:  # the user asked Leling to forget them (and confirmed) in this turn
+        out["forgotten"] = True
+    return out
 
 
 async def message(request: Request) -> Response:
@@ -260,7 +263,20 @@ async def message(request: Request) -> Response:
     except Exception:
         log.exception("web turn failed for %s", uid)
         return _refuse(500, "error", lang)
+    if out.get("forgotten"):
+        return _fresh_start(request, out)
     return JSONResponse(out, headers=NO_STORE)
+
+
+def _fresh_start(request: Request, body: dict) -> Response:
+    """After the user's data was deleted: a new anonymous id (cookie and CSRF token), so
+    nothing links what comes next to what was deleted; the page clears its own copy."""
+    chat = _chat(request)
+    uid = security.new_user_id()
+    body["csrf"] = security.csrf_token(chat.secret, uid)
+    response = JSONResponse(body, headers=NO_STORE)
+    _set_cookie(request, response, uid)
+    return response
 
 
 async def inbox_list(request: Request) -> Response:
@@ -312,9 +328,7 @@ async def forget(request: Request) -> Response:
     if body.get("confirm") is not True:
         return _refuse(400, "bad_request", "zh")
     counts = await chat.services.run(users.forget, chat.services.db, uid)
-    response = JSONResponse({"deleted": counts}, headers=NO_STORE)
-    response.delete_cookie(security.COOKIE, path="/")
-    return response
+    return _fresh_start(request, {"deleted": counts, "forgotten": True})
 
 
 async def guide_image(request: Request) -> Response:

@@ -199,8 +199,20 @@ def test_mydata_and_forget(live, client):
         "/api/forget", json={"confirm": True}, headers={"X-CSRF-Token": client.csrf}
     )
     assert r.json()["deleted"]["users"] == 1 and r.json()["deleted"]["inbox"] == 1
-    assert 'leling_uid=""' in r.headers["set-cookie"] or "Max-Age=0" in r.headers["set-cookie"]
-    assert client.http.get("/api/mydata").json() == {"user": None}
+    old = doc["user"]["id"]
+    assert old not in r.headers["set-cookie"]  # a new anonymous id from now on
+    assert client.http.get("/api/mydata").json()["user"] is None
+    client.csrf = r.json()["csrf"]
+    assert client.say(text="你好").status_code == 200
+
+
+def test_forgetting_in_the_conversation_starts_afresh(client):
+    client.replies(text="你好")
+    old = client.http.cookies[security.COOKIE]
+    client.replies(payload="/forget")
+    r = client.say(payload="/affirm")
+    assert r.json()["forgotten"] is True and r.json()["csrf"] != client.csrf
+    assert client.http.cookies[security.COOKIE] != old
 
 
 def test_guide_images_are_served_only_from_the_catalogue_folder(client):

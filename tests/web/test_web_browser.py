@@ -303,3 +303,41 @@ def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
         assert bad == [], f"text size {size}: {bad}"
     p.shot("axe-checked")
     p.close()
+
+
+def test_a_reminder_shows_while_the_page_is_open(page, server):
+    page.open(f"/?start=lecture_{LECTURE}")
+    page.page.wait_for_selector(".card-lecture")
+    before = page.bot_count()
+    page.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
+    page._wait_more(before)
+    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    page.type("你好")  # any answer says how many wait; the page then shows them
+    page.page.locator("#inbox").wait_for(state="visible")
+    assert "您有1条提醒" in page.page.locator("#inbox").inner_text()
+
+
+def test_listen_reads_aloud_or_says_it_cannot(page):
+    page.open()
+    page.last_reply().get_by_role("button", name="朗读这条回复").click()
+    spoke = page.page.evaluate(
+        "() => window.speechSynthesis && (speechSynthesis.speaking || speechSynthesis.pending)"
+    )
+    assert spoke or "不能朗读" in page.last_reply().inner_text()
+
+
+def test_forgetting_me_clears_this_device_too(page):
+    page.open()
+    page.type("怎么用微信视频")
+    page.type("/forget")
+    page.last_reply().get_by_role("button").first.click()  # yes, delete
+    page.page.wait_for_function(
+        "() => !document.getElementById('log').hasAttribute('aria-busy')"
+        " && document.querySelectorAll('#log .msg-user').length === 0"
+    )
+    kept = page.page.evaluate("() => localStorage.getItem('leling.history') || ''")
+    assert "怎么用微信视频" not in kept
+    assert "怎么用微信视频" not in page.page.locator("#log").inner_text()
+    page.page.reload()
+    page.page.wait_for_selector(".msg-bot")
+    assert "怎么用微信视频" not in page.page.locator("#log").inner_text()

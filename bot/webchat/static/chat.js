@@ -146,6 +146,7 @@
     if (shown) addEntry({ role: "user", text: shown });
     return post("/api/message", body).then(function (data) {
       if (data.lang) applyLang(data.lang);
+      if (data.forgotten) forgetHere(data.csrf);
       var replies = data.replies || [];
       var first = null;
       replies.forEach(function (reply, i) {
@@ -162,6 +163,17 @@
       $("thinking").hidden = true;
       $("log").removeAttribute("aria-busy");
     });
+  }
+
+  /* The user's data was deleted on the server: delete this device's copy too. */
+  function forgetHere(newToken) {
+    if (newToken) csrf = newToken;
+    history = [];
+    ["leling.history", "leling.nearest"].forEach(function (key) {
+      try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+    });
+    document.querySelectorAll("#log .msg").forEach(function (node) { node.remove(); });
+    $("call-nearest").hidden = true;
   }
 
   /* -- the conversation log --------------------------------------------------------------- */
@@ -511,8 +523,7 @@
       $("input").focus();
     });
     var input = $("input");
-    $("composer").addEventListener("submit", function (ev) {
-      ev.preventDefault();
+    function submit() {
       var text = input.value.trim();
       if (!text || busy) return;
       if (text.length > 500) { announce(t("too_long")); return; }
@@ -520,11 +531,13 @@
         if (result && result.ok !== false) input.value = "";
         input.focus();
       });
-    });
+    }
+    $("composer").addEventListener("submit", function (ev) { ev.preventDefault(); submit(); });
     input.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      /* Enter sends; Shift+Enter is a new line; Enter that ends an IME composition does not */
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
         ev.preventDefault();
-        $("composer").requestSubmit();
+        submit();
       }
     });
 
