@@ -204,11 +204,23 @@ def _v4_reminder_events(db: sqlite_utils.Database) -> None:
     )
 
 
+def _web_inbox(db: sqlite_utils.Database) -> None:
+    # What the scheduler delivered to a web-chat user ("web:…"): a page cannot be pushed to, so
+    # reminders and notices wait here until the page fetches and acknowledges them
+    # (store/inbox.py). `key` is the outbox row's idempotency key: one row per delivery.
+    db.execute(
+        "CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, "
+        "key TEXT NOT NULL, message TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE UNIQUE INDEX idx_inbox_user_id_key ON inbox (user_id, key)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
     _v3_callbacks,
     _v4_reminder_events,
+    _web_inbox,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -86,6 +86,7 @@ def export(db: sqlite_utils.Database, user_id: str) -> dict:
         "reminders": rows("reminders"),
         "help_requests": rows("help_requests"),
         "deliveries": rows("deliveries"),
+        "inbox": rows("inbox"),
     }
 
 
@@ -93,7 +94,7 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
     """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
     counts: dict[str, int] = {}
     with transaction(db):
-        for table in ("deliveries", "reminders", "help_requests", "sessions"):
+        for table in ("deliveries", "reminders", "help_requests", "sessions", "inbox"):
             counts[table] = db.execute(
                 f"DELETE FROM [{table}] WHERE user_id = ?", [user_id]
             ).rowcount
