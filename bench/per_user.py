@@ -79,16 +79,14 @@ def build(path: Path, n_users: int, n_reminders: int) -> None:
     db.conn.close()
 
 
-def timed(fn, user_ids: list[str], between=None) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds per call; `between` runs untimed after each call."""
+def timed(fn, user_ids: list[str]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per call."""
     wall, cpu = [], []
     for uid in user_ids:
         started, started_cpu = time.perf_counter(), time.thread_time()
         fn(uid)
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.thread_time() - started_cpu) * 1000)
-        if between:
-            between()
     return wall, cpu
 
 
@@ -123,17 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         rows["export"] = timed(lambda u: users.export(db, u), ids[: args.samples])
         half = args.samples // 2
         forget_ids = ids[args.samples : 2 * args.samples]
-        rows["forget (WAL checkpoint inside the call when due, as shipped)"] = timed(
-            lambda u: users.forget(db, u), forget_ids[:half]
-        )
+        rows["forget"] = timed(lambda u: users.forget(db, u), forget_ids[:half])
         # The same with SQLite's WAL checkpoint (an fsync of the database file every ~1,000
-        # written pages) taken out of the call, as a background checkpointer would do.
+        # written pages, paid by whichever write crosses the mark) deferred to the end, to
+        # separate the query's own cost from the disk's.
         db.execute("PRAGMA wal_autocheckpoint = 0")
-        rows["forget"] = timed(
-            lambda u: users.forget(db, u),
-            forget_ids[half:],
-            between=lambda: db.execute("PRAGMA wal_checkpoint(PASSIVE)"),
+        rows["forget, WAL checkpoint deferred"] = timed(
+            lambda u: users.forget(db, u), forget_ids[half:]
         )
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.execute("PRAGMA wal_autocheckpoint = 1000")
         for name in PER_USER_INDEXES:
             db.execute(f"DROP INDEX {name}")
@@ -147,20 +143,21 @@ def main(argv: list[str] | None = None) -> int:
         db.conn.close()
     print(
         f"\n| {n_rows:,} reminder rows, {args.users:,} users | p50 (ms) | p99 (ms) "
-        "| CPU p99 (ms) | target |"
+        "| CPU p50 (ms) | CPU p99 (ms) | calls > 5 ms | target |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for name, (wall, cpu) in rows.items():
         target = "p99 <= 5" if name in ("export", "forget") else ""
         print(
             f"| {name} | {statistics.median(wall):.2f} | {pct(wall, 99):.2f} "
-            f"| {pct(cpu, 99):.2f} | {target} |"
+            f"| {statistics.median(cpu):.2f} | {pct(cpu, 99):.2f} "
+            f"| {sum(w > 5 for w in wall)}/{len(wall)} | {target} |"
         )
     for op in ("export", "forget"):
         ratio = statistics.median(rows[f"{op}, baseline without the per-user indexes"][0]) / (
             statistics.median(rows[op][0])
         )
-        print(f"| {op}: speed-up vs baseline (median) | {ratio:.0f}x | | | |")
+        print(f"| {op}: speed-up vs baseline (median) | {ratio:.0f}x | | | | | |")
     print(yardstick.line())
     return 0
 

@@ -216,13 +216,18 @@ def _landmarks(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
             _add(gaz["landmark"], name, name, *aliases)
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _guides(gaz: Gazetteer, guide_dir: Path) -> None:
     if not guide_dir.is_dir():
         log.warning("gazetteer: %s not found, skipped", guide_dir)
         return
     for path in sorted(guide_dir.glob("*.y*ml")):
         try:
-            guide = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            # libyaml's loader when present: the pure-Python one took half of a cold
+            # `leling nlu parse` (issue #16).
+            guide = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
         except yaml.YAMLError as exc:
             log.warning("gazetteer: %s unreadable (%s), skipped", path, exc)
             continue

@@ -18,7 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import zhconv
+from .quickimport import import_without_pkg_resources
+
+zhconv = import_without_pkg_resources("zhconv")
 
 __all__ = ["Normalized", "is_blank", "normalize"]
 
