@@ -213,7 +213,9 @@ def _web_inbox(db: sqlite_utils.Database) -> None:
         "key TEXT NOT NULL, message TEXT NOT NULL, created_at TEXT NOT NULL)"
     )
     db.execute("CREATE UNIQUE INDEX idx_inbox_user_id_key ON inbox (user_id, key)")
-def _v5_per_user_indexes(db: sqlite_utils.Database) -> None:
+
+
+def _per_user_indexes(db: sqlite_utils.Database) -> None:
     # Forget-me and my-data read and delete a user's outbox rows and deliveries: without these,
     # both were full table scans (100-200 ms at a million reminder rows). Deliveries are also
     # looked up per announcement (and an announcement's deletion checks them by foreign key);
@@ -234,7 +236,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3_callbacks,
     _v4_reminder_events,
     _web_inbox,
-    _v5_per_user_indexes,
+    _per_user_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
