@@ -3,7 +3,7 @@
 The one import the rest of Leling needs:
 
     from nlu import load_parser
-    parser = load_parser(gazetteer)          # gazetteer = content.gazetteer.build(catalogue_dir)
+    parser = load_parser(gazetteer)          # from the loaded catalogue: bot.app.open_parser
     parser.parse("明天下午朝阳区有啥讲座", now)
 
 `parse` returns the shape of Rasa's `POST /model/parse`, plus the detected language:
