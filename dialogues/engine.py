@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -19,13 +18,11 @@ from dialogues.context import Turn, finish
 from dialogues.models import Incoming, Reply, TurnResult
 from dialogues.texts import Texts
 from dialogues.understand import understand
+from nlu.lang import has_cjk, latin_words
 from nlu.parse import Parse
 from store import users
 
 log = logging.getLogger(__name__)
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def load_planner():
@@ -42,13 +39,9 @@ def _switch_language(parse: Parse, text: str, current: str, first: bool) -> str:
     detected = parse.lang
     if detected not in ("zh", "en") or detected == current:
         return current
-    if detected == "zh" and _CJK.search(text):
+    if detected == "zh" and has_cjk(text):
         return "zh"
-    if (
-        detected == "en"
-        and not _CJK.search(text)
-        and (first or len(_LATIN_WORD.findall(text)) >= 2)
-    ):
+    if detected == "en" and not has_cjk(text) and (first or len(latin_words(text, 2)) >= 2):
         return "en"
     return current
 
