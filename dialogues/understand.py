@@ -4,8 +4,10 @@ and only then the NLU.
 Button presses arrive as payloads (`/guide_next`, `/subscribe{"lecture":"lec-1"}`) and skip the
 NLU, as in Rasa. A few replies only make sense against the last message ("2", "更多", "都不是",
 "继续上次的") and are resolved here from the session state. Input that is not a question at all
-(emoji only, 5,000 characters, control characters, HTML or SQL, a malformed /location) becomes
-an internal intent starting with "_" that the policy answers kindly.
+(emoji only, 5,000 characters, control characters, a malformed /location, a button payload
+that fails `payload_rules`) becomes an internal intent starting with "_" that the policy answers
+kindly. Text that looks like HTML or SQL is read like any other: all SQL is parameterised and
+every channel escapes what it renders.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import unicodedata
 from datetime import datetime
 
 from dialogues import payload as payloads
+from dialogues import payload_rules
 from dialogues.state import SessionState
 
 log = logging.getLogger(__name__)
@@ -91,12 +94,6 @@ DEEP_LINKS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 _LOCATION = re.compile(r"^/location\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_HTML = re.compile(r"<\s*/?\s*[a-z!][^>]{0,200}>", re.IGNORECASE)
-_SQL = re.compile(
-    r"(\b(select|insert|update|delete|drop|union|alter|create)\b.{0,80}"
-    r"\b(from|into|table|set|select|where|database)\b)|(;\s*--)|('\s*or\s*'?1'?\s*=\s*'?1)",
-    re.IGNORECASE | re.DOTALL,
-)
 _EMOJI_INTENT = {
     "👍": "affirm",
     "👌": "affirm",
@@ -247,11 +244,6 @@ def symbols_only(text: str) -> bool:
     return bool(text) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def looks_like_code(text: str) -> bool:
-    """True for HTML tags or SQL fragments (pasted by accident, or someone poking)."""
-    return bool(_HTML.search(text) or _SQL.search(text))
-
-
 def ordinal(text: str) -> int | None:
     """1 for "1", "第一个", "一号", "the first one"; -1 for "last"; None otherwise."""
     t = normal(text)
@@ -284,7 +276,7 @@ def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -
     return payloads.as_parse(text, intent, entities, conversation_lang)
 
 
-def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
+def _from_payload(text: str, state: SessionState, lang: str, now: datetime) -> dict | None:
     decoded = payloads.decode(text)
     if decoded is None:
         return None
@@ -292,6 +284,11 @@ def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
     intent = COMMANDS.get(intent, intent)
     if intent not in KNOWN_INTENTS:
         return _internal(text, "_unknown_command", lang)
+    try:
+        payload_rules.check(entities, now)
+    except payload_rules.BadPayload as exc:
+        log.info("payload for %s rejected: %s (%d chars)", intent, exc, len(text))
+        return _internal(text, "_bad_payload", lang)
     if "ref" in entities:
         entities = {
             **state.refs.get(entities["ref"], {}),
@@ -312,7 +309,7 @@ _LANG_ARGS = {
 }
 
 
-def _deep_link(text: str, lang: str) -> dict | None:
+def _deep_link(text: str, lang: str, now: datetime) -> dict | None:
     parts = text.split(maxsplit=1)
     if len(parts) != 2:
         return None
@@ -325,6 +322,8 @@ def _deep_link(text: str, lang: str) -> dict | None:
     kind, _, ident = parts[1].strip().partition("_")
     if kind in DEEP_LINKS and ident:
         intent, key = DEEP_LINKS[kind]
+        if not payload_rules.valid({key: ident}, now):
+            return _internal(text, "_bad_payload", lang)
         return _internal(text, intent, lang, **{key: ident})
     return _internal(text, "greet", lang)
 
@@ -383,7 +382,7 @@ def understand(
             return _internal(text, "_bad_location", lang), None
         return _internal(text, "share_location", lang), coords
     if text.startswith("/"):
-        parsed = _deep_link(text, lang) or _from_payload(text, state, lang)
+        parsed = _deep_link(text, lang, now) or _from_payload(text, state, lang, now)
         if parsed is not None:
             return parsed, None
     if symbols_only(text):
@@ -393,8 +392,6 @@ def understand(
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
             return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
-    if looks_like_code(text):
-        return _internal(text, "_code", lang), None
     short = _shortcut(text, state, lang)
     if short is not None:
         return short, None
