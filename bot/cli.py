@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 
+from bot import logsafe
 from bot.config import ConfigError
 
 # Command groups, in the order `leling --help` lists them.
@@ -40,11 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `leling` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.INFO, format=fmt, stream=sys.stderr
     )
+    logsafe.install(fmt)  # no bot token in any line, even from the libraries at DEBUG
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -18,7 +18,7 @@ import unicodedata
 from datetime import datetime
 
 from dialogues import payload as payloads
-from dialogues import payload_rules
+from dialogues import payload_rules, sanitize
 from dialogues.state import SessionState
 
 log = logging.getLogger(__name__)
@@ -397,7 +397,7 @@ def understand(
         return short, None
     try:
         parsed = parser.parse(text, now=now)
-    except Exception:  # the NLU must never take the conversation down
-        log.exception("NLU failed on %r", text[:80])
+    except Exception as exc:  # the NLU must never take the conversation down
+        log.error("NLU failed on a message of %d chars", len(text), exc_info=sanitize.exc_info(exc))
         return _internal(text, "out_of_scope", lang), None
     return parsed, None

@@ -46,6 +46,7 @@ from bot.channels.telegram_render import inline_keyboard, message_kwargs, render
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_texts import COMMANDS, ENGINE_COMMANDS
 from bot.channels.telegram_texts import text as phrase
+from dialogues import sanitize
 from dialogues.models import Incoming
 from store import callbacks
 from store import users as users_store
@@ -102,12 +103,10 @@ async def converse(
         user_id=uid, text=text, location=location, lang=lang_hint(update), voice=voice
     )
 
-    def turn():
-        replies = services.assistant.handle(incoming)
-        row = users_store.get(services.db, uid)
-        return replies, (row or {}).get("lang") or incoming.lang or "zh"
-
-    replies, lang = await services.run(turn)
+    # On a turn worker: chats are answered concurrently, each user's turns in order.
+    replies = await services.run_turn(services.assistant.handle, incoming)
+    row = await services.run(users_store.get, services.db, uid)
+    lang = (row or {}).get("lang") or incoming.lang or "zh"
     await send_replies(context, update.effective_chat.id, uid, replies, lang)
 
 
@@ -278,13 +277,20 @@ async def on_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the update id and tell the user something kind; never re-raise."""
     update_id = getattr(update, "update_id", None)
-    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    error = context.error
+    # The type and traceback only: an exception's text can quote the message or the session.
+    log.error(
+        "update %s failed: %s",
+        update_id,
+        type(error).__name__,
+        exc_info=sanitize.exc_info(error) if error is not None else None,
+    )
     if isinstance(update, Update) and update.effective_chat:
         try:
             lang = lang_hint(update) or "zh"
             await context.bot.send_message(update.effective_chat.id, **_own_words(lang, "error"))
         except Exception as exc:  # the apology itself failed; logging is all that is left
-            log.warning("update %s: could not apologise: %r", update_id, exc)
+            log.warning("update %s: could not apologise: %s", update_id, type(exc).__name__)
 
 
 # -- assembly ---------------------------------------------------------------------------------
