@@ -37,6 +37,7 @@ import uvicorn
 from bot import logsafe
 from bot.app import open_catalogue, open_database
 from bot.config import Settings
+from bot.health import Health
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Services:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-db")
     )
+    health: Health = field(default_factory=Health)
     turn_executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(
             max_workers=TURN_WORKERS, thread_name_prefix="leling-turn"
@@ -267,6 +269,7 @@ async def serve(
         )
     )
     server_task = asyncio.create_task(server.serve(sockets=[sock]))
+    heartbeat = asyncio.create_task(services.health.beat())
     code = 0
     try:
         if settings.telegram_token:
@@ -291,6 +294,7 @@ async def serve(
             code = 1
     finally:
         log.info("stopping")
+        heartbeat.cancel()
         await _shutdown(services, server, server_task, dispatcher)
     return code
 

@@ -3,8 +3,11 @@
     app = create_app(services)        # served by uvicorn in `leling run` (bot/service.py)
 
 `POST /telegram/webhook` accepts an update only with the right
-`X-Telegram-Bot-Api-Secret-Token` header (403 otherwise) and queues it for the bot, as in
-python-telegram-bot's `customwebhookbot/starlettebot.py` example.
+`X-Telegram-Bot-Api-Secret-Token` header (403 otherwise; the warning is logged at most once a
+minute with a count) and queues it for the bot, as in python-telegram-bot's
+`customwebhookbot/starlettebot.py` example. Every request body is capped at 1 MB (413 beyond,
+`bot/webguard.py`). `GET /healthz` answers 503 when the event loop or the updates are stalled
+(`bot/health.py`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ import hmac
 import logging
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from bot.webguard import MAX_BODY, BodyLimit, QuietLog
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +29,15 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness: 200 with what is running."""
+    """Liveness: 200 with what is running, or 503 naming what is stalled."""
     services = request.app.state.services
+    health = getattr(services, "health", None)
+    app = services.telegram
+    queue = getattr(app, "update_queue", None) if app is not None else None
+    stalled = health.stalled(queue.qsize() if queue is not None else 0) if health else []
+    if stalled:
+        body = {"status": "stalled", "telegram": services.telegram_mode, "stalled": stalled}
+        return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "ok", "telegram": services.telegram_mode})
 
 
@@ -38,10 +51,7 @@ async def telegram_webhook(request: Request) -> Response:
         return PlainTextResponse("Not Found", status_code=404)
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), (services.webhook_secret or "").encode()):
-        log.warning(
-            "webhook call with a wrong or missing secret token from %s",
-            request.client.host if request.client else "?",
-        )
+        request.app.state.wrong_secret.warn(request.client.host if request.client else "?")
         return PlainTextResponse("Forbidden", status_code=403)
     try:
         data = await request.json()
@@ -53,13 +63,17 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-def create_app(services) -> Starlette:
-    """The Starlette app over the assembled `Services`."""
+def create_app(services, max_body: int = MAX_BODY) -> Starlette:
+    """The Starlette app over the assembled `Services` (request bodies capped at `max_body`)."""
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-        ]
+        ],
+        middleware=[Middleware(BodyLimit, max_bytes=max_body)],
     )
     app.state.services = services
+    app.state.wrong_secret = QuietLog(
+        log, "webhook call with a wrong or missing secret token (last from %s)"
+    )
     return app

@@ -333,19 +333,24 @@ class PerChatProcessor(BaseUpdateProcessor):
     """Updates of different chats run concurrently (one user's slow turn or network call does
     not hold up the others); updates of one chat run one after another, in order."""
 
-    def __init__(self, max_concurrent_updates: int = 64):
+    def __init__(self, max_concurrent_updates: int = 64, health=None):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int | None, asyncio.Lock] = {}
+        self.health = health  # told of each update's start and end (for /healthz)
 
     async def do_process_update(self, update: object, coroutine) -> None:
         """Wait for the chat's earlier updates, then process this one."""
         chat = getattr(update, "effective_chat", None)
         key = chat.id if chat is not None else None
         lock = self._locks.setdefault(key, asyncio.Lock())
+        if self.health is not None:
+            self.health.started()
         try:
             async with lock:
                 await coroutine
         finally:
+            if self.health is not None:
+                self.health.finished()
             if not lock.locked() and self._locks.get(key) is lock:
                 del self._locks[key]
 
@@ -372,7 +377,8 @@ def build_application(
     is how many chats are served at once (1: one update after another)."""
     builder: ApplicationBuilder = Application.builder().token(token).post_init(post_init)
     if concurrency > 1:
-        builder = builder.concurrent_updates(PerChatProcessor(concurrency))
+        health = getattr(services, "health", None)
+        builder = builder.concurrent_updates(PerChatProcessor(concurrency, health))
     if request is None:
         # Enough connections for the chats in flight plus reminder sends (the rate limiter
         # caps both at ~30/s).
