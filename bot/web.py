@@ -1,6 +1,9 @@
-"""Leling's web app (Starlette): `/healthz` and the Telegram webhook; the web chat joins later.
+"""Leling's web app (Starlette): the web chat (bot/webchat/), `/healthz` and the Telegram webhook.
 
     app = create_app(services)        # served by uvicorn in `leling run` (bot/service.py)
+
+Every response carries the security headers (a CSP with no inline script and nothing from
+another origin, `X-Content-Type-Options`, `Referrer-Policy`, …; bot/webchat/security.py).
 
 `POST /telegram/webhook` accepts an update only with the right
 `X-Telegram-Bot-Api-Secret-Token` header (403 otherwise; the warning is logged at most once a
@@ -63,16 +66,25 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-def create_app(services, max_body: int = MAX_BODY) -> Starlette:
-    """The Starlette app over the assembled `Services` (request bodies capped at `max_body`)."""
+def create_app(
+    services, *, limits=None, secret: bytes | None = None, max_body: int = MAX_BODY
+) -> Starlette:
+    """The Starlette app over the assembled `Services`; `limits` (a `WebLimits`) bounds what
+    web chat clients may send (defaults when None); `secret` signs their cookies (default:
+    LELING_WEB_SECRET, or one generated and kept under the data directory); no request body
+    may be over `max_body` bytes (413), whatever the route."""
+    from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
+
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+            *routes(),
         ],
-        middleware=[Middleware(BodyLimit, max_bytes=max_body)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=max_body)],
     )
     app.state.services = services
+    app.state.webchat = WebChat(services, secret, limits or WebLimits())
     app.state.wrong_secret = QuietLog(
         log, "webhook call with a wrong or missing secret token (last from %s)"
     )
