@@ -73,7 +73,8 @@ class Assistant:
     lock per user), turns of different users run at once. A database in a file is opened once
     per thread (SQLite in WAL mode serialises the writers; every write is a short transaction),
     so a slow turn holds up only its own user; an in-memory database is shared, one turn at a
-    time.
+    time. The parser and the catalogue are therefore used from several threads at once (both
+    only read after start-up; jieba's tokenizer and dateutil's rule cache are thread-safe).
     """
 
     _NO_PLANNER = object()
