@@ -12,10 +12,17 @@ from typing import Literal
 
 import opening_hours
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from content.districts import BEIJING_BBOX, BY_NAME
-from content.tags import APPS, AUDIENCES, KINDS, LEVELS, SERVICES, TOPICS
+from content.tags import APPS, AUDIENCES, KINDS, LEVELS, SERVICES, TOPICS, canonical
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -69,6 +76,18 @@ def _check_tags(values: list[str], vocab: dict, what: str) -> list[str]:
     return values
 
 
+def _tags(values: list[str], vocab: dict, info: ValidationInfo) -> list[str]:
+    """Tags with synonyms mapped to listed tags (the folder's `synonyms` from the validation
+    context first), duplicates dropped; unknown tags are kept (the validator warns)."""
+    extra = (info.context or {}).get("synonyms") if info is not None else None
+    out: list[str] = []
+    for v in values:
+        tag = canonical(v, vocab, extra)
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
 def _check_district(v: str | None) -> str | None:
     if v is not None and v not in BY_NAME:
         raise ValueError(f"unknown district {v!r} (use the full name with 区, e.g. 朝阳区)")
@@ -116,8 +135,8 @@ class Center(_Model):
 
     @field_validator("services")
     @classmethod
-    def _known_services(cls, v: list[str]) -> list[str]:
-        return _check_tags(v, SERVICES, "service")
+    def _known_services(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _tags(v, SERVICES, info)
 
     @field_validator("accessible", mode="before")
     @classmethod
@@ -226,8 +245,8 @@ class Lecture(_Model):
     district: str | None = None
     status: Literal["scheduled", "cancelled"] = "scheduled"
 
-    _topics = field_validator("topics")(lambda cls, v: _check_tags(v, TOPICS, "topic"))
-    _audience = field_validator("audience")(lambda cls, v: _check_tags(v, AUDIENCES, "audience"))
+    _topics = field_validator("topics")(lambda cls, v, info: _tags(v, TOPICS, info))
+    _audience = field_validator("audience")(lambda cls, v, info: _tags(v, AUDIENCES, info))
     _district = field_validator("district")(lambda cls, v: _check_district(v))
 
     @field_validator("starts_at")
@@ -278,7 +297,7 @@ class Lesson(_Model):
     skip_holidays: bool = True
 
     _apps = field_validator("apps")(lambda cls, v: _check_tags(v, APPS, "app"))
-    _topics = field_validator("topics")(lambda cls, v: _check_tags(v, TOPICS, "topic"))
+    _topics = field_validator("topics")(lambda cls, v, info: _tags(v, TOPICS, info))
     _district = field_validator("district")(lambda cls, v: _check_district(v))
 
 
