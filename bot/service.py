@@ -5,7 +5,8 @@
 It assembles, in order: the database and catalogue (importing LELING_CONTENT when needed), the
 NLU parser and the `Assistant`; Telegram when TELEGRAM_BOT_TOKEN is set (long polling, or a
 webhook when LELING_WEBHOOK_URL is set, at TELEGRAM_API_BASE_URL when given); the reminder
-dispatcher sending through Telegram; and the web app (`bot/web.py`: /healthz, the Telegram
+dispatcher sending through Telegram; a watcher that loads a catalogue another process imported
+(`bot/catalogue_watch.py`); and the web app (`bot/web.py`: /healthz, the Telegram
 webhook) under uvicorn on LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
 reverse order, letting the message in hand finish.
 
@@ -32,6 +33,7 @@ import sqlite_utils
 import uvicorn
 
 from bot.app import open_catalogue, open_database
+from bot.catalogue_watch import watch_catalogue
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -233,7 +235,7 @@ async def serve(
         )
         return 1
     services = await asyncio.to_thread(build_services, settings)
-    dispatcher = None
+    dispatcher = watcher = None
     server = _Server(
         uvicorn.Config(
             create_app(services),
@@ -256,6 +258,7 @@ async def serve(
                 log.error("Telegram refused TELEGRAM_BOT_TOKEN (%s); check it with BotFather", exc)
                 return 1
         dispatcher = await _start_dispatcher(services)
+        watcher = asyncio.create_task(watch_catalogue(services, dispatcher, stop))
         waiters = [asyncio.create_task(stop.wait()), server_task]
         if foreground is not None:
             waiters.append(asyncio.create_task(_on_thread(foreground, services)))
@@ -268,6 +271,8 @@ async def serve(
             code = 1
     finally:
         log.info("stopping")
+        if watcher is not None:
+            watcher.cancel()
         await _shutdown(services, server, server_task, dispatcher)
     return code
 

@@ -21,7 +21,7 @@ from content.schedule import TZ
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
 from store import audit
-from store.catalogue import catalogue_meta, read_catalogue, replace_catalogue
+from store.catalogue import catalogue_meta, read_catalogue, replace_catalogue, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +85,16 @@ def import_dir(
 
 
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
-    """The catalogue currently in the database, in memory."""
-    rec = read_catalogue(db)
+    """The catalogue currently in the database, in memory (one consistent snapshot, even while
+    another process imports)."""
+    rec, meta = snapshot(db)
     data = CatalogueData(
         centers=[Center.model_validate(r) for r in rec["centers"]],
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
         landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
-        digest=catalogue_meta(db).get("digest", ""),
+        digest=meta.get("digest", ""),
     )
     return Catalogue(data)
 

@@ -53,12 +53,33 @@ def replace_catalogue(
 
 def read_catalogue(db: sqlite_utils.Database) -> dict[str, list[dict]]:
     """Every catalogue record, by table, in insertion order."""
-    return {
-        table: [
-            json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
-        ]
-        for table in CATALOGUE_TABLES
-    }
+    return snapshot(db)[0]
+
+
+def snapshot(db: sqlite_utils.Database) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """(every record by table, the meta) read in ONE read transaction, so an import committed
+    by another process meanwhile is seen entirely or not at all (WAL snapshot isolation)."""
+    own = not db.conn.in_transaction
+    if own:
+        db.conn.execute("BEGIN")
+    try:
+        records = {
+            table: [
+                json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
+            ]
+            for table in CATALOGUE_TABLES
+        }
+        meta = catalogue_meta(db)
+    finally:
+        if own:
+            db.conn.rollback()  # read only: nothing to keep
+    return records, meta
+
+
+def catalogue_version(db: sqlite_utils.Database) -> tuple[str, str]:
+    """(digest, imported_at) of the loaded catalogue: changes with every import."""
+    meta = catalogue_meta(db)
+    return meta.get("digest", ""), meta.get("imported_at", "")
 
 
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
