@@ -8,6 +8,7 @@ database. `ensure_catalogue` is what start-up calls.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +20,16 @@ from content.catalogue import Catalogue
 from content.diff import CatalogueDiff, diff
 from content.schedule import TZ
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
+from content.spatial import CenterTable
 from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
 from store import audit
-from store.catalogue import catalogue_meta, read_catalogue, replace_catalogue, snapshot
+from store.catalogue import (
+    catalogue_meta,
+    read_catalogue,
+    read_center_columns,
+    read_snapshot,
+    replace_catalogue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +92,42 @@ def import_dir(
     return ImportResult(True, counts=counts, problems=problems, digest=data.digest, diff=change)
 
 
+def _center_table(db: sqlite_utils.Database) -> CenterTable:
+    # Columns, not objects: a national catalogue has hundreds of thousands of centers, and
+    # validating each at start-up took seconds; a center is validated when first used.
+    rows = read_center_columns(db)
+    services: dict[str | None, list[str]] = {}  # few distinct lists: parse each once
+    for r in rows:
+        if r[7] not in services:
+            services[r[7]] = json.loads(r[7]) if r[7] else []
+    records = [r[8] for r in rows]
+    return CenterTable(
+        [r[0] for r in rows],
+        [r[4] for r in rows],
+        [r[5] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        [r[6] for r in rows],
+        [services[r[7]] for r in rows],
+        lambda i: Center.model_validate_json(records[i]),
+    )
+
+
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
     """The catalogue currently in the database, in memory (one consistent snapshot, even while
     another process imports)."""
-    rec, meta = snapshot(db)
+    with read_snapshot(db):
+        rec = read_catalogue(db, skip=("centers",))
+        centers = _center_table(db)
+        digest = catalogue_meta(db).get("digest", "")
     data = CatalogueData(
-        centers=[Center.model_validate(r) for r in rec["centers"]],
+        centers=centers,
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
         landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
-        digest=meta.get("digest", ""),
+        digest=digest,
     )
     return Catalogue(data)
 

@@ -1,4 +1,4 @@
-"""The catalogue's record types, as pydantic models (formats in PRODUCT.md, "Content files").
+"""The catalogue's record types, as pydantic models (formats in docs/contracts.md, "Catalogue formats").
 
 Models check one record at a time. Checks that need the whole catalogue (unique ids, a lesson's
 center exists) live in `content.validate`.

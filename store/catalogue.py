@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -51,29 +52,29 @@ def replace_catalogue(
     return counts
 
 
-def read_catalogue(db: sqlite_utils.Database) -> dict[str, list[dict]]:
-    """Every catalogue record, by table, in insertion order."""
-    return snapshot(db)[0]
+def read_catalogue(db: sqlite_utils.Database, skip: Iterable[str] = ()) -> dict[str, list[dict]]:
+    """Every catalogue record, by table, in insertion order (tables in `skip` left out)."""
+    return {
+        table: [
+            json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
+        ]
+        for table in CATALOGUE_TABLES
+        if table not in skip
+    }
 
 
-def snapshot(db: sqlite_utils.Database) -> tuple[dict[str, list[dict]], dict[str, str]]:
-    """(every record by table, the meta) read in ONE read transaction, so an import committed
-    by another process meanwhile is seen entirely or not at all (WAL snapshot isolation)."""
-    own = not db.conn.in_transaction
-    if own:
-        db.conn.execute("BEGIN")
+@contextmanager
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """Run the reads inside in ONE read transaction, so an import committed by another process
+    meanwhile is seen entirely or not at all (WAL snapshot isolation). Re-entrant."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN")
     try:
-        records = {
-            table: [
-                json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
-            ]
-            for table in CATALOGUE_TABLES
-        }
-        meta = catalogue_meta(db)
+        yield
     finally:
-        if own:
-            db.conn.rollback()  # read only: nothing to keep
-    return records, meta
+        db.conn.rollback()  # read only: nothing to keep
 
 
 def catalogue_version(db: sqlite_utils.Database) -> tuple[str, str]:
@@ -85,3 +86,14 @@ def catalogue_version(db: sqlite_utils.Database) -> tuple[str, str]:
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
     """Where the loaded catalogue came from (`source`, `digest`, `imported_at`); empty if none."""
     return {r[0]: r[1] for r in db.execute("SELECT key, value FROM catalogue_meta")}
+
+
+def read_center_columns(db: sqlite_utils.Database) -> list[tuple]:
+    """The centers as columns, in insertion order, for the in-memory table: rows of
+    (id, kind, district, street, lat, lon, hours, services JSON, record JSON). SQLite's JSON
+    functions pick hours and services out of each record, so no record is parsed in Python
+    until its center is used."""
+    return db.execute(
+        "SELECT id, kind, district, street, lat, lon, json_extract(record, '$.hours'), "
+        "json_extract(record, '$.services'), record FROM centers ORDER BY rowid"
+    ).fetchall()

@@ -58,9 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=cmd_centers)
 
     lm = cs.add_parser("landmark", help="turn a place name into coordinates")
-    lm.add_argument("name")
+    lm.add_argument("key", metavar="name")
     lm.add_argument("--json", action="store_true")
-    lm.set_defaults(handler=cmd_landmark)
+    lm.set_defaults(handler=cmd_lookup)
 
     lec = cs.add_parser("lectures", help="lectures in a time window")
     lec.add_argument("--from", dest="start", metavar="ISO", help="default: now")
@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = cs.add_parser("guide", help="a guide by id or alias")
     g.add_argument("key")
     g.add_argument("--json", action="store_true")
-    g.set_defaults(handler=cmd_guide)
+    g.set_defaults(handler=cmd_lookup)
 
 
 def _out(obj, as_json: bool, text: str) -> None:
@@ -248,9 +248,20 @@ def _center_json(hit, cat, now) -> dict:
     }
 
 
-def cmd_centers(args) -> int:
+def _catalogue():
+    """(settings, the loaded catalogue) for a query command."""
     settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    return settings, open_catalogue(settings, open_database(settings))
+
+
+def _district_name(value: str | None) -> str | None:
+    """The full name of the district `value` names (朝阳 → 朝阳区), else `value` as given."""
+    found = find_district(value) if value else None
+    return found.name if found else value
+
+
+def cmd_centers(args) -> int:
+    settings, cat = _catalogue()
     now = parse_now(args.now, settings)
     filters = {
         "kind": args.kind,
@@ -290,28 +301,40 @@ def cmd_centers(args) -> int:
     return 0
 
 
-def cmd_landmark(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
-    lm = cat.find_landmark(args.name)
-    if lm is None:
-        _out(None, args.json, f"no landmark called {args.name!r}")
+# `leling content landmark|guide KEY`: how to find one record, and how to print it as text.
+LOOKUPS = {
+    "landmark": (
+        lambda cat, key: cat.find_landmark(key),
+        lambda lm: f"{lm.name} ({lm.district}) {lm.lat},{lm.lon}",
+    ),
+    "guide": (
+        lambda cat, key: cat.guide(key),
+        lambda g: (
+            f"{g.title.zh} / {g.title.en}\n"
+            + "\n".join(f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1))
+        ),
+    ),
+}
+
+
+def cmd_lookup(args) -> int:
+    """One landmark or guide as JSON or text; exit 1 when there is none by that name."""
+    find, text = LOOKUPS[args.content_command]
+    _, cat = _catalogue()
+    item = find(cat, args.key)
+    if item is None:
+        _out(None, args.json, f"no {args.content_command} called {args.key!r}")
         return 1
-    _out(lm.model_dump(mode="json"), args.json, f"{lm.name} ({lm.district}) {lm.lat},{lm.lon}")
+    _out(item.model_dump(mode="json"), args.json, text(item))
     return 0
 
 
 def cmd_lectures(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    settings, cat = _catalogue()
     start = parse_now(args.start or args.now, settings)
     end = parse_now(args.end, settings) if args.end else start + timedelta(days=14)
     online = True if args.online else False if args.offline else None
-    district = (
-        find_district(args.district).name
-        if args.district and find_district(args.district)
-        else args.district
-    )
+    district = _district_name(args.district)
     occ = cat.lectures_between(
         start, end, topic=args.topic, audience=args.audience, district=district, online=online
     )
@@ -341,14 +364,9 @@ def cmd_lectures(args) -> int:
 
 
 def cmd_lessons(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    settings, cat = _catalogue()
     now = parse_now(args.now, settings)
-    district = (
-        find_district(args.district).name
-        if args.district and find_district(args.district)
-        else args.district
-    )
+    district = _district_name(args.district)
     filters = {"app": args.app, "topic": args.topic, "district": district}
     if args.date:
         try:
@@ -384,20 +402,6 @@ def cmd_lessons(args) -> int:
         for r in rows
     )
     _out(rows, args.json, text or "no lessons match")
-    return 0
-
-
-def cmd_guide(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
-    g = cat.guide(args.key)
-    if g is None:
-        _out(None, args.json, f"no guide called {args.key!r}")
-        return 1
-    text = f"{g.title.zh} / {g.title.en}\n" + "\n".join(
-        f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1)
-    )
-    _out(g.model_dump(mode="json"), args.json, text)
     return 0
 
 
