@@ -27,10 +27,21 @@ async def test_an_import_by_another_process_is_loaded_and_replanned(tmp_path, sa
     assert import_dir(db, sample_dir).ok
     cat = load_catalogue(db)
     services = Services(
-        settings=None, db=db, catalogue=cat, assistant=SimpleNamespace(catalogue=cat)
+        settings=None, db=db, catalogue=cat, assistant=SimpleNamespace(catalogue=cat, parser=None)
     )
     dispatcher, stop = _Dispatcher(), asyncio.Event()
-    watcher = asyncio.create_task(watch_catalogue(services, dispatcher, stop, every=0.02))
+    parsers = []
+
+    def make_parser(_services):
+        def open_parser(catalogue):  # the real one builds the gazetteer and (re)trains
+            parsers.append(("parser for", catalogue))
+            return parsers[-1]
+
+        return open_parser
+
+    watcher = asyncio.create_task(
+        watch_catalogue(services, dispatcher, stop, every=0.02, make_parser=make_parser)
+    )
     try:
         await asyncio.sleep(0.1)
         assert services.catalogue is cat and dispatcher.replans == 0  # nothing changed yet
@@ -49,6 +60,7 @@ async def test_an_import_by_another_process_is_loaded_and_replanned(tmp_path, sa
             await asyncio.sleep(0.01)
         new = services.catalogue
         assert new is not cat and services.assistant.catalogue is new
+        assert services.assistant.parser == ("parser for", new)  # new names are understood
         assert gone["id"] in cat.lectures and gone["id"] not in new.lectures
         for _ in range(200):
             if dispatcher.replans:
