@@ -20,6 +20,7 @@ from content.files import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     MAX_GUIDE_BYTES,
+    MAX_YAML_BYTES,
     decode,
     load_yaml,
     read_bytes,
@@ -335,8 +336,20 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     landmarks = _read_csv(
         text("landmarks.csv"), "landmarks.csv", LANDMARK_COLUMNS, Landmark, "name", problems
     )
-    lectures = _read_yaml_list(text("lectures.yaml"), "lectures.yaml", Lecture, problems, ctx)
-    lessons = _read_yaml_list(text("lessons.yaml"), "lessons.yaml", Lesson, problems, ctx)
+    lectures = _read_yaml_list(
+        read(path / "lectures.yaml", "lectures.yaml", MAX_YAML_BYTES),
+        "lectures.yaml",
+        Lecture,
+        problems,
+        ctx,
+    )
+    lessons = _read_yaml_list(
+        read(path / "lessons.yaml", "lessons.yaml", MAX_YAML_BYTES),
+        "lessons.yaml",
+        Lesson,
+        problems,
+        ctx,
+    )
     guide_paths = _guide_files(path, problems)
     guides = _read_guides(guide_paths, read, problems)
 
