@@ -37,9 +37,18 @@ _FINE_FREQ = re.compile(r"(^|;)\s*FREQ\s*=\s*(SECONDLY|MINUTELY|HOURLY)\b", re.I
 _FINE_BY = re.compile(r"(^|;)\s*(BYHOUR|BYMINUTE|BYSECOND)\s*=", re.I)
 
 
-def _check_date(v: date | datetime | None) -> date | datetime | None:
-    """A date within EARLIEST_YEAR … today + YEARS_AHEAD."""
-    if v is None:
+def _reading_files(info: ValidationInfo | None) -> bool:
+    """Whether a catalogue folder is being checked (`content.validate` passes a context), as
+    opposed to records loaded back from the database: the range checks below apply to new files
+    only, so a catalogue imported by an earlier release still loads."""
+    return info is not None and info.context is not None
+
+
+def _check_date(
+    v: date | datetime | None, info: ValidationInfo | None = None
+) -> date | datetime | None:
+    """A date within EARLIEST_YEAR … today + YEARS_AHEAD (when reading files)."""
+    if v is None or not _reading_files(info):
         return v
     day = v.date() if isinstance(v, datetime) else v
     latest = date.today().year + YEARS_AHEAD
@@ -180,14 +189,14 @@ class Schedule(_Model):
 
     @field_validator("rrule")
     @classmethod
-    def _rrule(cls, v: str) -> str:
-        fine = _FINE_FREQ.search(v)
+    def _rrule(cls, v: str, info: ValidationInfo) -> str:
+        fine = _FINE_FREQ.search(v) if _reading_files(info) else None
         if fine:
             raise ValueError(
                 f"FREQ={fine[2].upper()} repeats more often than daily; classes and lectures "
                 "repeat DAILY, WEEKLY, MONTHLY or YEARLY"
             )
-        by = _FINE_BY.search(v)
+        by = _FINE_BY.search(v) if _reading_files(info) else None
         if by:
             raise ValueError(f"{by[2].upper()} is not allowed; the time of day goes in `time`")
         try:
@@ -212,14 +221,14 @@ class Schedule(_Model):
 
     @field_validator("start", "until")
     @classmethod
-    def _dates(cls, v: date | None) -> date | None:
-        return _check_date(v)
+    def _dates(cls, v: date | None, info: ValidationInfo) -> date | None:
+        return _check_date(v, info)
 
     @field_validator("exdates")
     @classmethod
-    def _exdates(cls, v: list[date]) -> list[date]:
+    def _exdates(cls, v: list[date], info: ValidationInfo) -> list[date]:
         for d in v:
-            _check_date(d)
+            _check_date(d, info)
         return v
 
     @model_validator(mode="after")
@@ -251,10 +260,10 @@ class Lecture(_Model):
 
     @field_validator("starts_at")
     @classmethod
-    def _aware(cls, v: datetime | None) -> datetime | None:
+    def _aware(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
         if v is not None and v.tzinfo is None:
             raise ValueError("needs a UTC offset, e.g. 2026-12-12T14:00:00+08:00")
-        return _check_date(v)
+        return _check_date(v, info)
 
     @field_validator("online_url")
     @classmethod

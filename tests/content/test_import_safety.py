@@ -6,6 +6,7 @@ that would empty a file or remove/cancel too much is refused unless removals are
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 
@@ -335,3 +336,14 @@ def test_dry_run_prints_the_diff_and_the_notices_and_changes_nothing(cli, sample
     )
     assert code == 0 and "lectures +0 ~0 -28" in out and "25 subscriber notice(s)" in out
     db.conn.close()
+
+
+def test_a_catalogue_stored_by_an_earlier_release_still_loads(imported):
+    # The new range checks apply to files being imported, not to what is already stored.
+    row = imported.execute("SELECT id, record FROM lessons LIMIT 1").fetchone()
+    record = json.loads(row[1])
+    record["schedule"]["rrule"] = "FREQ=WEEKLY;BYDAY=TU"
+    record["schedule"]["until"] = "2099-06-30"
+    imported.execute("UPDATE lessons SET record = ? WHERE id = ?", [json.dumps(record), row[0]])
+    imported.conn.commit()
+    assert load_catalogue(imported).lessons[row[0]].schedule.until.year == 2099
