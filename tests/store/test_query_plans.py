@@ -66,6 +66,7 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "days": 365,
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
