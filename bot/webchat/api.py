@@ -230,12 +230,12 @@ def _turn(chat: WebChat, incoming: Incoming) -> dict:
     the inbox count; a subscription made here gets the web's honest note about reminders."""
     services = chat.services
     db, assistant = services.db, services.assistant
-    before = len(subs_store.active_for(db, incoming.user_id))
+    before = subs_store.count_active(db, incoming.user_id)
     result = assistant.turn(incoming)
     row = users.get(db, incoming.user_id)
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
-    if row is not None and replies and len(subs_store.active_for(db, incoming.user_id)) > before:
+    if row is not None and replies and subs_store.count_active(db, incoming.user_id) > before:
         replies[-1]["note"] = kind_reply(lang, "web_reminders")["text"]
     now = assistant.clock()
     for r in replies:
