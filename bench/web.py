@@ -10,8 +10,8 @@ same run:
 
 1. `GET /healthz` at the same concurrency: the HTTP stack's own cost (the yardstick);
 2. text turns, saturated (each client sends again as soon as it has its answer): turns/s;
-3. text turns, paced (each client waits `--think` seconds between messages, as people do):
-   latency p50/p99 when the server is not queueing;
+3. text turns, paced (each client waits 0.5–1.5 × `--think` seconds between messages, as
+   people do, starting at random moments): latency p50/p99 when the server is not queueing;
 4. the in-process rate of the same turns (`Assistant.turn`, as bench/dialogue.py measures it).
 
 Targets (issue 13): p99 ≤ 50 ms for text turns (paced), and turns/s over HTTP ≥ 0.5 × the
@@ -30,6 +30,7 @@ import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import random  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -129,6 +130,9 @@ async def load(
             token = await _client(session, url)
             headers = {"X-CSRF-Token": token}
             n = i * 7  # each client starts at a different place in the script
+            rng = random.Random(i)
+            if think:  # people do not all type at the same moment
+                await asyncio.sleep(rng.uniform(0, think))
             while time.perf_counter() < stop_at:
                 t = time.perf_counter()
                 if kind == "healthz":
@@ -147,12 +151,12 @@ async def load(
                 errors += not ok
                 statuses[r.status] = statuses.get(r.status, 0) + 1
                 if think:
-                    await asyncio.sleep(think)
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
 
-    # clients connect first, then the clock starts
+    # clients connect (and, paced, spread out) first, then the clock starts
     stop_at = time.perf_counter() + seconds + 3600
     tasks = [asyncio.create_task(one(i)) for i in range(clients)]
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5 + think)
     latencies.clear()
     cpu0 = _cpu(server)
     started = time.perf_counter()
