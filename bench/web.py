@@ -76,19 +76,17 @@ def serve(port: int, db: Path) -> None:
     """The web app on 127.0.0.1:`port` over a fresh database, the clock fixed, no rate limits."""
     import uvicorn
 
-    import nlu
-    from bot.app import open_catalogue, open_database
+    from bot.app import open_catalogue, open_database, open_parser
     from bot.config import Settings
     from bot.service import Services
     from bot.web import create_app
     from bot.webchat import WebLimits
-    from content.gazetteer import build
     from dialogues import Assistant
 
     settings = Settings(db=db, port=port, web_secret="bench")
     database = open_database(settings)
     catalogue = open_catalogue(settings, database)
-    parser = nlu.load_parser(build(settings.content))
+    parser = open_parser(settings, catalogue)
     assistant = Assistant(database, catalogue, parser, clock=lambda: NOW)
     services = Services(settings=settings, db=database, catalogue=catalogue, assistant=assistant)
     limits = WebLimits(per_minute=0, new_per_minute=0)
@@ -187,19 +185,16 @@ def _cpu(process) -> float:
 def in_process_rate(turns: int = 1500) -> tuple[float, float]:
     """Turns per second of wall time and per CPU second of `Assistant.turn` on the same
     messages, one user per 25 messages."""
-    import nlu
-    from content.catalogue import Catalogue
-    from content.gazetteer import build
-    from content.validate import read_catalogue_dir
+    from bot.app import open_catalogue, open_database, open_parser
+    from bot.config import Settings
     from dialogues import Assistant, Incoming
-    from store.db import open_db
 
-    sample = ROOT / "content" / "data"
-    cat = Catalogue(read_catalogue_dir(sample)[0])
-    parser = nlu.load_parser(build(sample))
     texts = messages()
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(tmp) / "bench.db")
+        settings = Settings(db=Path(tmp) / "bench.db")
+        db = open_database(settings)
+        cat = open_catalogue(settings, db)
+        parser = open_parser(settings, cat)
         assistant = Assistant(db, cat, parser, clock=lambda: NOW)
         for i in range(200):  # warm-up
             assistant.turn(Incoming(f"web:warm{i // 25}", texts[i % len(texts)]))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content" / "data"
-# Leling is Beijing time throughout (ARCHITECTURE.md): the catalogue's schedules, the stored
+# Leling is Beijing time throughout (docs/architecture.md): the catalogue's schedules, the stored
 # reminder times (+08:00) and every reply's wording. LELING_TZ may name that zone only.
 BEIJING_ZONES = frozenset(
     {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"}

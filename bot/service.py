@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 import uvicorn
 
-from bot.app import open_catalogue, open_database
+from bot.app import open_catalogue, open_database, open_parser
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,12 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Database, catalogue, understanding, conversation and voice, from the settings."""
-    import nlu
     from bot import voice
-    from content.gazetteer import build
     from dialogues import Assistant
 
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
-    parser = nlu.load_parser(build(settings.content), nlu_url=settings.nlu_url)
+    parser = open_parser(settings, catalogue)
     assistant = Assistant(db, catalogue, parser)
     return Services(
         settings=settings,

@@ -104,3 +104,14 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
         counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
     audit.record(db, user_id, "user.forget", counts)
     return counts
+
+
+def find(db: sqlite_utils.Database, name: str) -> list[str]:
+    """User ids an operator may mean by `name`: the id itself when it exists, else every id whose
+    part after the channel prefix is `name` ("c3" → ["terminal:c3"]), sorted."""
+    if get(db, name) is not None:
+        return [name]
+    rows = db.conn.execute(
+        "SELECT id FROM users WHERE substr(id, instr(id, ':') + 1) = ? ORDER BY id", [name]
+    ).fetchall()
+    return [row[0] for row in rows]
