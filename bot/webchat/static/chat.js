@@ -223,7 +223,8 @@
     var tools = el("div", "tools");
     var listen = el("button", "btn btn-quiet listen", t("listen"));
     listen.type = "button";
-    listen.setAttribute("aria-label", t("listen_label"));
+    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
+    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
     listen.addEventListener("click", function () { speak(reply, listen); });
     tools.appendChild(listen);
     node.appendChild(tools);
