@@ -272,6 +272,17 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.conn.commit()
 
 
+@contextmanager
+def page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[sqlite_utils.Database]:
+    """A page cache of `kib` KiB on this connection meanwhile (bulk writes), then the old one."""
+    old = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA cache_size = {old}")
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path` in WAL mode, migrated to the latest schema.
 

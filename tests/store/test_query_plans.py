@@ -66,6 +66,8 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "after_id": 0,
+    "kib": 1024,
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
