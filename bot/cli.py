@@ -19,7 +19,7 @@ import sys
 
 # Command groups, in the order `leling --help` lists them, with their one-line help.
 COMMANDS = {
-    "run": "the service: Telegram, reminders and the web app",
+    "run": "the service: the web chat, reminders and Telegram",
     "chat": "talk to Leling in the terminal, one message per line",
     "content": "check, load and query the catalogue",
     "nlu": "train, try and test the language understanding",

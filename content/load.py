@@ -1,7 +1,8 @@
 """Moving a catalogue between its folder and the database.
 
 `import_dir` validates a folder and replaces the database catalogue with it atomically; a folder
-with any error changes nothing. `load_catalogue` builds the in-memory `Catalogue` from the
+with any error changes nothing, and neither does one that would remove or cancel too much
+(`content.diff`) unless the caller allows removals. `load_catalogue` builds the in-memory `Catalogue` from the
 database. `ensure_catalogue` is what start-up calls.
 """
 
@@ -16,6 +17,8 @@ from pathlib import Path
 import sqlite_utils
 
 from content.catalogue import Catalogue
+from content.diff import CatalogueDiff, diff
+from content.schedule import TZ
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 from content.spatial import CenterTable
 from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
@@ -38,6 +41,15 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+    diff: CatalogueDiff | None = None
+    refused: list[str] = field(default_factory=list)  # why it would remove too much
+
+    def refusal(self) -> str:
+        """The one line an operator sees when the import was refused for removing too much."""
+        return (
+            f"refused: {'; '.join(self.refused)} ({self.diff.summary()}). Nothing was changed; "
+            "check the files, or run again with --allow-removals if this is intended."
+        )
 
 
 def import_dir(
@@ -46,21 +58,37 @@ def import_dir(
     *,
     actor: str = "operator",
     source: str | None = None,
+    allow_removals: bool = False,
+    now: datetime | None = None,
 ) -> ImportResult:
-    """Validate the catalogue folder `path` and, if it has no errors, make it the catalogue."""
+    """Validate the catalogue folder `path` and, if it has no errors and does not remove or
+    cancel more than `MAX_REMOVED_SHARE` of a file or of the upcoming events (unless
+    `allow_removals`), make it the catalogue."""
     path = Path(path)
     data, problems = read_catalogue_dir(path)
     if errors(problems):
         return ImportResult(False, problems=problems, digest=data.digest)
+    records = data.records()
+    change = diff(read_catalogue(db), records, now or datetime.now(TZ))
+    refused = [] if allow_removals else change.too_much()
+    if refused:
+        return ImportResult(
+            False, problems=problems, digest=data.digest, diff=change, refused=refused
+        )
     meta = {
         "source": source or str(path.resolve()),
         "digest": data.digest,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    counts = replace_catalogue(db, data.records(), meta)
-    audit.record(db, actor, "content.import", {"source": meta["source"], "counts": counts})
-    log.info("catalogue imported from %s: %s", path, counts)
-    return ImportResult(True, counts=counts, problems=problems, digest=data.digest)
+    counts = replace_catalogue(db, records, meta)
+    audit.record(
+        db,
+        actor,
+        "content.import",
+        {"source": meta["source"], "counts": counts, "changes": change.summary()},
+    )
+    log.info("catalogue imported by %s from %s: %s (%s)", actor, path, counts, change.summary())
+    return ImportResult(True, counts=counts, problems=problems, digest=data.digest, diff=change)
 
 
 def _center_table(db: sqlite_utils.Database) -> CenterTable:
@@ -120,6 +148,8 @@ def ensure_catalogue(db: sqlite_utils.Database, content_dir: Path, *, explicit: 
     if not result.ok:
         for p in errors(result.problems):
             log.error("%s", p)
+        if result.refused:
+            log.error("%s: %s", content_dir, result.refusal())
         if not meta:
             raise CatalogueError(content_dir, result.problems)
         log.error("keeping the catalogue imported before from %s", meta.get("source"))
