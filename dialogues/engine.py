@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -22,6 +21,7 @@ from dialogues.context import Turn, finish
 from dialogues.models import Incoming, Reply, TurnResult
 from dialogues.texts import Texts
 from dialogues.understand import understand
+from nlu.lang import has_cjk, latin_words
 from nlu.parse import Parse
 from store import users
 
@@ -31,9 +31,6 @@ log = logging.getLogger(__name__)
 # many users, least recently seen dropped first, and a location is forgotten after a while.
 MEMORY_USERS = 1000
 LOCATION_TTL = timedelta(minutes=30)
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def load_planner():
@@ -50,13 +47,9 @@ def _switch_language(parse: Parse, text: str, current: str, first: bool) -> str:
     detected = parse.lang
     if detected not in ("zh", "en") or detected == current:
         return current
-    if detected == "zh" and _CJK.search(text):
+    if detected == "zh" and has_cjk(text):
         return "zh"
-    if (
-        detected == "en"
-        and not _CJK.search(text)
-        and (first or len(_LATIN_WORD.findall(text)) >= 2)
-    ):
+    if detected == "en" and not has_cjk(text) and (first or len(latin_words(text, 2)) >= 2):
         return "en"
     return current
 

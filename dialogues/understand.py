@@ -21,7 +21,9 @@ from dialogues import payload as payloads
 from dialogues import payload_rules, sanitize
 from dialogues.state import SessionState
 from nlu import intents
+from nlu.ordinals import ordinal
 from nlu.parse import EMOJI, Parse
+from nlu.shortcuts import plain, shortcuts
 
 log = logging.getLogger(__name__)
 
@@ -54,127 +56,6 @@ _EMOJI_INTENT = {
     "👎": "deny",
 }
 
-_PUNCT = "。.!！?？~～,，、 ;；:：\"'“”‘’"
-_MORE = {
-    "更多",
-    "还有吗",
-    "还有呢",
-    "还有别的吗",
-    "还有没有",
-    "下一页",
-    "再来几个",
-    "再看看",
-    "换一批",
-    "看更多",
-    "再多几个",
-    "more",
-    "show more",
-    "more please",
-    "next page",
-    "any more",
-    "anymore",
-    "see more",
-    "more results",
-    "show me more",
-}
-_HOME = {
-    "回首页",
-    "首页",
-    "主菜单",
-    "菜单",
-    "回到首页",
-    "返回首页",
-    "home",
-    "menu",
-    "main menu",
-    "start over",
-    "go home",
-    "back to start",
-}
-_NONE = {
-    "都不是",
-    "都不对",
-    "两个都不是",
-    "不是这些",
-    "none of these",
-    "neither",
-    "none",
-    "neither of them",
-    "none of them",
-}
-_RESUME = {
-    "继续上次的",
-    "接着上次的",
-    "继续上次",
-    "接着上次",
-    "继续上次学的",
-    "接着学",
-    "继续学",
-    "上次学到哪了",
-    "接着学吧",
-    "继续学吧",
-    "resume",
-    "continue where i left off",
-    "continue last time",
-    "pick up where i left off",
-    "continue my lesson",
-    "continue the guide",
-}
-_LANG = {
-    "说中文": "zh",
-    "用中文": "zh",
-    "中文": "zh",
-    "普通话": "zh",
-    "汉语": "zh",
-    "说普通话": "zh",
-    "讲中文": "zh",
-    "chinese": "zh",
-    "in chinese": "zh",
-    "english": "en",
-    "in english": "en",
-    "speak english": "en",
-    "english please": "en",
-    "说英语": "en",
-    "用英语": "en",
-    "英文": "en",
-    "英语": "en",
-}
-# Shared with dialogues.actions.refs (ordinals inside a sentence).
-ZH_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_EN_ORD = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "last": -1,
-}
-_ORDINAL_ZH = re.compile(
-    r"^第?([0-9]{1,2}|[一二两三四五六七八九十]|十[一二三四五六])"
-    r"(个|号|项|条|场|节|家|种|位|门)?$"
-)
-_ORDINAL_EN = re.compile(
-    r"^(?:number |no\.? ?|#|option )?([0-9]{1,2})$|"
-    r"^(?:the )?(first|second|third|fourth|fifth|last)(?: one)?$"
-)
-
 
 def clean(text: str) -> str:
     """Drop control and zero-width characters; keep everything else as typed."""
@@ -183,7 +64,7 @@ def clean(text: str) -> str:
 
 def normal(text: str) -> str:
     """A comparison form: NFKC (full-width digits → ASCII), lower case, outer punctuation off."""
-    return unicodedata.normalize("NFKC", text).lower().strip(_PUNCT)
+    return plain(text)
 
 
 def symbols_only(text: str) -> bool:
@@ -191,21 +72,6 @@ def symbols_only(text: str) -> bool:
     return bool(text) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def ordinal(text: str) -> int | None:
-    """1 for "1", "第一个", "一号", "the first one"; -1 for "last"; None otherwise."""
-    t = normal(text)
-    m = _ORDINAL_ZH.match(t)
-    if m:
-        word = m.group(1)
-        if word.isdigit():
-            return int(word)
-        if word.startswith("十") and len(word) == 2:
-            return 10 + ZH_NUMBERS[word[1]]
-        return ZH_NUMBERS.get(word)
-    m = _ORDINAL_EN.match(t)
-    if m:
-        return int(m.group(1)) if m.group(1) else _EN_ORD[m.group(2)]
-    return None
 
 
 def parse_coords(text: str) -> tuple[float, float] | None:
@@ -292,16 +158,17 @@ def _shortcut(text: str, state: SessionState, lang: str) -> Parse | None:
     in_guide = state.in_loop("guide")
     if n is not None and not state.choices and t.isdigit() and not in_guide:
         return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
-    if t in _MORE:  # with no list shown, the engine says so (more.nothing)
+    words = shortcuts()
+    if t in words.more:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
-    if t in _HOME:
+    if t in words.home:
         return _internal(text, "help", lang)
-    if t in _NONE:
+    if t in words.none:
         return _internal(text, "deny", lang)
-    if t in _RESUME and state.guide:
+    if t in words.resume and state.guide:
         return _internal(text, "resume_guide", lang)
-    if t in _LANG:
-        return _internal(text, "set_lang", lang, lang=_LANG[t])
+    if t in words.language:
+        return _internal(text, "set_lang", lang, lang=words.language[t])
     return None
 
 

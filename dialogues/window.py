@@ -6,18 +6,9 @@ from datetime import datetime, timedelta
 
 from content import timefmt
 from dialogues.payload_rules import FUTURE, MAX_WINDOW, PAST
+from nlu.parse import interval, iso
 
 DEFAULT_DAYS = 14
-
-
-def _aware(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timefmt.TZ)
 
 
 def _words(text: str, now: datetime) -> tuple[datetime, datetime] | None:
@@ -52,15 +43,9 @@ def from_entity(value, now: datetime | None = None) -> tuple[datetime, datetime]
 
 
 def _from_entity(value, now: datetime | None) -> tuple[datetime, datetime] | None:
-    if isinstance(value, str) and now is not None and _aware(value.partition("|")[0]) is None:
+    if isinstance(value, str) and now is not None and iso(value.partition("|")[0]) is None:
         return _words(value, now)
-    if isinstance(value, dict):
-        start, end = _aware(value.get("from")), _aware(value.get("to"))
-    elif isinstance(value, str) and "|" in value:
-        a, _, b = value.partition("|")
-        start, end = _aware(a), _aware(b)
-    else:
-        start, end = _aware(value) if isinstance(value, str) else None, None
+    start, end = interval(value)
     if start is None:
         return None
     if end is None or end <= start:
@@ -71,7 +56,7 @@ def _from_entity(value, now: datetime | None) -> tuple[datetime, datetime] | Non
 def of_query(query: dict, now: datetime) -> tuple[datetime, datetime, bool]:
     """(start, end, is_default) for a stored query; never starts before `now`, and bounded
     like `from_entity` (a session saved before the bounds existed may hold any window)."""
-    start, end = _aware(query.get("from")), _aware(query.get("to"))
+    start, end = iso(query.get("from")), iso(query.get("to"))
     if start is None or end is None or start > now + FUTURE:
         return now, now + timedelta(days=DEFAULT_DAYS), True
     start = max(start, now)

@@ -91,6 +91,10 @@ ARGS = {
     "deletes": [ROW],
     "snapshots": [("lecture", EVENT, OCCURRENCE, "{}")],
     "state": {"lang": "zh"},
+    "message": {"text": "提醒"},
+    "key": "k-inbox",
+    "up_to": 10,
+    "name": "someone",
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
