@@ -72,8 +72,6 @@ def symbols_only(text: str) -> bool:
     return bool(text) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-
-
 def parse_coords(text: str) -> tuple[float, float] | None:
     """(lat, lon) from "39.88,116.41"; None when malformed or not a point on Earth."""
     m = _COORDS.match(text)
