@@ -26,6 +26,7 @@ COMMANDS = {
     "content": "check, load and query the catalogue",
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
+    "maintenance": "prune old data (the retention policy)",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

@@ -6,9 +6,10 @@ It assembles, in order: the database and catalogue (importing LELING_CONTENT whe
 NLU parser and the `Assistant`; Telegram when TELEGRAM_BOT_TOKEN is set (long polling, or a
 webhook when LELING_WEBHOOK_URL is set, at TELEGRAM_API_BASE_URL when given); the reminder
 dispatcher (always: web users' reminders go to their inbox, Telegram users' through the bot);
-and the web app (`bot/web.py`: the web chat, /healthz, the Telegram webhook) under uvicorn on
-LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
-reverse order, letting the message in hand finish.
+a watcher that loads a catalogue another process imported (`bot/catalogue_watch.py`); the
+daily retention pruning (`bot/maintenance.py`); and the web app (`bot/web.py`: the web chat,
+/healthz, the Telegram webhook) under uvicorn on LELING_HOST:LELING_PORT. SIGINT or SIGTERM
+stops everything in the reverse order, letting the message in hand finish.
 
 Database calls run on one worker thread (`Services.run`): the shared SQLite connection is never
 used from two threads at once and the event loop never waits on the disk. Conversation turns run
@@ -37,8 +38,10 @@ import uvicorn
 
 from bot import logsafe
 from bot.app import open_catalogue, open_database, open_parser
+from bot.catalogue_watch import watch_catalogue
 from bot.config import Settings
 from bot.health import Health
+from bot.maintenance import prune_daily
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +279,7 @@ async def serve(
         )
         return 1
     services = await asyncio.to_thread(build_services, settings)
-    dispatcher = None
+    dispatcher = housekeeping = None
     server = _Server(
         uvicorn.Config(
             create_app(services),
@@ -301,6 +304,9 @@ async def serve(
                 log.error("Telegram refused TELEGRAM_BOT_TOKEN (%s); check it with BotFather", exc)
                 return 1
         dispatcher = await _start_dispatcher(services)
+        housekeeping = asyncio.gather(
+            watch_catalogue(services, dispatcher, stop), prune_daily(services, stop)
+        )
         waiters = [asyncio.create_task(stop.wait()), server_task]
         if foreground is not None:
             waiters.append(asyncio.create_task(_on_thread(foreground, services)))
@@ -314,6 +320,10 @@ async def serve(
     finally:
         log.info("stopping")
         heartbeat.cancel()
+        if housekeeping is not None:  # the catalogue watcher and the daily pruning
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
         await _shutdown(services, server, server_task, dispatcher)
     return code
 
