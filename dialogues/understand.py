@@ -17,69 +17,18 @@ from datetime import datetime
 
 from dialogues import payload as payloads
 from dialogues.state import SessionState
+from nlu import intents
+from nlu.ordinals import ordinal
+from nlu.parse import EMOJI, Parse
+from nlu.shortcuts import plain, shortcuts
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 300
 
-# The intents of docs/contracts.md plus the engine's own (payload-only) ones.
-NLU_INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thanks",
-        "affirm",
-        "deny",
-        "help",
-        "cancel",
-        "find_center",
-        "center_info",
-        "list_lectures",
-        "list_lessons",
-        "start_guide",
-        "guide_next",
-        "guide_back",
-        "guide_repeat",
-        "guide_stuck",
-        "subscribe",
-        "unsubscribe",
-        "my_subscriptions",
-        "human_help",
-        "prefer_voice",
-        "prefer_text",
-        "out_of_scope",
-    }
-)
-ENGINE_INTENTS = frozenset(
-    {
-        "more",
-        "resume_guide",
-        "share_location",
-        "set_lang",
-        "mydata",
-        "forget",
-        "ask_place",
-        "inform",
-    }
-)
-KNOWN_INTENTS = NLU_INTENTS | ENGINE_INTENTS
-
-# Slash commands people type (and Telegram's command menu sends) → intents.
-COMMANDS = {
-    "start": "greet",
-    "menu": "help",
-    "home": "help",
-    "centers": "find_center",
-    "lectures": "list_lectures",
-    "lessons": "list_lessons",
-    "guide": "start_guide",
-    "guides": "start_guide",
-    "mysubs": "my_subscriptions",
-    "voice": "prefer_voice",
-    "text": "prefer_text",
-    "lang": "set_lang",
-    "stop": "cancel",
-}
+# Which intents a payload or slash command may name, and the commands: nlu/intents.yml.
+KNOWN_INTENTS = intents.payload_intents()
+COMMANDS = intents.commands()
 # /start deep links (a poster's QR code): /start lecture_<id>, guide_<id>, …
 DEEP_LINKS = {
     "lecture": ("list_lectures", "lecture"),
@@ -110,127 +59,6 @@ _EMOJI_INTENT = {
     "👎": "deny",
 }
 
-_PUNCT = "。.!！?？~～,，、 ;；:：\"'“”‘’"
-_MORE = {
-    "更多",
-    "还有吗",
-    "还有呢",
-    "还有别的吗",
-    "还有没有",
-    "下一页",
-    "再来几个",
-    "再看看",
-    "换一批",
-    "看更多",
-    "再多几个",
-    "more",
-    "show more",
-    "more please",
-    "next page",
-    "any more",
-    "anymore",
-    "see more",
-    "more results",
-    "show me more",
-}
-_HOME = {
-    "回首页",
-    "首页",
-    "主菜单",
-    "菜单",
-    "回到首页",
-    "返回首页",
-    "home",
-    "menu",
-    "main menu",
-    "start over",
-    "go home",
-    "back to start",
-}
-_NONE = {
-    "都不是",
-    "都不对",
-    "两个都不是",
-    "不是这些",
-    "none of these",
-    "neither",
-    "none",
-    "neither of them",
-    "none of them",
-}
-_RESUME = {
-    "继续上次的",
-    "接着上次的",
-    "继续上次",
-    "接着上次",
-    "继续上次学的",
-    "接着学",
-    "继续学",
-    "上次学到哪了",
-    "接着学吧",
-    "继续学吧",
-    "resume",
-    "continue where i left off",
-    "continue last time",
-    "pick up where i left off",
-    "continue my lesson",
-    "continue the guide",
-}
-_LANG = {
-    "说中文": "zh",
-    "用中文": "zh",
-    "中文": "zh",
-    "普通话": "zh",
-    "汉语": "zh",
-    "说普通话": "zh",
-    "讲中文": "zh",
-    "chinese": "zh",
-    "in chinese": "zh",
-    "english": "en",
-    "in english": "en",
-    "speak english": "en",
-    "english please": "en",
-    "说英语": "en",
-    "用英语": "en",
-    "英文": "en",
-    "英语": "en",
-}
-# Shared with dialogues.actions.refs (ordinals inside a sentence).
-ZH_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_EN_ORD = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "last": -1,
-}
-_ORDINAL_ZH = re.compile(
-    r"^第?([0-9]{1,2}|[一二两三四五六七八九十]|十[一二三四五六])"
-    r"(个|号|项|条|场|节|家|种|位|门)?$"
-)
-_ORDINAL_EN = re.compile(
-    r"^(?:number |no\.? ?|#|option )?([0-9]{1,2})$|"
-    r"^(?:the )?(first|second|third|fourth|fifth|last)(?: one)?$"
-)
-
 
 def clean(text: str) -> str:
     """Drop control and zero-width characters; keep everything else as typed."""
@@ -239,7 +67,7 @@ def clean(text: str) -> str:
 
 def normal(text: str) -> str:
     """A comparison form: NFKC (full-width digits → ASCII), lower case, outer punctuation off."""
-    return unicodedata.normalize("NFKC", text).lower().strip(_PUNCT)
+    return plain(text)
 
 
 def symbols_only(text: str) -> bool:
@@ -250,23 +78,6 @@ def symbols_only(text: str) -> bool:
 def looks_like_code(text: str) -> bool:
     """True for HTML tags or SQL fragments (pasted by accident, or someone poking)."""
     return bool(_HTML.search(text) or _SQL.search(text))
-
-
-def ordinal(text: str) -> int | None:
-    """1 for "1", "第一个", "一号", "the first one"; -1 for "last"; None otherwise."""
-    t = normal(text)
-    m = _ORDINAL_ZH.match(t)
-    if m:
-        word = m.group(1)
-        if word.isdigit():
-            return int(word)
-        if word.startswith("十") and len(word) == 2:
-            return 10 + ZH_NUMBERS[word[1]]
-        return ZH_NUMBERS.get(word)
-    m = _ORDINAL_EN.match(t)
-    if m:
-        return int(m.group(1)) if m.group(1) else _EN_ORD[m.group(2)]
-    return None
 
 
 def parse_coords(text: str) -> tuple[float, float] | None:
@@ -280,11 +91,11 @@ def parse_coords(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -> dict:
-    return payloads.as_parse(text, intent, entities, conversation_lang)
+def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -> Parse:
+    return Parse.resolved(text, intent, entities, conversation_lang)
 
 
-def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
+def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
     decoded = payloads.decode(text)
     if decoded is None:
         return None
@@ -297,7 +108,7 @@ def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
             **state.refs.get(entities["ref"], {}),
             **{k: v for k, v in entities.items() if k != "ref"},
         }
-    return payloads.as_parse(text, intent, entities, lang)
+    return Parse.resolved(text, intent, entities, lang)
 
 
 _LANG_ARGS = {
@@ -312,7 +123,7 @@ _LANG_ARGS = {
 }
 
 
-def _deep_link(text: str, lang: str) -> dict | None:
+def _deep_link(text: str, lang: str) -> Parse | None:
     parts = text.split(maxsplit=1)
     if len(parts) != 2:
         return None
@@ -329,7 +140,7 @@ def _deep_link(text: str, lang: str) -> dict | None:
     return _internal(text, "greet", lang)
 
 
-def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
+def _shortcut(text: str, state: SessionState, lang: str) -> Parse | None:
     t = normal(text)
     n = ordinal(text)
     if n is not None and state.choices:
@@ -340,32 +151,29 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
         if 1 <= index <= len(state.choices):
             chosen = payloads.decode(state.choices[index - 1])
             if chosen:
-                parse = payloads.as_parse(text, chosen[0], chosen[1], lang)
-                parse["choice"] = index
-                return parse
+                return Parse.resolved(text, chosen[0], chosen[1], lang).but(choice=index)
         else:  # "5" under a list of three: say which numbers there are, keep the list
-            parse = _internal(text, "_no_such_choice", lang)
-            parse["choices"], parse["choice_base"] = list(state.choices), base
-            return parse
-    in_guide = bool((state.guide or {}).get("active"))
+            return _internal(text, "_no_such_choice", lang)
+    in_guide = state.in_loop("guide")
     if n is not None and not state.choices and t.isdigit() and not in_guide:
         return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
-    if t in _MORE:  # with no list shown, the engine says so (more.nothing)
+    words = shortcuts()
+    if t in words.more:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
-    if t in _HOME:
+    if t in words.home:
         return _internal(text, "help", lang)
-    if t in _NONE:
+    if t in words.none:
         return _internal(text, "deny", lang)
-    if t in _RESUME and state.guide:
+    if t in words.resume and state.guide:
         return _internal(text, "resume_guide", lang)
-    if t in _LANG:
-        return _internal(text, "set_lang", lang, lang=_LANG[t])
+    if t in words.language:
+        return _internal(text, "set_lang", lang, lang=words.language[t])
     return None
 
 
 def understand(
     text: str, state: SessionState, parser, now: datetime, lang: str
-) -> tuple[dict, tuple[float, float] | None]:
+) -> tuple[Parse, tuple[float, float] | None]:
     """The parse for one message, and a location if the text carried one ("/location 39.9,116.4").
 
     `lang` is the conversation's current language, used for everything that has no words of
@@ -389,7 +197,7 @@ def understand(
     if symbols_only(text):
         for ch, intent in _EMOJI_INTENT.items():
             if ch in text:  # typed, like words: 👍 in a guide means "done, next"
-                return dict(_internal(text, intent, lang), source="emoji"), None
+                return _internal(text, intent, lang).but(source=EMOJI), None
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
             return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
@@ -399,7 +207,7 @@ def understand(
     if short is not None:
         return short, None
     try:
-        parsed = parser.parse(text, now=now)
+        parsed = Parse.from_dict(parser.parse(text, now=now))
     except Exception:  # the NLU must never take the conversation down
         log.exception("NLU failed on %r", text[:80])
         return _internal(text, "out_of_scope", lang), None

@@ -2,7 +2,8 @@
 
 Storing is `store.subscriptions`; planning the reminder rows is the scheduler's
 (`scheduler.planning.plan_for_subscription` / `drop_for_subscription`, injected as `t.planner`
-so tests can record it); offsets are parsed and worded by `scheduler.offsets` / `.messages`.
+so tests can record it); offsets come from the NLU's `offset` entity and are checked and worded
+by `scheduler.offsets` / `.messages`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dialogues import labels
 from dialogues.actions import lectures, lessons, refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
+from dialogues.state import Focus, Listing, Pending
+from scheduler import offsets as reminder_offsets
 from scheduler.messages import offsets_text as reminder_offsets_text
-from scheduler.offsets import parse_offset
 from store import subscriptions
 
 log = logging.getLogger(__name__)
@@ -27,21 +29,19 @@ log = logging.getLogger(__name__)
 PAGE = 3
 # Topics that name a whole kind of event ("家庭教育讲座", "智能手机课"), not a filter.
 UMBRELLAS = (lectures.UMBRELLA, lessons.UMBRELLA)
-_OFFSET_CUE = re.compile(
-    r"前|当天|当日|before|early|ahead|advance|same day|on the day", re.IGNORECASE
-)
 _THIS = re.compile(r"这个|这场|这节|这门|它|this|that one|\bit\b", re.IGNORECASE)
 _LESSON_WORDS = re.compile(r"课(?!堂)|班|class|lesson|course", re.IGNORECASE)
 _LECTURE_WORDS = re.compile(r"讲座|讲堂|大讲堂|lecture|talk", re.IGNORECASE)
 
 
 def offsets_from(t: Turn) -> list[str] | None:
-    """Reminder offsets the user asked for: "提前两小时" → ["-120m"], "前一天" → ["-1d@18:00"]."""
-    text = t.text
-    if text.startswith("/") or not _OFFSET_CUE.search(text):
+    """Reminder offsets the user asked for (the NLU's `offset` entity): "提前两小时" → ["-120m"],
+    "前一天" → ["-1d@18:00"]."""
+    found = t.entity("offset")
+    try:
+        return [reminder_offsets.normalise(found)] if isinstance(found, str) else None
+    except ValueError:  # a hand-made payload: not an offset
         return None
-    found = parse_offset(text)
-    return [found] if found else None
 
 
 def offsets_text(t: Turn, offsets: list[str]) -> str:
@@ -107,13 +107,13 @@ def subscribe(t: Turn) -> list[Reply]:
             _LESSON_WORDS.search(t.text) and not _LECTURE_WORDS.search(t.text)
         )
         return [_subscribe_filter(t, "lesson" if lesson else "lecture", wanted, offsets)]
-    focus = t.state.focus or {}
-    if focus.get("type") in ("lecture", "lesson"):
-        return [_subscribe_item(t, focus["type"], focus["id"], offsets)]
-    last = t.state.shown or {}
-    if last.get("type") in ("lecture", "lesson") and last.get("ids"):
-        if len(last["ids"]) == 1:
-            return [_subscribe_item(t, last["type"], last["ids"][0], offsets)]
+    focus = t.state.focus
+    if focus and focus.type in ("lecture", "lesson"):
+        return [_subscribe_item(t, focus.type, focus.id, offsets)]
+    last = t.state.shown
+    if last and last.type in ("lecture", "lesson") and last.ids:
+        if len(last.ids) == 1:
+            return [_subscribe_item(t, last.type, last.ids[0], offsets)]
         return [_which_item(t, last)]
     buttons = [
         Button(t.t("btn.lectures"), "/list_lectures"),
@@ -123,12 +123,12 @@ def subscribe(t: Turn) -> list[Reply]:
     return [t.reply(t.t("sub.what"), buttons)]
 
 
-def _which_item(t: Turn, last: dict) -> Reply:
-    kind = last["type"]
+def _which_item(t: Turn, last: Listing) -> Reply:
+    kind = last.type
     table = t.cat.lectures if kind == "lecture" else t.cat.lessons
-    offset = int(last.get("offset", 0))
+    offset = last.offset
     lines, buttons = [], []
-    for i, ident in enumerate(last["ids"], offset + 1):
+    for i, ident in enumerate(last.ids, offset + 1):
         item = table.get(ident)
         if item is None:
             continue
@@ -152,7 +152,7 @@ def _subscribe_item(t: Turn, kind: str, ident: str, offsets: list[str] | None) -
         return t.reply(t.t("sub.over", title=title))
     sub, created = subscriptions.add(t.db, t.user_id, kind, target_id=ident, offsets=offsets)
     _plan(t, sub)
-    t.state.focus = {"type": kind, "id": ident}
+    t.state.focus = Focus(kind, ident)
     key = "sub.created" if created else ("sub.updated" if offsets else "sub.exists")
     text = t.t(
         key,
@@ -226,12 +226,7 @@ def my_subscriptions(t: Turn, offset: int = 0) -> list[Reply]:
     ]
     if len(subs) > offset + PAGE:
         buttons.append(Button(t.t("btn.more"), "/more"))
-    t.state.shown = {
-        "type": "subscription",
-        "query": {},
-        "offset": offset,
-        "ids": [str(s["id"]) for s in page],
-    }
+    t.state.shown = Listing("subscription", {}, offset, [str(s["id"]) for s in page])
     head = t.t("sub.list_header", n=len(subs)) if not offset else t.t("sub.list_more")
     text = "\n".join([head, *lines, t.t("sub.list_tail")])
     return [t.reply(text, buttons)]
@@ -239,7 +234,7 @@ def my_subscriptions(t: Turn, offset: int = 0) -> list[Reply]:
 
 def more(t: Turn) -> list[Reply]:
     """The next page of "我的提醒"."""
-    return my_subscriptions(t, int((t.state.shown or {}).get("offset", 0)) + PAGE)
+    return my_subscriptions(t, (t.state.shown.offset if t.state.shown else 0) + PAGE)
 
 
 def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
@@ -247,9 +242,8 @@ def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
     if ident:
         return [s for s in subs if str(s["id"]) == ident]
     for kind in ("lecture", "lesson"):
-        target = t.entity(kind) or (
-            (t.state.focus or {}).get("id") if (t.state.focus or {}).get("type") == kind else None
-        )
+        focus = t.state.focus
+        target = t.entity(kind) or (focus.id if focus and focus.type == kind else None)
         found = [s for s in subs if s["kind"] == kind and s["target_id"] == target]
         if found and (t.entity(kind) or _THIS.search(t.text)):
             return found
@@ -281,7 +275,7 @@ def unsubscribe(t: Turn) -> list[Reply]:
     if not subs:
         return [t.reply(t.t("sub.none_to_cancel"))]
     if t.entity("all") is not None:
-        t.state.pending = {"ask": "unsubscribe_all"}
+        t.state.pending = Pending("unsubscribe_all")
         buttons = [Button(t.t("btn.yes_cancel_all"), "/affirm"), Button(t.t("btn.keep"), "/deny")]
         t.set_choices(buttons)
         return [t.reply(t.t("sub.confirm_all", n=len(subs)), buttons)]
@@ -298,12 +292,7 @@ def unsubscribe(t: Turn) -> list[Reply]:
     ]
     t.set_choices(buttons)
     buttons.append(t.button(t.t("btn.cancel_all"), "unsubscribe", all=1))
-    t.state.shown = {
-        "type": "subscription",
-        "query": {},
-        "offset": 0,
-        "ids": [str(s["id"]) for s in page],
-    }
+    t.state.shown = Listing("subscription", {}, 0, [str(s["id"]) for s in page])
     return [t.reply(t.t("sub.which_cancel", listing="\n".join(lines)), buttons)]
 
 

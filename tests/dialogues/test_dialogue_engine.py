@@ -208,7 +208,7 @@ def test_family_education_is_the_umbrella_not_a_topic_filter(bot, scripted):
 
 def test_offsets_from_the_message(bot, scripted):
     say(bot, '/list_lectures{"lecture":"lec-capital-series"}')
-    scripted.add("提前两小时提醒我", "subscribe")
+    scripted.add("提前两小时提醒我", "subscribe", offset="-120m")
     replies = say(bot, "提前两小时提醒我")
     [sub] = subscriptions.active_for(bot.db, U)
     assert sub["offsets"] == ["-120m"]
@@ -387,7 +387,7 @@ def test_set_language_command(bot):
 
 def test_deep_links(bot):
     assert items(say(bot, "/start guide_wechat_video_call")) == []
-    assert states.load(bot.db, U).guide["id"] == "wechat_video_call"
+    assert states.load(bot.db, U).guide.id == "wechat_video_call"
     assert items(say(bot, "/start center_bjou")) == ["bjou"]
 
 
