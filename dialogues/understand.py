@@ -4,8 +4,10 @@ and only then the NLU.
 Button presses arrive as payloads (`/guide_next`, `/subscribe{"lecture":"lec-1"}`) and skip the
 NLU, as in Rasa. A few replies only make sense against the last message ("2", "更多", "都不是",
 "继续上次的") and are resolved here from the session state. Input that is not a question at all
-(emoji only, 5,000 characters, control characters, HTML or SQL, a malformed /location) becomes
-an internal intent starting with "_" that the policy answers kindly.
+(emoji only, 5,000 characters, control characters, a malformed /location, a button payload
+that fails `payload_rules`) becomes an internal intent starting with "_" that the policy answers
+kindly. Text that looks like HTML or SQL is read like any other: all SQL is parameterised and
+every channel escapes what it renders.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import unicodedata
 from datetime import datetime
 
 from dialogues import payload as payloads
+from dialogues import payload_rules, sanitize
 from dialogues.state import SessionState
 from nlu import intents
 from nlu.ordinals import ordinal
@@ -40,12 +43,6 @@ DEEP_LINKS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 _LOCATION = re.compile(r"^/location\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_HTML = re.compile(r"<\s*/?\s*[a-z!][^>]{0,200}>", re.IGNORECASE)
-_SQL = re.compile(
-    r"(\b(select|insert|update|delete|drop|union|alter|create)\b.{0,80}"
-    r"\b(from|into|table|set|select|where|database)\b)|(;\s*--)|('\s*or\s*'?1'?\s*=\s*'?1)",
-    re.IGNORECASE | re.DOTALL,
-)
 _EMOJI_INTENT = {
     "👍": "affirm",
     "👌": "affirm",
@@ -75,11 +72,6 @@ def symbols_only(text: str) -> bool:
     return bool(text) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def looks_like_code(text: str) -> bool:
-    """True for HTML tags or SQL fragments (pasted by accident, or someone poking)."""
-    return bool(_HTML.search(text) or _SQL.search(text))
-
-
 def parse_coords(text: str) -> tuple[float, float] | None:
     """(lat, lon) from "39.88,116.41"; None when malformed or not a point on Earth."""
     m = _COORDS.match(text)
@@ -95,7 +87,7 @@ def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -
     return Parse.resolved(text, intent, entities, conversation_lang)
 
 
-def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
+def _from_payload(text: str, state: SessionState, lang: str, now: datetime) -> Parse | None:
     decoded = payloads.decode(text)
     if decoded is None:
         return None
@@ -103,6 +95,11 @@ def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
     intent = COMMANDS.get(intent, intent)
     if intent not in KNOWN_INTENTS:
         return _internal(text, "_unknown_command", lang)
+    try:
+        payload_rules.check(entities, now)
+    except payload_rules.BadPayload as exc:
+        log.info("payload for %s rejected: %s (%d chars)", intent, exc, len(text))
+        return _internal(text, "_bad_payload", lang)
     if "ref" in entities:
         entities = {
             **state.refs.get(entities["ref"], {}),
@@ -115,7 +112,7 @@ def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
 _LANG_CODES = {"zh": "zh", "cn": "zh", "en": "en"}
 
 
-def _deep_link(text: str, lang: str) -> Parse | None:
+def _deep_link(text: str, lang: str, now: datetime) -> Parse | None:
     parts = text.split(maxsplit=1)
     if len(parts) != 2:
         return None
@@ -129,6 +126,8 @@ def _deep_link(text: str, lang: str) -> Parse | None:
     kind, _, ident = parts[1].strip().partition("_")
     if kind in DEEP_LINKS and ident:
         intent, key = DEEP_LINKS[kind]
+        if not payload_rules.valid({key: ident}, now):
+            return _internal(text, "_bad_payload", lang)
         return _internal(text, intent, lang, **{key: ident})
     return _internal(text, "greet", lang)
 
@@ -184,7 +183,7 @@ def understand(
             return _internal(text, "_bad_location", lang), None
         return _internal(text, "share_location", lang), coords
     if text.startswith("/"):
-        parsed = _deep_link(text, lang) or _from_payload(text, state, lang)
+        parsed = _deep_link(text, lang, now) or _from_payload(text, state, lang, now)
         if parsed is not None:
             return parsed, None
     if symbols_only(text):
@@ -194,14 +193,13 @@ def understand(
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
             return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
-    if looks_like_code(text):
-        return _internal(text, "_code", lang), None
     short = _shortcut(text, state, lang)
     if short is not None:
         return short, None
     try:
         parsed = Parse.from_dict(parser.parse(text, now=now))
-    except Exception:  # the NLU must never take the conversation down
-        log.exception("NLU failed on %r", text[:80])
+    except Exception as exc:  # the NLU must never take the conversation down
+        # The length only: what the user wrote never goes into a log.
+        log.error("NLU failed on a message of %d chars", len(text), exc_info=sanitize.exc_info(exc))
         return _internal(text, "out_of_scope", lang), None
     return parsed, None

@@ -66,6 +66,7 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "days": 365,
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
@@ -91,6 +92,10 @@ ARGS = {
     "deletes": [ROW],
     "snapshots": [("lecture", EVENT, OCCURRENCE, "{}")],
     "state": {"lang": "zh"},
+    "message": {"text": "提醒"},
+    "key": "k-inbox",
+    "up_to": 10,
+    "name": "someone",
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
