@@ -10,6 +10,7 @@ Sunday 20 December, then "at 9:30 am".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from content.schedule import TZ  # Beijing time, the one zone of the whole catalogue
@@ -37,41 +38,51 @@ def _local(dt: datetime) -> datetime:
     return dt.astimezone(TZ) if dt.tzinfo else dt.replace(tzinfo=TZ)
 
 
+@dataclass(frozen=True)
+class _DayWords:
+    """How one language names a day; `day()` tries the fields in this order."""
+
+    near: dict[int, str]  # a day by its offset from today
+    this: str  # later this week
+    next: str  # next week
+    date: str  # any other day
+    year: str  # a date in another year
+    weekdays: tuple[str, ...]
+
+
+_DAY_WORDS = {
+    "zh": _DayWords(
+        near={0: "今天", 1: "明天({name})", 2: "后天({name})", -1: "昨天({name})"},
+        this="这{name}",
+        next="下{name}",
+        date="{month}月{day}日({name})",
+        year="{year}年{text}",
+        weekdays=ZH_WEEKDAYS,
+    ),
+    "en": _DayWords(
+        near={0: "today", 1: "tomorrow ({name})", -1: "yesterday ({name})"},
+        this="this {name}",
+        next="next {name}",
+        date="{name} {day} {month_name}",
+        year="{text} {year}",
+        weekdays=EN_WEEKDAYS,
+    ),
+}
+
+
 def day(d: date, today: date, lang: str = "zh") -> str:
     """A calendar day relative to `today`: 明天(周六), 下周二, 12月20日(周日) / tomorrow (Saturday)."""
+    words = _DAY_WORDS["en" if lang == "en" else "zh"]
     delta = (d - today).days
-    wd = d.weekday()
-    same_week = d.isocalendar()[:2] == today.isocalendar()[:2]
-    next_week = (d.toordinal() - d.weekday()) - (today.toordinal() - today.weekday()) == 7
-    if lang == "en":
-        name = EN_WEEKDAYS[wd]
-        if delta == 0:
-            return "today"
-        if delta == 1:
-            return f"tomorrow ({name})"
-        if delta == -1:
-            return f"yesterday ({name})"
-        if same_week and delta > 0:
-            return f"this {name}"
-        if next_week:
-            return f"next {name}"
-        text = f"{name} {d.day} {EN_MONTHS[d.month - 1]}"
-        return text if d.year == today.year else f"{text} {d.year}"
-    name = ZH_WEEKDAYS[wd]
-    if delta == 0:
-        return "今天"
-    if delta == 1:
-        return f"明天({name})"
-    if delta == 2:
-        return f"后天({name})"
-    if delta == -1:
-        return f"昨天({name})"
-    if same_week and delta > 0:
-        return f"这{name}"
-    if next_week:
-        return f"下{name}"
-    text = f"{d.month}月{d.day}日({name})"
-    return text if d.year == today.year else f"{d.year}年{text}"
+    name = words.weekdays[d.weekday()]
+    if delta in words.near:
+        return words.near[delta].format(name=name)
+    if d.isocalendar()[:2] == today.isocalendar()[:2] and delta > 0:
+        return words.this.format(name=name)
+    if (d.toordinal() - d.weekday()) - (today.toordinal() - today.weekday()) == 7:
+        return words.next.format(name=name)
+    text = words.date.format(name=name, day=d.day, month=d.month, month_name=EN_MONTHS[d.month - 1])
+    return text if d.year == today.year else words.year.format(text=text, year=d.year)
 
 
 def clock(dt: datetime, lang: str = "zh") -> str:
