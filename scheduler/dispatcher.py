@@ -42,6 +42,7 @@ from scheduler.planning import HORIZON_DAYS, replan_all
 from scheduler.sender import OutboundMessage, PermanentSendError, Sender
 from scheduler.triage import TickReport, triage
 from store import reminders as outbox
+from store import sending
 from store import subscriptions as subs_store
 from store import users as users_store
 from store.db import open_db
@@ -136,7 +137,7 @@ class Dispatcher:
     async def recover(self) -> TickReport:
         """Resolve rows a dead dispatcher left in flight (attempted before `stale_after`)."""
         released, unknown = await self._run(
-            outbox.recover, self.clock() - self.stale_after, tuple(self._inflight)
+            sending.recover, self.clock() - self.stale_after, tuple(self._inflight)
         )
         for r in unknown:
             log.warning(
@@ -159,12 +160,12 @@ class Dispatcher:
         report = await self.recover()
         after = None  # (due_at, id) of the last row handled: each row is looked at once a tick
         while not self._stopping:
-            rows = await self._run(outbox.due_rows, self.clock(), self.batch_size, after)
+            rows = await self._run(sending.due_rows, self.clock(), self.batch_size, after)
             if rows:
                 after = (rows[-1]["due_at"], rows[-1]["id"])
                 report.add(await self._process(rows))
                 continue
-            nxt = await self._run(outbox.next_due_at, after) if follow else None
+            nxt = await self._run(sending.next_due_at, after) if follow else None
             if nxt is None:
                 break
             wait = (datetime.fromisoformat(nxt) - self.clock()).total_seconds()
@@ -178,7 +179,7 @@ class Dispatcher:
     async def preview(self, limit: int = 1000) -> list[tuple[dict, OutboundMessage]]:
         """What `tick()` would send now, without changing anything (`--dry-run`)."""
         now = self.clock()
-        rows = await self._run(outbox.due_rows, now, limit)
+        rows = await self._run(sending.due_rows, now, limit)
         send, _expire, _skip, _later = triage(rows, now, self.late_after, TickReport())
         return [
             (
@@ -196,17 +197,17 @@ class Dispatcher:
         for why in {r["why"] for r in expire}:
             ids = [r["id"] for r in expire if r["why"] == why]
             log.info("reminder(s) %s not sent: %s", ids, why)
-            await self._run(outbox.finish, ids, "expired", why, only_pending=True)
+            await self._run(sending.finish, ids, "expired", why, only_pending=True)
         if skip:
             await self._run(
-                outbox.finish,
+                sending.finish,
                 [r["id"] for r in skip],
                 "skipped",
                 "covered by another reminder for the same session",
                 only_pending=True,
             )
         for due, ids in later.items():
-            await self._run(outbox.postpone, ids, due)
+            await self._run(sending.postpone, ids, due)
         blocked: set[str] = set()
         tasks = []
         for r in send:
@@ -232,7 +233,7 @@ class Dispatcher:
         try:
             if row["user_id"] in blocked:
                 await self._run(
-                    outbox.finish, [row["id"]], "failed", "user blocked the bot", only_pending=True
+                    sending.finish, [row["id"]], "failed", "user blocked the bot", only_pending=True
                 )
                 report.failed += 1
                 return
@@ -248,7 +249,11 @@ class Dispatcher:
             except (TypeError, ValueError, KeyError) as exc:
                 log.exception("reminder %s cannot be rendered; giving up on it", row["id"])
                 await self._run(
-                    outbox.finish, [row["id"]], "failed", f"cannot render: {exc}", only_pending=True
+                    sending.finish,
+                    [row["id"]],
+                    "failed",
+                    f"cannot render: {exc}",
+                    only_pending=True,
                 )
                 report.failed += 1
                 return
@@ -258,11 +263,11 @@ class Dispatcher:
             now = self.clock()
             if row["occurrence"] <= outbox.iso(now):
                 await self._run(
-                    outbox.finish, [row["id"]], "expired", "the event had begun", only_pending=True
+                    sending.finish, [row["id"]], "expired", "the event had begun", only_pending=True
                 )
                 report.expired += 1
                 return
-            if not await self._run(outbox.mark_attempt, row["id"], now):
+            if not await self._run(sending.mark_attempt, row["id"], now):
                 return  # sent, moved or dropped by someone else meanwhile
             self._inflight.add(row["id"])
             try:
@@ -277,7 +282,7 @@ class Dispatcher:
                 return
             done = self.clock()
             late = done - datetime.fromisoformat(row["due_at"]) > self.late_after
-            await self._run(outbox.mark_sent, row["id"], done, late)
+            await self._run(sending.mark_sent, row["id"], done, late)
             report.sent += 1
             report.late += int(late)
         finally:
@@ -292,17 +297,17 @@ class Dispatcher:
             log.warning(
                 "reminder %s failed for good after %d attempt(s): %s", row["id"], attempts, error
             )
-            await self._run(outbox.finish, [row["id"]], "failed", error)
+            await self._run(sending.finish, [row["id"]], "failed", error)
             report.failed += 1
         else:
             log.info("reminder %s: %s; retrying at %s", row["id"], error, outbox.iso(when))
-            await self._run(outbox.retry_at, row["id"], when, error)
+            await self._run(sending.retry_at, row["id"], when, error)
             report.retried += 1
 
     @staticmethod
     def _block_user(db, row: dict, error: str) -> None:
         """The user can never be reached: stop everything for them."""
-        outbox.finish(db, [row["id"]], "failed", error)
+        sending.finish(db, [row["id"]], "failed", error)
         n = subs_store.deactivate_all(db, row["user_id"])
         dropped = outbox.drop_for_user(db, row["user_id"])
         users_store.set_active(db, row["user_id"], False, reason=error)

@@ -1,6 +1,6 @@
 """Sorting a batch of due rows: what to send, what to close, what to put back for later.
 
-Pure functions over rows as `store.reminders.due_rows` returns them, so the rules are easy to
+Pure functions over rows as `store.sending.due_rows` returns them, so the rules are easy to
 read and test: never send for an event that has begun or to an inactive user; a late reminder
 waits out the user's quiet hours (or expires if the event starts first); of several reminders
 for the same session of one user only the latest goes out, and one copy of a notice (the

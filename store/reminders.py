@@ -20,6 +20,9 @@ Asia/Shanghai with +08:00 and whole seconds, so string order is time order.
 A reminder row's `message` is NULL: what it says about its session lives once per session in
 `reminder_events.snapshot` (JSON) and is joined in when read. A notice row's `message` is its
 own JSON ({"change", "event", "new"}).
+
+This module is the planning side (what the planner writes) and reading (the CLI, tests);
+`store/sending.py` is the dispatcher's side: due rows and the moves of a send.
 """
 
 from __future__ import annotations
@@ -50,31 +53,12 @@ COLUMNS = (
     "last_error",
     "message",
 )
-# A new pending reminder (the other columns take their defaults) …
-REMINDER_COLUMNS = (
-    "subscription_id",
-    "user_id",
-    "event_kind",
-    "event_id",
-    "occurrence",
-    "offset_minutes",
-    "due_at",
-    "idem_key",
-)
-# … and a notice (or its ledger row).
-NOTICE_COLUMNS = (
-    "subscription_id",
-    "user_id",
-    "kind",
-    "event_kind",
-    "event_id",
-    "occurrence",
-    "offset_minutes",
-    "due_at",
-    "status",
-    "idem_key",
-    "message",
-)
+# Filled by the database (id) or by the sending side (store/sending.py), never when planning.
+_SET_WHEN_SENDING = ("id", "attempts", "claimed_at", "sent_at", "late", "last_error")
+# A notice (or its ledger row) is inserted with every other column …
+NOTICE_COLUMNS = tuple(c for c in COLUMNS if c not in _SET_WHEN_SENDING)
+# … a new pending reminder without these, which take their defaults ('reminder', 'pending', NULL).
+REMINDER_COLUMNS = tuple(c for c in NOTICE_COLUMNS if c not in ("kind", "status", "message"))
 _JOINED = (
     ", ".join(f"r.{c}" for c in COLUMNS if c != "message")
     + ", coalesce(r.message, e.snapshot) AS message"
@@ -230,179 +214,6 @@ def count_pending(db: sqlite_utils.Database, subscription_id: int | None = None)
     return db.execute(
         "SELECT count(*) FROM reminders WHERE subscription_id = ? AND status = 'pending'",
         [subscription_id],
-    ).fetchone()[0]
-
-
-# -- dispatching --------------------------------------------------------------------------
-
-
-def _with_users(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
-    users = {}
-    ids = sorted({r["user_id"] for r in rows})
-    for part in _chunks(ids):
-        for uid, lang, qs, qe, active in db.execute(
-            "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
-            f"({','.join('?' * len(part))})",
-            list(part),
-        ).fetchall():
-            users[uid] = {"lang": lang, "quiet_start": qs, "quiet_end": qe, "active": active}
-    for r in rows:
-        r.update(
-            users.get(
-                r["user_id"], {"lang": "zh", "quiet_start": None, "quiet_end": None, "active": 0}
-            )
-        )
-    rows.sort(key=lambda r: (r["due_at"], r["id"]))
-    return rows
-
-
-# A due row is "covered" when a sibling for the same user and session makes sending it pointless:
-# for reminders, one planned closer to the session (smaller offset_minutes; the smaller id on a
-# tie) that is due too, or already in flight or sent — so after downtime only the latest offset
-# goes out, across batches and restarts; for notices, the same notice through another
-# subscription (smaller id) that is due, in flight or sent. The siblings are found through the
-# user's subscriptions (indexed), never by a scan.
-_COVERED = """EXISTS (SELECT 1 FROM reminders s WHERE s.subscription_id IN (
-    SELECT id FROM subscriptions WHERE user_id = r.user_id)
-  AND s.event_kind = r.event_kind AND s.event_id = r.event_id AND s.occurrence = r.occurrence
-  AND s.kind = r.kind AND s.id != r.id
-  AND (s.status IN ('claimed', 'sending', 'sent', 'unknown')
-       OR (s.status = 'pending' AND s.due_at <= :now))
-  AND CASE WHEN r.kind = 'reminder'
-      THEN s.offset_minutes < r.offset_minutes
-           OR (s.offset_minutes = r.offset_minutes AND s.id < r.id)
-      ELSE s.message IS r.message AND s.id < r.id END) AS covered"""
-_SELECT_DUE = "SELECT " + _JOINED + ", " + _COVERED + _FROM
-
-
-def due_rows(
-    db: sqlite_utils.Database, now: datetime, limit: int, after: tuple[str, int] | None = None
-) -> list[dict]:
-    """Up to `limit` pending rows due at `now` (oldest first; after the (due_at, id) `after`),
-    with the user's lang, quiet hours and active flag, and `covered` (see above).
-
-    Nothing is claimed: a row stays `pending` until `mark_attempt` moves it to `sending` just
-    before its send, so a crash leaves nothing half-taken."""
-    where = "r.status = 'pending' AND r.due_at <= :now"
-    args: dict = {"now": iso(now), "limit": limit}
-    if after is not None:
-        where += " AND r.due_at >= :after_due AND (r.due_at > :after_due OR r.id > :after_id)"
-        args.update(after_due=after[0], after_id=after[1])
-    cur = db.execute(
-        f"{_SELECT_DUE} WHERE {where} ORDER BY r.due_at, r.id LIMIT :limit",
-        args,
-    )
-    rows = _rows(cur)
-    for r in rows:
-        r["covered"] = bool(r["covered"])
-    return _with_users(db, rows)
-
-
-def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
-    """pending → sending (attempts + 1, `claimed_at` = now), committed right BEFORE the send.
-    False when the row is no longer pending and due (sent by another process, unsubscribed,
-    moved by a re-plan): then it must not be sent."""
-    stamp = iso(now)
-    with db.conn:
-        return (
-            db.conn.execute(
-                "UPDATE reminders SET status = 'sending', attempts = attempts + 1, "
-                "claimed_at = ? WHERE id = ? AND status = 'pending' AND due_at <= ?",
-                [stamp, row_id, stamp],
-            ).rowcount
-            == 1
-        )
-
-
-def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
-    """sending → sent."""
-    with db.conn:
-        db.conn.execute(
-            "UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
-            "last_error = NULL WHERE id = ?",
-            [iso(now), int(late), row_id],
-        )
-
-
-def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) -> None:
-    """sending → pending again, due at `due` (transient error)."""
-    with db.conn:
-        db.conn.execute(
-            "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, "
-            "claimed_at = NULL WHERE id = ?",
-            [iso(due), error[:500], row_id],
-        )
-
-
-def finish(
-    db: sqlite_utils.Database,
-    row_ids: Sequence[int],
-    status: str,
-    error: str | None = None,
-    *,
-    only_pending: bool = False,
-) -> None:
-    """Close rows for good: `failed`, `expired`, `skipped` or `merged`. `only_pending`: leave
-    alone any row another process has taken meanwhile."""
-    guard = " AND status = 'pending'" if only_pending else ""
-    with db.conn:
-        for part in _chunks(list(row_ids)):
-            db.conn.execute(
-                f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
-                f"({','.join('?' * len(part))}){guard}",
-                [status, error, *part],
-            )
-
-
-def postpone(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime) -> None:
-    """Pending rows now due at `due` instead (a late reminder waits out quiet hours)."""
-    with db.conn:
-        for part in _chunks(list(row_ids)):
-            db.conn.execute(
-                "UPDATE reminders SET due_at = ? WHERE status = 'pending' AND id IN "
-                f"({','.join('?' * len(part))})",
-                [iso(due), *part],
-            )
-
-
-def recover(
-    db: sqlite_utils.Database, stale_before: datetime, exclude: Iterable[int] = ()
-) -> tuple[int, list[dict]]:
-    """Resolve rows a dead dispatcher left behind (attempted before `stale_before`, and not in
-    `exclude`, the caller's own sends in flight): `sending` rows become `unknown` and are NOT
-    sent again (the request may or may not have reached the user). `claimed` rows (left by
-    releases before 0.2, which claimed whole batches) go back to pending. Return (released
-    count, the rows now unknown)."""
-    stamp = iso(stale_before)
-    skip = sorted(set(exclude))
-    mine = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
-    with db.conn:
-        released = db.conn.execute(
-            "UPDATE reminders SET status = 'pending', claimed_at = NULL "
-            "WHERE status = 'claimed' AND claimed_at <= ?",
-            [stamp],
-        ).rowcount
-        unknown = _rows(
-            db.conn.execute(
-                "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
-                f"WHERE status = 'sending' AND claimed_at <= ?{mine} RETURNING "
-                + ", ".join(COLUMNS),
-                [stamp, *skip],
-            )
-        )
-    return released, unknown
-
-
-def next_due_at(db: sqlite_utils.Database, after: tuple[str, int] | None = None) -> str | None:
-    """The earliest due time among pending rows (after the (due_at, id) `after`)."""
-    if after is None:
-        return db.execute("SELECT min(due_at) FROM reminders WHERE status = 'pending'").fetchone()[
-            0
-        ]
-    return db.execute(
-        "SELECT min(due_at) FROM reminders WHERE status = 'pending' AND due_at >= ? "
-        "AND (due_at > ? OR id > ?)",
-        [after[0], after[0], after[1]],
     ).fetchone()[0]
 
 

@@ -13,7 +13,7 @@ from scheduler.dispatcher import Dispatcher
 from scheduler.planning import plan_for_subscription
 from scheduler.sender import PermanentSendError, RecordingSender, TransientSendError
 from store import reminders as outbox
-from store import subscriptions, users
+from store import sending, subscriptions, users
 
 
 def at(text: str) -> datetime:
@@ -178,8 +178,8 @@ async def test_a_crash_mid_send_is_never_resent_and_unattempted_rows_are_sent(
     db, planned, clock, dispatch
 ):
     clock.set(at("2026-09-26T08:30:00"))
-    rows = outbox.due_rows(db, clock(), 10)  # a dispatcher read both …
-    assert outbox.mark_attempt(db, rows[0]["id"], clock())  # … was sending one
+    rows = sending.due_rows(db, clock(), 10)  # a dispatcher read both …
+    assert sending.mark_attempt(db, rows[0]["id"], clock())  # … was sending one
     assert outbox.status_counts(db) == {"sending": 1, "pending": 1}  # … and died.
     clock.advance(minutes=5)
     d, sender = dispatch()
@@ -202,9 +202,9 @@ async def test_rows_claimed_by_an_older_release_go_back_to_pending(db, planned, 
 
 async def test_an_attempt_loses_to_a_row_moved_or_dropped_meanwhile(db, planned, clock):
     clock.set(at("2026-09-25T18:00:00"))
-    row = outbox.due_rows(db, clock(), 10)[0]
+    row = sending.due_rows(db, clock(), 10)[0]
     outbox.drop_for_subscription(db, planned["id"])  # unsubscribed after the read
-    assert not outbox.mark_attempt(db, row["id"], clock())
+    assert not sending.mark_attempt(db, row["id"], clock())
 
 
 async def test_dry_run_previews_without_sending(db, planned, clock, dispatch):
@@ -236,10 +236,10 @@ async def test_a_reminder_covered_by_one_sent_before_a_restart_is_skipped(
     db, planned, clock, dispatch
 ):
     clock.set(at("2026-09-26T08:40:00"))
-    rows = {r["due_at"][11:16]: r for r in outbox.due_rows(db, clock(), 10)}
+    rows = {r["due_at"][11:16]: r for r in sending.due_rows(db, clock(), 10)}
     # A previous process sent the 08:30 reminder; the 18:00 one was put back for a retry.
-    assert outbox.mark_attempt(db, rows["08:30"]["id"], clock())
-    outbox.mark_sent(db, rows["08:30"]["id"], clock(), late=True)
+    assert sending.mark_attempt(db, rows["08:30"]["id"], clock())
+    sending.mark_sent(db, rows["08:30"]["id"], clock(), late=True)
     d, sender = dispatch()
     report = await d.tick()
     assert (report.sent, report.skipped, sender.sent) == (0, 1, [])
