@@ -32,7 +32,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -173,7 +172,7 @@ class Dispatcher:
                 break
             await asyncio.sleep(max(wait, 0.05))
         if report.sent or report.failed or report.expired or report.unknown:
-            log.info("reminders tick: %s", {k: v for k, v in asdict(report).items() if v})
+            log.info("reminders tick: %s", {k: v for k, v in report.as_dict().items() if v})
         return report
 
     async def preview(self, limit: int = 1000) -> list[tuple[dict, OutboundMessage]]:

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from content.catalogue import Catalogue
 from scheduler import changes
+from scheduler.counts import Counts
 from scheduler.events import Events, Session, event_code, session_code
 from scheduler.messages import offsets_text
 from scheduler.offsets import Offset, valid
@@ -59,8 +60,8 @@ __all__ = [
 
 
 @dataclass
-class PlanReport:
-    """What one planning run did."""
+class PlanReport(Counts):
+    """What one planning run did (`pending`, per subscription, is a detail, not a counter)."""
 
     subscriptions: int = 0
     inserted: int = 0
@@ -69,17 +70,6 @@ class PlanReport:
     notices: int = 0
     dropped: int = 0
     pending: dict[int, int] = field(default_factory=dict, repr=False)
-
-    def as_dict(self) -> dict:
-        """The counts, for logs and `--json`."""
-        return {
-            "subscriptions": self.subscriptions,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "deleted": self.deleted,
-            "notices": self.notices,
-            "dropped": self.dropped,
-        }
 
 
 class _Planner:

@@ -9,15 +9,16 @@ store marks the others `covered`, across batches and restarts).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from scheduler.counts import Counts
 from scheduler.quiet import QuietHours
 from store import reminders as outbox
 
 
 @dataclass
-class TickReport:
+class TickReport(Counts):
     """What one tick did."""
 
     sent: int = 0
@@ -29,11 +30,6 @@ class TickReport:
     postponed: int = 0
     released: int = 0
     unknown: int = 0
-
-    def add(self, other: TickReport) -> None:
-        """Add another report's counts to this one."""
-        for k, v in asdict(other).items():
-            setattr(self, k, getattr(self, k) + v)
 
 
 def triage(rows: list[dict], now: datetime, late_after: timedelta, report: TickReport):

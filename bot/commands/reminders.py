@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import asdict
 
 from bot.app import open_catalogue, open_database, parse_now
 from bot.config import Settings
@@ -177,13 +176,13 @@ def cmd_run(args) -> int:
                 {
                     "now": now.isoformat(),
                     "planned": planned,
-                    "report": asdict(report),
+                    "report": report.as_dict(),
                     "sent": sent,
                 },
                 ensure_ascii=False,
             )
         )
     else:
-        counts = ", ".join(f"{k} {v}" for k, v in asdict(report).items() if v) or "nothing due"
+        counts = ", ".join(f"{k} {v}" for k, v in report.as_dict().items() if v) or "nothing due"
         print(f"{now.isoformat()}: {counts}.")
     return 0
