@@ -145,6 +145,22 @@ def _dead(m: re.Match[str]) -> _Atom:
     return _Atom(m.start(), m.end())
 
 
+def _day_atom(m: re.Match[str], day: date | None) -> _Atom:
+    """A day, or a dead atom when the words name no real one (2月30号, February 30th)."""
+    return _atom(m, day=day) if day else _dead(m)
+
+
+def _span_atom(m: re.Match[str], span: tuple[datetime, datetime] | None) -> _Atom:
+    """A span, or a dead atom when the words name no real one."""
+    return _atom(m, span=span) if span else _dead(m)
+
+
+def _weekday_atom(m: re.Match[str], ctx: _Ctx, weekday: int, week: int | None) -> _Atom:
+    """A weekday in a named week (0 this, 1 next, -1 last); None: the coming one, which also
+    reads as "every" that weekday (周三 / on Wednesday)."""
+    return _atom(m, day=_weekday(ctx, weekday, week), weekly=week is None, weekday=weekday)
+
+
 def _weekday(ctx: _Ctx, weekday: int, week: int | None) -> date:
     if week is None:
         return ctx.today + timedelta(days=(weekday - ctx.today.weekday()) % 7)
@@ -163,6 +179,22 @@ def _weekend(ctx: _Ctx, week: int) -> tuple[datetime, datetime]:
     if week == 0 and ctx.today.weekday() == 6:
         saturday = ctx.today  # on Sunday, "this weekend" is what is left of it
     return _days(saturday, monday + timedelta(days=7))
+
+
+def _week_handlers(prefixes: dict[str, int | None]) -> tuple[Handler, Handler]:
+    """The handlers of "this/next/last week" and "… weekend", one rule for every language:
+    `prefixes` maps the language's words (the match's group `pre`) to a week; none is this week."""
+
+    def which(m: re.Match[str]) -> int:
+        return prefixes[m["pre"] or ""] or 0
+
+    def week(m: re.Match[str], ctx: _Ctx) -> _Atom:
+        return _atom(m, span=_week(ctx, which(m)))
+
+    def weekend(m: re.Match[str], ctx: _Ctx) -> _Atom:
+        return _atom(m, span=_weekend(ctx, which(m)))
+
+    return week, weekend
 
 
 def _month(ctx: _Ctx, months: int, edge: str = "") -> tuple[datetime, datetime]:

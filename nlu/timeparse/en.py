@@ -15,16 +15,16 @@ from .core import (
     _atom,
     _clock_atom,
     _Ctx,
+    _day_atom,
     _day_of_month,
-    _dead,
     _month,
     _month_day,
     _offset_atom,
     _Part,
     _registrar,
-    _week,
-    _weekday,
-    _weekend,
+    _span_atom,
+    _week_handlers,
+    _weekday_atom,
     _whole_month,
     _window,
     _year,
@@ -102,17 +102,12 @@ def _en_weekday(m: re.Match[str], ctx: _Ctx) -> _Atom:
     pre = re.sub(r"\s+", " ", m["pre"] or "")
     weekday = _EN_WEEKDAYS[m["d"] or m["bare"]]
     week = _EN_WEEK_PREFIX[pre]
-    return _atom(m, day=_weekday(ctx, weekday, week), weekly=week is None, weekday=weekday)
+    return _weekday_atom(m, ctx, weekday, week)
 
 
-@_grain(r"\b(?P<pre>this|next|last)\s+week\b")
-def _en_week(m: re.Match[str], ctx: _Ctx) -> _Atom:
-    return _atom(m, span=_week(ctx, _EN_WEEK_PREFIX[m["pre"]] or 0))
-
-
-@_grain(r"\b(?:(?:on|at|over|for)\s+)?(?:(?P<pre>this|next|last)\s+|the\s+)?weekend\b")
-def _en_weekend(m: re.Match[str], ctx: _Ctx) -> _Atom:
-    return _atom(m, span=_weekend(ctx, _EN_WEEK_PREFIX[m["pre"] or ""] or 0))
+_en_week, _en_weekend = _week_handlers(_EN_WEEK_PREFIX)
+_grain(r"\b(?P<pre>this|next|last)\s+week\b")(_en_week)
+_grain(r"\b(?:(?:on|at|over|for)\s+)?(?:(?P<pre>this|next|last)\s+|the\s+)?weekend\b")(_en_weekend)
 
 
 @_grain(r"\b(?P<pre>this|next|last)\s+(?P<u>month|year)\b")
@@ -126,7 +121,7 @@ def _en_month_year(m: re.Match[str], ctx: _Ctx) -> _Atom:
 )
 def _en_whole_month(m: re.Match[str], ctx: _Ctx) -> _Atom:
     whole = _whole_month(ctx, _EN_MONTHS[m["mo"]], int(m["y"]) if m["y"] else None)
-    return _atom(m, span=whole) if whole else _dead(m)
+    return _span_atom(m, whole)
 
 
 @_grain(
@@ -139,7 +134,7 @@ def _en_date(m: re.Match[str], ctx: _Ctx) -> _Atom:
     month = _EN_MONTHS[m["mo"] or m["mo2"]]
     year = m["y"] or m["y2"]
     found = _month_day(ctx, month, int(m["d"] or m["d2"]), int(year) if year else None)
-    return _atom(m, day=found) if found else _dead(m)
+    return _day_atom(m, found)
 
 
 # "the 3rd" alone is often a floor or a step: a date only after "on" or at the end of a clause.
@@ -148,7 +143,7 @@ def _en_date(m: re.Match[str], ctx: _Ctx) -> _Atom:
 )
 def _en_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Atom:
     found = _day_of_month(ctx, int(m["d"] or m["d2"]))
-    return _atom(m, day=found) if found else _dead(m)
+    return _day_atom(m, found)
 
 
 @_grain(r"(?:\bat\s+|@\s*)?(?<![\d:.])\b(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ap>a|p)\.?m\b\.?")

@@ -19,6 +19,7 @@ from .core import (
     _atom,
     _clock_atom,
     _Ctx,
+    _day_atom,
     _day_of_month,
     _days,
     _dead,
@@ -28,9 +29,9 @@ from .core import (
     _Part,
     _registrar,
     _safe_date,
-    _week,
-    _weekday,
-    _weekend,
+    _span_atom,
+    _week_handlers,
+    _weekday_atom,
     _whole_month,
     _window,
     _year,
@@ -89,24 +90,19 @@ def _zh_part(m: re.Match[str], ctx: _Ctx) -> _Atom:
 def _zh_weekday(m: re.Match[str], ctx: _Ctx) -> _Atom:
     week = _ZH_WEEK_PREFIX[m["pre"]]
     wd = _ZH_WEEKDAYS[m["wd"]]
-    return _atom(m, day=_weekday(ctx, wd, week), weekly=week is None, weekday=wd)
+    return _weekday_atom(m, ctx, wd, week)
 
 
 @_grain(r"(?<![\d一二三四五六七八九十两])每(?:周|星期|礼拜)[一二三四五六日天1-7](?![次遍回\d])")
 def _zh_every_weekday(m: re.Match[str], ctx: _Ctx) -> _Atom:
     # 每周三: the next one is what a listing or reminder needs.
     wd = _ZH_WEEKDAYS[m.group()[-1]]
-    return _atom(m, day=_weekday(ctx, wd, None), weekly=True, weekday=wd)
+    return _weekday_atom(m, ctx, wd, None)
 
 
-@_grain(rf"(?P<pre>{_alt(k for k in _ZH_WEEK_PREFIX if k)})(?:周|星期|礼拜)(?!末)")
-def _zh_week(m: re.Match[str], ctx: _Ctx) -> _Atom:
-    return _atom(m, span=_week(ctx, _ZH_WEEK_PREFIX[m["pre"]] or 0))
-
-
-@_grain(rf"(?P<pre>{_alt(k for k in _ZH_WEEK_PREFIX if k)})?(?:周末|礼拜六日|星期六日)")
-def _zh_weekend(m: re.Match[str], ctx: _Ctx) -> _Atom:
-    return _atom(m, span=_weekend(ctx, _ZH_WEEK_PREFIX[m["pre"] or ""] or 0))
+_zh_week, _zh_weekend = _week_handlers(_ZH_WEEK_PREFIX)
+_grain(rf"(?P<pre>{_alt(k for k in _ZH_WEEK_PREFIX if k)})(?:周|星期|礼拜)(?!末)")(_zh_week)
+_grain(rf"(?P<pre>{_alt(k for k in _ZH_WEEK_PREFIX if k)})?(?:周末|礼拜六日|星期六日)")(_zh_weekend)
 
 
 @_grain(
@@ -142,22 +138,22 @@ def _zh_date(m: re.Match[str], ctx: _Ctx) -> _Atom:
     month = int(m["mo"])
     if m["d"] is None:
         whole = _whole_month(ctx, month, year)
-        return _atom(m, span=whole) if whole else _dead(m)
+        return _span_atom(m, whole)
     found = _month_day(ctx, month, int(m["d"]), year)
-    return _atom(m, day=found) if found else _dead(m)
+    return _day_atom(m, found)
 
 
 @_grain(rf"(?P<pre>{_alt(_ZH_MONTH_PREFIX)})月(?P<d>\d{{1,2}})[号日](?![线楼院门口室])")
 def _zh_relative_month_day(m: re.Match[str], ctx: _Ctx) -> _Atom:
     first = _add_months(ctx.today.replace(day=1), _ZH_MONTH_PREFIX[m["pre"]])
     found = _safe_date(first.year, first.month, int(m["d"]))
-    return _atom(m, day=found) if found else _dead(m)
+    return _day_atom(m, found)
 
 
 @_grain(r"(?<![\d月])(?P<d>\d{1,2})[号日](?![线楼院门口室])")
 def _zh_day_of_month(m: re.Match[str], ctx: _Ctx) -> _Atom:
     found = _day_of_month(ctx, int(m["d"]))
-    return _atom(m, day=found) if found else _dead(m)
+    return _day_atom(m, found)
 
 
 @_grain(
