@@ -141,29 +141,31 @@ def _no_guide(t: Turn) -> list[Reply]:
 
 def next_step(t: Turn) -> list[Reply]:
     """ "下一步" / "好了" / "然后呢": the next step, or the praise at the end."""
-    cur = _current(t)
-    if cur is None:
-        return _no_guide(t)
-    g, guide = cur
-    if not t.state.in_loop("guide"):
-        return resume(t)
-    if g.step >= len(guide.steps):
-        return finish(t, guide)
-    g.step += 1
-    g.stuck = 0
-    return [step_reply(t, guide, g.step)]
+    return _move(t, 1)
 
 
 def back(t: Turn) -> list[Reply]:
     """ "上一步"."""
+    return _move(t, -1)
+
+
+def _move(t: Turn, delta: int) -> list[Reply]:
+    """One step forward (+1) or back (-1); the edges differ: past the last step is the end,
+    before the first is the first again. Forward outside the loop resumes instead."""
     cur = _current(t)
     if cur is None:
         return _no_guide(t)
     g, guide = cur
-    t.state.start_loop("guide")
-    if g.step <= 1:
-        return [step_reply(t, guide, 1, t.t("guide.first_already"))]
-    g.step -= 1
+    if delta > 0:
+        if not t.state.in_loop("guide"):
+            return resume(t)
+        if g.step >= len(guide.steps):
+            return finish(t, guide)
+    else:
+        t.state.start_loop("guide")
+        if g.step <= 1:
+            return [step_reply(t, guide, 1, t.t("guide.first_already"))]
+    g.step += delta
     g.stuck = 0
     return [step_reply(t, guide, g.step)]
 
