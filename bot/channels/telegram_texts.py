@@ -3,20 +3,7 @@ assistant's templates), and the command menu registered with `set_my_commands`."
 
 from __future__ import annotations
 
-# The commands the assistant understands (its `COMMANDS` table maps them to intents).
-ENGINE_COMMANDS = [
-    "start",
-    "help",
-    "centers",
-    "lectures",
-    "lessons",
-    "guide",
-    "mysubs",
-    "voice",
-    "text",
-    "lang",
-    "cancel",
-]
+from nlu import intents
 
 COMMANDS = {
     "zh": [
@@ -50,6 +37,11 @@ COMMANDS = {
         ("cancel", "Stop and go home"),
     ],
 }
+
+# The commands handed to the assistant in any chat (groups too): the slash commands of the
+# intent registry (nlu/intents.yml) and those of the menu, some of which name their intent
+# directly (/help, /cancel). /mydata and /forget have handlers of their own, registered first.
+ENGINE_COMMANDS = sorted(set(intents.commands()) | {c for c, _ in COMMANDS["zh"]})
 
 TEXTS = {
     "zh": {
