@@ -119,22 +119,22 @@ def pct(values: list[float], p: float) -> float:
 
 
 def timed_ms(fn, points) -> list[float]:
-    out = []
-    for lat, lon in points:
-        t0 = time.perf_counter()
-        fn(lat, lon)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+    """Wall time per call, in ms."""
+    return _per_call_ms(fn, points, time.perf_counter)
 
 
 def cpu_ms(fn, points) -> list[float]:
     """CPU time per call (this thread): what the query costs, without the waits of a busy
     machine (another process holding the core shows in wall time, not here)."""
+    return _per_call_ms(fn, points, time.thread_time)
+
+
+def _per_call_ms(fn, points, clock) -> list[float]:
     out = []
     for lat, lon in points:
-        t0 = time.thread_time()
+        t0 = clock()
         fn(lat, lon)
-        out.append((time.thread_time() - t0) * 1000)
+        out.append((clock() - t0) * 1000)
     return out
 
 

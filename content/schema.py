@@ -97,6 +97,13 @@ def _tags(values: list[str], vocab: dict, info: ValidationInfo) -> list[str]:
     return out
 
 
+def _semicolons(v: object) -> object:
+    """A CSV cell "a; b" as the list ["a", "b"]; a YAML list passes as it is."""
+    if isinstance(v, str):
+        return [s.strip() for s in v.split(";") if s.strip()]
+    return v
+
+
 def _check_district(v: str | None) -> str | None:
     if v is not None and v not in BY_NAME:
         raise ValueError(f"unknown district {v!r} (use the full name with 区, e.g. 朝阳区)")
@@ -135,12 +142,7 @@ class Center(_Model):
     accessible: bool = False
     url: str = ""
 
-    @field_validator("services", mode="before")
-    @classmethod
-    def _split_services(cls, v):
-        if isinstance(v, str):
-            return [s.strip() for s in v.split(";") if s.strip()]
-        return v
+    _split_services = field_validator("services", mode="before")(lambda cls, v: _semicolons(v))
 
     @field_validator("services")
     @classmethod
@@ -346,12 +348,7 @@ class Landmark(_Model):
     lat: float
     lon: float
 
-    @field_validator("aliases", mode="before")
-    @classmethod
-    def _split(cls, v):
-        if isinstance(v, str):
-            return [s.strip() for s in v.split(";") if s.strip()]
-        return v
+    _split = field_validator("aliases", mode="before")(lambda cls, v: _semicolons(v))
 
     _district = field_validator("district")(lambda cls, v: _check_district(v))
 
