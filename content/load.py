@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from content import faq
 from content.catalogue import Catalogue
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
@@ -49,6 +50,7 @@ def import_dir(
         "source": source or str(path.resolve()),
         "digest": data.digest,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "faq": faq.dumps(data.faq),
     }
     counts = replace_catalogue(db, data.records(), meta)
     audit.record(db, actor, "content.import", {"source": meta["source"], "counts": counts})
@@ -59,13 +61,15 @@ def import_dir(
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
     """The catalogue currently in the database, in memory."""
     rec = read_catalogue(db)
+    meta = catalogue_meta(db)
     data = CatalogueData(
         centers=[Center.model_validate(r) for r in rec["centers"]],
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
         landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
-        digest=catalogue_meta(db).get("digest", ""),
+        digest=meta.get("digest", ""),
+        faq=faq.loads(meta.get("faq")),
     )
     return Catalogue(data)
 

@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from content import faq as faq_file
 from content.districts import BY_NAME
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 
@@ -77,6 +78,7 @@ class CatalogueData:
     guides: list[Guide] = field(default_factory=list)
     landmarks: list[Landmark] = field(default_factory=list)
     digest: str = ""
+    faq: list[faq_file.FaqEntry] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         """JSON-ready dicts per table, for the store."""
@@ -306,6 +308,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     lectures = _read_yaml_list(path / "lectures.yaml", Lecture, problems)
     lessons = _read_yaml_list(path / "lessons.yaml", Lesson, problems)
     guides = _read_guides(path / "guides", problems)
+    faq = _read_faq(path / faq_file.FILE, problems)
 
     problems += _duplicates("centers.csv", centers, lambda c: c.id)
     problems += _duplicates("lectures.yaml", lectures, lambda c: c.id)
@@ -323,8 +326,25 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         guides=[g for _, g in guides],
         landmarks=[x for _, x in landmarks],
         digest=_digest(path),
+        faq=faq,
     )
     return data, problems
+
+
+def _read_faq(path: Path, problems: list[Problem]) -> list[faq_file.FaqEntry]:
+    # Optional: without it, questions about Leling get the built-in answer (a warning).
+    if not path.exists():
+        problems.append(
+            Problem(
+                path.name,
+                "is missing; questions about Leling get the built-in answer",
+                level="warning",
+            )
+        )
+        return []
+    entries = [e for _, e in _read_yaml_list(path, faq_file.FaqEntry, problems)]
+    problems += [Problem(path.name, msg) for msg in faq_file.check(entries)]
+    return entries
 
 
 def _check_references(

@@ -32,14 +32,23 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
-    """A big button: what it says, and the Rasa-style payload it sends back when tapped."""
+    """A big button: what it says, and the Rasa-style payload it sends back when tapped.
+
+    `call` makes it a tap-to-call button ("120", "96110"): a channel that can dial renders it
+    as a tel: link; one that cannot (Telegram's inline keyboards) sends the payload
+    (`/call{"number":"120"}`), which Leling answers with the number in words.
+    """
 
     title: str
     payload: str
+    call: str | None = None
 
     def to_dict(self) -> dict:
-        """{"title", "payload"}."""
-        return {"title": self.title, "payload": self.payload}
+        """{"title", "payload", "call"?}."""
+        out = {"title": self.title, "payload": self.payload}
+        if self.call:
+            out["call"] = self.call
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The policy: from (intent, entities, state) to the action that answers.
 
-Rules are checked in order: odd input; answers to a question Leling asked (a place, "are you
-sure?"); the guide in progress ("好了" means "next step" there); follow-ups on the last list
-("那周末的呢?"); unclear input (ask back with the top two guesses); then one action per intent.
+Rules are checked in order: odd input; a senior in trouble (a scam, an emergency, a health
+question: answered at once, whatever else is going on); answers to a question Leling asked (a
+place, "are you sure?"); the guide in progress ("好了" means "next step" there, "点错了" means
+back, "输啥密码" gets the guide's own safety tip); follow-ups on the last list ("那周末的呢?");
+unclear input (ask back with the top two guesses); then one action per intent.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import re
 from collections.abc import Callable
 
 from dialogues.actions import (
+    about,
     centers,
+    guide_help,
     guides,
     handoff,
     lectures,
     lessons,
     privacy,
+    safety,
     smalltalk,
     subscriptions,
 )
@@ -58,7 +63,16 @@ GUIDE_KEEPS = {
     "resume_guide",
     "start_guide",
     "mydata",
+    "my_data",
+    "call",
     "greet",
+}
+
+# A senior in trouble comes first: never behind a pending question, a clarification or a guide.
+SAFETY = {
+    "emergency": safety.emergency,
+    "scam_alert": safety.scam_alert,
+    "health_question": safety.health_question,
 }
 
 _FOLLOW_UP = re.compile(
@@ -133,7 +147,11 @@ HANDLERS: dict[str, Callable[[Turn], list[Reply]]] = {
     "set_lang": smalltalk.set_lang,
     "more": _more,
     "mydata": privacy.mydata,
+    "my_data": privacy.mydata,
     "forget": privacy.forget,
+    "forget_me": privacy.forget,
+    "about": about.about,
+    "call": safety.call,
 }
 
 
@@ -232,6 +250,11 @@ def respond(t: Turn) -> list[Reply]:
         return smalltalk.no_such_choice(t)
     if intent.startswith("_"):
         return smalltalk.kind(t, intent)
+    in_guide = guide_help.route(t, intent)
+    if in_guide is not None and intent not in ("emergency", "health_question"):
+        return in_guide  # "它让我输密码": the guide's own tip, not a scam alarm
+    if intent in SAFETY:
+        return SAFETY[intent](t)
     answered = _answer_to_pending(t, intent)
     if answered is not None:
         return answered
@@ -247,6 +270,9 @@ def respond(t: Turn) -> list[Reply]:
     followed = _follow_up(t, intent)
     if followed is not None:
         return followed
+    if intent == "affirm" and not tapped and about.is_question(t):
+        # "你们这个收钱吗 上课要交钱不" read as "好的": a question never gets a bare "好的".
+        return about.about(t) if about.asks_about_leling(t) else _unclear(t)
     if intent == "out_of_scope":
         return _unclear(t)
     if _ambiguous(t):

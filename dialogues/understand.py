@@ -48,6 +48,12 @@ NLU_INTENTS = frozenset(
         "prefer_voice",
         "prefer_text",
         "out_of_scope",
+        "scam_alert",
+        "emergency",
+        "health_question",
+        "my_data",
+        "forget_me",
+        "about",
     }
 )
 ENGINE_INTENTS = frozenset(
@@ -60,6 +66,7 @@ ENGINE_INTENTS = frozenset(
         "forget",
         "ask_place",
         "inform",
+        "call",
     }
 )
 KNOWN_INTENTS = NLU_INTENTS | ENGINE_INTENTS
@@ -192,6 +199,17 @@ _LANG = {
     "english please": "en",
     "说英语": "en",
     "用英语": "en",
+    "说英文": "en",
+    "用英文": "en",
+    "讲英文": "en",
+    "讲英语": "en",
+    "英文回答": "en",
+    "用英文回答": "en",
+    "reply in english": "en",
+    "in english please": "en",
+    "speak chinese": "zh",
+    "reply in chinese": "zh",
+    "说汉语": "zh",
     "英文": "en",
     "英语": "en",
 }

@@ -204,11 +204,17 @@ def _v4_reminder_events(db: sqlite_utils.Database) -> None:
     )
 
 
+def _audit_key(db: sqlite_utils.Database) -> None:
+    # The key of the audit log's user pseudonyms (store/audit.py), made on first use.
+    db.create_table("audit_key", {"id": int, "value": str}, pk="id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
     _v3_callbacks,
     _v4_reminder_events,
+    _audit_key,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

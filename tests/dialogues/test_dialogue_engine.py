@@ -156,7 +156,7 @@ def test_handoff_opens_one_request_with_context(bot, scripted):
     assert ctx["guide"]["id"] == "wechat_video_call" and ctx["guide"]["step"] == 2
     assert "转人工" in ctx["asked"]
     assert "39.9" not in json.dumps(ctx)
-    assert "已经发出" in texts(say(bot, "转人工"))
+    assert "已经记下" in texts(say(bot, "转人工"))
     assert len(help_requests.open_requests(bot.db)) == 1
 
 

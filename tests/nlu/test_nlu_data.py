@@ -34,6 +34,12 @@ CONTRACT_INTENTS = [
     "prefer_voice",
     "prefer_text",
     "out_of_scope",
+    "scam_alert",
+    "emergency",
+    "health_question",
+    "my_data",
+    "forget_me",
+    "about",
 ]
 ENTITIES = {
     "district",
