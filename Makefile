@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := report,scheduler,telegram,web,voice,dev
+EXTRAS := report,scheduler,telegram,web,dev
 
-.PHONY: install run test lint format system-deps bench clean
+.PHONY: install run test test-fast lint format system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
+# Train the NLU model for the configured catalogue now, so the first `make run` answers at once
+# (a no-op when the stored model is current).
 install: $(STAMP)
+	$(BIN)/leling nlu train --if-stale
 
 run: install
 	$(BIN)/leling run
 
 test: install
 	$(BIN)/python -m pytest
+
+# Everything but the tests marked slow (real subprocesses, extra model trainings): under a minute.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,6 +45,7 @@ bench: install
 	taskset -c 0 $(BIN)/python bench/dialogue.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/telegram.py
+	$(BIN)/python bench/startup.py
 
 # What only Debian has. Needs root; anyone else gets a clear message and we carry on.
 SYSTEM_PACKAGES := espeak-ng chromium fonts-wqy-microhei

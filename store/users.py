@@ -80,6 +80,7 @@ USER_COLUMNS: dict[str, str] = {
     "reminders": "user_id",
     "deliveries": "user_id",
     "help_requests": "user_id",
+    "inbox": "user_id",
 }
 # Tables holding nothing about a particular user, each with the reason.
 NO_USER_DATA: dict[str, str] = {
@@ -144,3 +145,14 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
         pseudonym = audit.pseudonymise(db, user_id)
     audit.record(db, pseudonym, "user.forget", deleted)
     return deleted
+
+
+def find(db: sqlite_utils.Database, name: str) -> list[str]:
+    """User ids an operator may mean by `name`: the id itself when it exists, else every id whose
+    part after the channel prefix is `name` ("c3" → ["terminal:c3"]), sorted."""
+    if get(db, name) is not None:
+        return [name]
+    rows = db.conn.execute(
+        "SELECT id FROM users WHERE substr(id, instr(id, ':') + 1) = ? ORDER BY id", [name]
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -69,8 +69,8 @@ def _tip_about(guide: Guide, kinds: set[str], lang: str, current: int) -> tuple[
 def secret_tip(t: Turn) -> list[Reply]:
     """The guide's own safety tip about a password, code or payment, and the step buttons."""
     g = t.state.guide
-    guide = t.cat.guides[g["id"]]
-    current = int(g.get("step", 1))
+    guide = t.cat.guides[g.id]
+    current = max(1, min(g.step, len(guide.steps)))
     found = _tip_about(guide, _kinds(t.text), t.lang, current)
     if found is None:
         text = t.t("guide.secret_generic")
@@ -89,11 +89,11 @@ def secret_tip(t: Turn) -> list[Reply]:
 
 def route(t: Turn, intent: str) -> list[Reply] | None:
     """The answer for a message in the middle of an active guide, or None to go on as usual."""
-    g = t.state.guide or {}
-    if not g.get("active") or g.get("id") not in t.cat.guides or t.text.startswith("/"):
+    g = t.state.guide
+    if not t.state.in_loop("guide") or g is None or g.id not in t.cat.guides or t.parse.tapped:
         return None
     other = t.entity("guide")
-    switch = isinstance(other, str) and other != g["id"] and other in t.cat.guides
+    switch = isinstance(other, str) and other != g.id and other in t.cat.guides
     if switch and intent not in ("guide_next", "affirm", "thanks"):
         return guides.start_guide(t)  # "不对 我要学的是发语音"
     if intent in _SECRET_INTENTS and secret_question(t):

@@ -7,10 +7,19 @@ import contextlib
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
+from dialogues.state import Pending
 from store import help_requests, subscriptions, users
 
 # What each table's rows are called in the "removed" answer; other tables count as "records".
-_TABLE_WORDS = ("subscriptions", "reminders", "deliveries", "help_requests", "sessions", "users")
+_TABLE_WORDS = (
+    "subscriptions",
+    "reminders",
+    "deliveries",
+    "inbox",
+    "help_requests",
+    "sessions",
+    "users",
+)
 
 
 def mydata(t: Turn) -> list[Reply]:
@@ -19,8 +28,8 @@ def mydata(t: Turn) -> list[Reply]:
     helps = help_requests.open_for_user(t.db, t.user_id)
     stored = users.counts(t.db, t.user_id)
     guide = t.state.guide
-    g = t.cat.guides.get(guide["id"]) if guide else None
-    district = t.user.get("home_district") or (t.state.place or {}).get("district")
+    g = t.cat.guides.get(guide.id) if guide else None
+    district = t.user.get("home_district") or (t.state.place and t.state.place.district)
     text = t.t(
         "privacy.summary",
         lang=t.t("privacy.lang_en" if t.en else "privacy.lang_zh"),
@@ -29,7 +38,7 @@ def mydata(t: Turn) -> list[Reply]:
         subs=len(subs),
         reminders=stored.get("reminders", 0),
         helps=len(helps),
-        guide=t.t("privacy.guide", title=t.title(g.title), step=guide["step"])
+        guide=t.t("privacy.guide", title=t.title(g.title), step=guide.step)
         if g
         else t.t("privacy.none"),
     )
@@ -40,7 +49,7 @@ def mydata(t: Turn) -> list[Reply]:
 
 def forget(t: Turn) -> list[Reply]:
     """Ask before deleting everything."""
-    t.state.pending = {"ask": "forget"}
+    t.state.pending = Pending("forget")
     buttons = [Button(t.t("btn.yes_forget"), "/affirm"), Button(t.t("btn.keep"), "/deny")]
     t.set_choices(buttons)
     return [t.reply(t.t("privacy.confirm"), buttons)]

@@ -61,8 +61,7 @@ def _people(t: Turn) -> list[Button]:
 
 def _pause_guide(t: Turn) -> None:
     # The guide waits ("继续上次的" resumes it); "好了" after a scam warning must not turn a page.
-    if t.state.guide:
-        t.state.guide["active"] = False
+    t.state.end_loop("guide")
 
 
 def _guide_button(t: Turn, guide_id: str) -> list[Button]:

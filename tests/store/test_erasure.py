@@ -1,7 +1,7 @@
 """Erasure over the whole schema: every table is declared, and nothing about a forgotten user
 is left in any column of any table (the audit log keeps only a keyed hash)."""
 
-from store import audit, help_requests, sessions, subscriptions, users
+from store import audit, help_requests, inbox, sessions, subscriptions, users
 
 ME, OTHER = "telegram:4242", "web:other"
 
@@ -47,6 +47,7 @@ def _everything_about(db, uid: str) -> None:
         {"announcement_id": ann.last_pk, "user_id": uid, "idem_key": f"{uid}:ann:1"}
     )
     help_requests.create(db, uid, "stuck", {"asked": ["我卡住了"], "user": uid})
+    inbox.add(db, uid, {"text": "明天下午两点上课"}, f"{uid}:lec:1")
     users.set_active(db, uid, False, reason="blocked")  # an audit entry naming the user
 
 
@@ -66,7 +67,7 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
     _everything_about(db, OTHER)
     before = _rows_mentioning(db, ME)
     assert {"users", "sessions", "subscriptions", "reminders", "deliveries"} <= set(before)
-    assert {"help_requests", "audit_log"} <= set(before)
+    assert {"help_requests", "inbox", "audit_log"} <= set(before)
 
     deleted = users.forget(db, ME)
 
@@ -78,6 +79,7 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
         "reminders": 1,
         "deliveries": 1,
         "help_requests": 1,
+        "inbox": 1,
     }
     # The other user is untouched, and still named in the audit log.
     assert set(_rows_mentioning(db, OTHER)) == set(before)
