@@ -49,13 +49,17 @@ CONFUSABLE = {
 }
 
 _FOLLOW_UP = re.compile(
-    r"^(那|那么|那再|还有|再看看)|呢\s*[?？]?$|^(what|how) about\b|^and\b", re.IGNORECASE
+    r"^(那|那么|那再|还有|再看看|换成|换到|改成|改到|换个|只要|要)|呢\s*[?？]?$|的有吗|的有没有|"
+    r"^(what|how) about\b|^and\b|^(switch|change) to\b|^only\b|^any\b|\binstead\b",
+    re.IGNORECASE,
 )
 _LIST_ENTITIES = {
     "lecture": ("time", "topic", "audience", "district", "mode"),
     "lesson": ("time", "app", "topic", "district"),
     "center": ("district", "street", "landmark", "kind", "topic"),
 }
+# Intents that mean something of their own even when phrased like a follow-up.
+_NOT_FOLLOW_UPS = {"subscribe", "unsubscribe", "my_subscriptions", "human_help", "cancel"}
 # Intents a short follow-up ("那海淀区的呢?") may be mistaken for.
 _FOLLOW_UP_INTENTS = {
     "out_of_scope",
@@ -137,9 +141,17 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     last = t.state.shown
     kind = last.type if last else None
     wanted = _LIST_ENTITIES.get(kind or "")
-    if not wanted or not any(k in t.entity_map() for k in wanted):
+    named = set(t.entity_map())
+    if kind in ("lecture", "lesson") and "guide" in named:
+        named.add("topic")  # "那防诈骗的呢": a guide's alias names the topic too
+    if not wanted or not named & set(wanted):
         return None
     marked = bool(_FOLLOW_UP.search(t.text.strip()))
+    sure_guide = intent == "start_guide" and t.parse.confidence >= 0.8  # "那教我扫码付钱呢"
+    if marked and intent not in _NOT_FOLLOW_UPS and not sure_guide:
+        # "换成朝阳的", "what about next week": a marked follow-up naming a slot of the list
+        # keeps the list, whatever the classifier guessed from so few words.
+        intent = "out_of_scope"
     # "周末的", "海淀区?", "online ones" — unless the classifier already named the list's own
     # intent, whose handler keeps the context itself ("按您上次说的朝阳区来找").
     own = {"lecture": "list_lectures", "lesson": "list_lessons", "center": "find_center"}

@@ -38,6 +38,11 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     topic = next(
         (x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA), None
     )
+    guide = t.entity("guide")
+    if not topic and isinstance(guide, str):
+        from dialogues.actions.lessons import topic_for_guide
+
+        topic = topic_for_guide(t, guide)  # "讲防诈骗的呢": the guide's alias names the topic
     if topic:
         q["topic"] = topic
     audiences = [a for a in t.entity_values("audience") if isinstance(a, str)]
