@@ -121,6 +121,19 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     found = _matching(t, query)
     desc = _desc(t, query)
     page = found[offset : offset + PAGE]
+    if not page and not offset:
+        from dialogues.actions import widen
+
+        wider = widen.widened(t, query, widen.LESSON_STEPS, lambda q: bool(_matching(t, q)))
+        if wider is not None:  # never a dead end: say what was not found, and how we widened
+            replies = show(t, wider[0], 0)
+            none = t.t(
+                "lesson.none",
+                span=_span(t, query),
+                desc=t.t("lesson.desc", desc=desc) if desc else "",
+            )
+            replies[0].text = f"{none}{wider[1]}\n{replies[0].text}"
+            return replies
     if not page:
         return [_none(t, query, desc, offset)]
     lines = [lesson_line(t, offset + i, les, when) for i, (when, les) in enumerate(page, 1)]
