@@ -239,7 +239,9 @@ def _user_local_id_index(db: sqlite_utils.Database) -> None:
 
 def _audit_key(db: sqlite_utils.Database) -> None:
     # The key of the audit log's user pseudonyms (store/audit.py), made on first use.
-    db.create_table("audit_key", {"id": int, "value": str}, pk="id")
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number
+    # already has the table.
+    db.execute("CREATE TABLE IF NOT EXISTS audit_key (id INTEGER PRIMARY KEY, value TEXT)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
