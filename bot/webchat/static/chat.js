@@ -189,7 +189,20 @@
     node.appendChild(el("span", "label", t("reminder")));
     node.appendChild(el("p", "", message.text));
     addButtons(node, message.buttons || [], null);
+    node.appendChild(listenTools({ text: message.text }));
     return node;
+  }
+
+  /* The "听" button under a message. */
+  function listenTools(reply) {
+    var tools = el("div", "tools");
+    var listen = el("button", "btn btn-quiet listen", t("listen"));
+    listen.type = "button";
+    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
+    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
+    listen.addEventListener("click", function () { speak(reply, listen); });
+    tools.appendChild(listen);
+    return tools;
   }
 
   function renderReply(reply, entry, fresh) {
@@ -220,14 +233,7 @@
     }
     if (reply.note) node.appendChild(el("p", "note", reply.note));
     addButtons(node, (reply.buttons || []).filter(function (b) { return !b.in_card; }), entry);
-    var tools = el("div", "tools");
-    var listen = el("button", "btn btn-quiet listen", t("listen"));
-    listen.type = "button";
-    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
-    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
-    listen.addEventListener("click", function () { speak(reply, listen); });
-    tools.appendChild(listen);
-    node.appendChild(tools);
+    node.appendChild(listenTools(reply));
     if (entry && entry.chosen) markChosen(node, entry.chosen);
     return node;
   }
