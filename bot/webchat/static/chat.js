@@ -212,6 +212,10 @@
     node.appendChild(el("span", "label", t("leling")));
     var items = (reply.items || []).filter(function (i) { return i.card; });
     var text = reply.text || "";
+    if (reply.guide && reply.guide.label) {
+      /* the guide card already says 第2步/共7步: not twice */
+      text = text.split("\n").filter(function (l) { return l.trim() !== reply.guide.label; }).join("\n");
+    }
     var lines = text.split("\n");
     if (reply.guide) node.appendChild(cards.guideCard(reply.guide));
     if (items.length && lines.length > 2) {
