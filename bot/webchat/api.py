@@ -34,6 +34,7 @@ from starlette.responses import (
 from bot.webchat import cards, security
 from bot.webchat.texts import kind_reply
 from bot.webchat.texts import text as channel_text
+from dialogues import sanitize
 from dialogues.models import Incoming
 from store import inbox, users
 from store import subscriptions as subs_store
@@ -237,13 +238,23 @@ def _incoming(uid: str, body: dict, limits: WebLimits, lang: str) -> Incoming | 
     return Incoming(user_id=uid, text=text, lang=hint)
 
 
-def _turn(chat: WebChat, incoming: Incoming) -> dict:
-    """One turn on the database thread: the replies with their cards, the user's language,
-    the inbox count; a subscription made here gets the web's honest note about reminders."""
+async def _turn(chat: WebChat, incoming: Incoming) -> dict:
+    """One turn: the replies with their cards, the user's language, the inbox count; a
+    subscription made here gets the web's honest note about reminders. The conversation runs
+    on a turn worker (chats at once, `Services.run_turn`), the rest on the database thread."""
+    services = chat.services
+    before = await services.run(_active_subscriptions, services.db, incoming.user_id)
+    result = await services.run_turn(services.assistant.turn, incoming)
+    return await services.run(_after_turn, chat, incoming, result, before)
+
+
+def _active_subscriptions(db, uid: str) -> int:
+    return subs_store.count_active(db, uid)
+
+
+def _after_turn(chat: WebChat, incoming: Incoming, result, before: int) -> dict:
     services = chat.services
     db, assistant = services.db, services.assistant
-    before = subs_store.count_active(db, incoming.user_id)
-    result = assistant.turn(incoming)
     row = users.get(db, incoming.user_id)
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
@@ -271,9 +282,11 @@ async def message(request: Request) -> Response:
     if isinstance(incoming, Response):
         return incoming
     try:
-        out = await chat.services.run(_turn, chat, incoming)
-    except Exception:
-        log.exception("web turn failed for %s", uid)
+        out = await _turn(chat, incoming)
+    except Exception as exc:  # the type and traceback only: never what the user wrote
+        log.error(
+            "web turn failed for %s: %s", uid, type(exc).__name__, exc_info=sanitize.exc_info(exc)
+        )
         return _refuse(500, "error", lang)
     if out.get("forgotten"):
         return _fresh_start(request, out)

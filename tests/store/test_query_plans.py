@@ -66,6 +66,7 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "days": 365,
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
@@ -94,6 +95,7 @@ ARGS = {
     "message": {"text": "提醒您", "buttons": []},
     "key": "k-inbox",
     "up_to": ROW,
+    "name": "someone",
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
