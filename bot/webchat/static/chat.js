@@ -112,6 +112,8 @@
       if (data.lang) applyLang(data.lang);
       if (data.forgotten) forgetHere(data.csrf);
       var replies = data.replies || [];
+      if (!replies.length) replies = [{ text: t("error"), buttons: [], items: [] }];
+      disableAnswered();  /* the new replies' buttons are the ones to use now */
       var first = null;
       replies.forEach(function (reply, i) {
         var node = addEntry({ role: "bot", reply: reply });
@@ -146,7 +148,6 @@
   function addEntry(entry, transient) {
     var node = render(entry, true);
     $("log").appendChild(node);
-    disableOlder(node);
     if (!transient) {
       history.push(entry);
       if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
@@ -163,12 +164,11 @@
     return (r.text || "") + (r.note ? "\n" + r.note : "");
   }
 
-  /* Only the newest reply's buttons can be used; older ones are disabled. */
-  function disableOlder(newest) {
-    document.querySelectorAll(".msg-bot .buttons").forEach(function (group) {
-      if (!newest.contains(group)) {
-        group.querySelectorAll("button:not([disabled])").forEach(function (b) { b.disabled = true; });
-      }
+  /* Only the newest replies' buttons can be used: those already in the log are disabled
+     when new replies arrive. */
+  function disableAnswered() {
+    document.querySelectorAll("#log .msg-bot .buttons button:not([disabled])").forEach(function (b) {
+      b.disabled = true;
     });
   }
 
