@@ -40,6 +40,9 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS),bench]"
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/per_user.py
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/nlu.py
 	taskset -c 0 $(BIN)/python bench/dialogue.py

@@ -326,15 +326,16 @@ def test_dry_run_prints_the_diff_and_the_notices_and_changes_nothing(cli, sample
     (sample_dir / "lectures.yaml").write_text("[]\n", encoding="utf-8")
     code, out = cli("content", "import", str(sample_dir), "--dry-run", "--now", "2026-11-30T10:00")
     assert code == 1
-    # Every subscriber of a lecture still ahead would be told (3 sample lectures are cancelled).
-    assert "25 subscriber notice(s)" in out and "The import would be refused" in out
+    # Every subscriber with reminders planned would be told (3 sample lectures are cancelled;
+    # one series has no session within the 14-day planning horizon, so nothing planned to undo).
+    assert "24 subscriber notice(s)" in out and "The import would be refused" in out
     code, out = cli("content", "import", str(sample_dir), "--now", "2026-11-30T10:00")
     assert code == 1 and out.startswith("refused: lectures.yaml would remove 28 of 28 lectures")
     assert db["lectures"].count == 28
     code, out = cli(
         "content", "import", str(sample_dir), "--allow-removals", "--now", "2026-11-30T10:00"
     )
-    assert code == 0 and "lectures +0 ~0 -28" in out and "25 subscriber notice(s)" in out
+    assert code == 0 and "lectures +0 ~0 -28" in out and "24 subscriber notice(s)" in out
     db.conn.close()
 
 
