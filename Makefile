@@ -52,7 +52,6 @@ bench: install
 	taskset -c 0 $(BIN)/python bench/dialogue.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/telegram.py
-	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/web.py
 
 # What only Debian has. Needs root; anyone else gets a clear message and we carry on.

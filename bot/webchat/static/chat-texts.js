@@ -21,7 +21,8 @@ window.LELING_UI = {
     loc_denied: "没关系，不用位置也可以。请告诉我您在哪个区，或者附近有什么地标，比如“天坛附近”。",
     loc_unavailable: "这个浏览器暂时拿不到位置。请告诉我您在哪个区，或者附近有什么地标。",
     offline: "网络好像断了。请检查一下网络，再点一次“发送”。您刚才的话还在输入框里。",
-    too_long: "您的话有点长，请分成几句短话发给我。"
+    too_long: "您的话有点长，请分成几句短话发给我。",
+    error: "抱歉，我这边出了点问题。请再试一次，或者点“找人帮忙”。"
   },
   en: {
     brand: "Leling", bigger: "Bigger text", sizes: ["normal", "large", "largest"], size_is: "Text size: ",
@@ -42,6 +43,7 @@ window.LELING_UI = {
     loc_denied: "That is fine. Please tell me your district or a landmark near you, such as “near the Temple of Heaven”.",
     loc_unavailable: "This browser cannot get your location now. Please tell me your district or a landmark near you.",
     offline: "The network seems to be down. Please check it and tap “Send” again. Your words are still in the box.",
-    too_long: "That is a bit long. Please send it as a few short messages."
+    too_long: "That is a bit long. Please send it as a few short messages.",
+    error: "Sorry, something went wrong on my side. Please try again, or tap “Get help”."
   }
 };

@@ -112,6 +112,8 @@
       if (data.lang) applyLang(data.lang);
       if (data.forgotten) forgetHere(data.csrf);
       var replies = data.replies || [];
+      if (!replies.length) replies = [{ text: t("error"), buttons: [], items: [] }];
+      disableAnswered();  /* the new replies' buttons are the ones to use now */
       var first = null;
       replies.forEach(function (reply, i) {
         var node = addEntry({ role: "bot", reply: reply });
@@ -146,7 +148,6 @@
   function addEntry(entry, transient) {
     var node = render(entry, true);
     $("log").appendChild(node);
-    disableOlder(node);
     if (!transient) {
       history.push(entry);
       if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
@@ -163,12 +164,11 @@
     return (r.text || "") + (r.note ? "\n" + r.note : "");
   }
 
-  /* Only the newest reply's buttons can be used; older ones are disabled. */
-  function disableOlder(newest) {
-    document.querySelectorAll(".msg-bot .buttons").forEach(function (group) {
-      if (!newest.contains(group)) {
-        group.querySelectorAll("button:not([disabled])").forEach(function (b) { b.disabled = true; });
-      }
+  /* Only the newest replies' buttons can be used: those already in the log are disabled
+     when new replies arrive. */
+  function disableAnswered() {
+    document.querySelectorAll("#log .msg-bot .buttons button:not([disabled])").forEach(function (b) {
+      b.disabled = true;
     });
   }
 
@@ -189,7 +189,20 @@
     node.appendChild(el("span", "label", t("reminder")));
     node.appendChild(el("p", "", message.text));
     addButtons(node, message.buttons || [], null);
+    node.appendChild(listenTools({ text: message.text }));
     return node;
+  }
+
+  /* The "听" button under a message. */
+  function listenTools(reply) {
+    var tools = el("div", "tools");
+    var listen = el("button", "btn btn-quiet listen", t("listen"));
+    listen.type = "button";
+    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
+    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
+    listen.addEventListener("click", function () { speak(reply, listen); });
+    tools.appendChild(listen);
+    return tools;
   }
 
   function renderReply(reply, entry, fresh) {
@@ -199,6 +212,10 @@
     node.appendChild(el("span", "label", t("leling")));
     var items = (reply.items || []).filter(function (i) { return i.card; });
     var text = reply.text || "";
+    if (reply.guide && reply.guide.label) {
+      /* the guide card already says 第2步/共7步: not twice */
+      text = text.split("\n").filter(function (l) { return l.trim() !== reply.guide.label; }).join("\n");
+    }
     var lines = text.split("\n");
     if (reply.guide) node.appendChild(cards.guideCard(reply.guide));
     if (items.length && lines.length > 2) {
@@ -220,14 +237,7 @@
     }
     if (reply.note) node.appendChild(el("p", "note", reply.note));
     addButtons(node, (reply.buttons || []).filter(function (b) { return !b.in_card; }), entry);
-    var tools = el("div", "tools");
-    var listen = el("button", "btn btn-quiet listen", t("listen"));
-    listen.type = "button";
-    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
-    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
-    listen.addEventListener("click", function () { speak(reply, listen); });
-    tools.appendChild(listen);
-    node.appendChild(tools);
+    node.appendChild(listenTools(reply));
     if (entry && entry.chosen) markChosen(node, entry.chosen);
     return node;
   }
