@@ -20,6 +20,7 @@ from content.files import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     MAX_GUIDE_BYTES,
+    MAX_TABLE_BYTES,
     decode,
     load_yaml,
     read_bytes,
@@ -278,7 +279,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         return decode(data, problems, name)
 
     def text(name: str) -> str | None:
-        return read(path / name, name)
+        return read(path / name, name, MAX_TABLE_BYTES if name.endswith(".csv") else MAX_FILE_BYTES)
 
     center_ids: set = set()
     centers = _read_csv(
