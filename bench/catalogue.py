@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import random
 import shutil
 import statistics
@@ -35,7 +36,7 @@ from content.hours import is_open  # noqa: E402
 from content.load import import_dir, load_catalogue  # noqa: E402
 from content.schedule import TZ  # noqa: E402
 from content.schema import Center  # noqa: E402
-from content.spatial import CenterTable, haversine_np  # noqa: E402
+from content.spatial import EARTH_RADIUS_M, CenterTable  # noqa: E402
 from content.validate import CENTER_COLUMNS, CatalogueData  # noqa: E402
 from store.db import open_db  # noqa: E402
 
@@ -142,7 +143,14 @@ def numpy_scan(cat: Catalogue, lat: float, lon: float, limit: int, open_at=None)
     """The implementation before the tree: numpy haversine to every center, then the nearest
     `limit` by partial sort; with `open_at`, a full sort and opening hours checked in order."""
     t = cat._table
-    dist = haversine_np(lat, lon, t.lat, t.lon)
+    if not hasattr(t, "bench_cos_lat"):
+        t.bench_cos_lat = np.cos(t.lat)  # precomputed, as the old implementation did
+    p, lam = math.radians(lat), math.radians(lon)
+    a = (
+        np.sin((t.lat - p) * 0.5) ** 2
+        + math.cos(p) * t.bench_cos_lat * np.sin((t.lon - lam) * 0.5) ** 2
+    )
+    dist = (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     if open_at is None:
         part = np.argpartition(dist, limit - 1)[:limit]
         return part[np.argsort(dist[part], kind="stable")]
