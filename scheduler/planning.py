@@ -11,8 +11,8 @@ When a session that had rows disappears from the catalogue (the event was cancel
 session dropped), the subscriber gets ONE notice per event, and the notice rows double as the
 ledger that makes this happen once (see `scheduler.changes`).
 
-The conversation uses: `plan_for_subscription`, `drop_for_subscription`, `offsets_text`,
-`parse_offset`.
+The conversation uses: `plan_for_subscription`, `drop_for_subscription`, `offsets_text` (the
+offsets themselves come from the NLU's `offset` entity, nlu/timeparse/offsets.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from content.catalogue import Catalogue
 from scheduler import changes
 from scheduler.events import Events, Session, event_code, session_code
 from scheduler.messages import offsets_text
-from scheduler.offsets import Offset, parse_offset, valid
+from scheduler.offsets import Offset, valid
 from scheduler.quiet import QuietHours
 from store import reminders as outbox
 from store import subscriptions as subs_store
@@ -53,7 +53,6 @@ __all__ = [
     "PlanReport",
     "drop_for_subscription",
     "offsets_text",
-    "parse_offset",
     "plan_for_subscription",
     "replan_all",
 ]

@@ -1,7 +1,8 @@
 """Opening the SQLite database and bringing its schema up to date.
 
 The schema version lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from
-version i to i+1. Migrations only ever move forward and each runs in its own transaction.
+version i to i+1. Migrations only ever move forward and each runs in its own transaction, which
+also reads the version (under the write lock), so concurrent openers cannot race.
 """
 
 from __future__ import annotations
@@ -258,19 +259,31 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Apply every pending migration, each in one transaction; return the resulting version."""
-    version = schema_version(db)
+    """Apply every pending migration, each in one transaction; return the resulting version.
+
+    The version is read again, and changed, under `BEGIN IMMEDIATE` (the write lock), so
+    several processes opening a new database at once never apply a migration twice: whoever
+    gets the lock second finds the work done.
+    """
+    version = _check_version(db, schema_version(db))
+    while version < SCHEMA_VERSION:
+        with transaction(db):
+            version = _check_version(db, schema_version(db))
+            if version >= SCHEMA_VERSION:
+                break  # another process migrated while we waited for the lock
+            MIGRATIONS[version](db)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+        log.info("database migrated to schema version %d", version)
+    return version
+
+
+def _check_version(db: sqlite_utils.Database, version: int) -> int:
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
             f"{db.conn.execute('PRAGMA database_list').fetchone()[2]} has schema version "
             f"{version}, but this Leling only knows up to {SCHEMA_VERSION}. Upgrade Leling."
         )
-    while version < SCHEMA_VERSION:
-        with transaction(db):
-            MIGRATIONS[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-        log.info("database migrated to schema version %d", version)
     return version
 
 

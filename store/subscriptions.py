@@ -84,6 +84,13 @@ def active_for(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     ]
 
 
+def count_active(db: sqlite_utils.Database, user_id: str) -> int:
+    """How many active subscriptions the user has (one cheap query, for every web turn)."""
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND active = 1", [user_id]
+    ).fetchone()[0]
+
+
 _ACTIVE_COLUMNS = (
     "id",
     "user_id",

@@ -68,11 +68,9 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "days": 365,
     "after_id": 0,
     "kib": 1024,
-    "up_to": ROW,
-    "message": {"text": "提醒您"},
-    "key": "r:1",
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
@@ -98,6 +96,9 @@ ARGS = {
     "deletes": [ROW],
     "snapshots": [("lecture", EVENT, OCCURRENCE, "{}")],
     "state": {"lang": "zh"},
+    "message": {"text": "提醒您", "buttons": []},
+    "key": "k-inbox",
+    "up_to": ROW,
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 

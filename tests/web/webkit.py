@@ -49,9 +49,11 @@ class Clock:
 class LiveServer:
     """The web app served for real. `limits` is a `WebLimits` (defaults when None)."""
 
-    def __init__(self, folder: Path, parser, now: datetime = NOW, limits=None):
+    def __init__(self, folder: Path, parser, now: datetime = NOW, limits=None, content=SAMPLE):
         self.port = free_port()
-        self.settings = Settings(db=folder / "leling.db", port=self.port, web_secret=SECRET)
+        self.settings = Settings(
+            db=folder / "leling.db", content=content, port=self.port, web_secret=SECRET
+        )
         db = open_database(self.settings)
         catalogue = open_catalogue(self.settings, db)
         self.clock = Clock(now)
