@@ -23,7 +23,7 @@ from yaml.constructor import ConstructorError
 
 from content.problems import Problem
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a CSV file: a city's 5,000 centers fit in ~1.5 MB
+MAX_FILE_BYTES = 5 * 1024 * 1024  # any other file (the CSV tables have MAX_TABLE_BYTES)
 MAX_YAML_BYTES = 1024 * 1024  # lectures.yaml / lessons.yaml: ~2,000 items (YAML parses slowly)
 # centers.csv and landmarks.csv: a national catalogue's 100,000 centers are ~16 MB (issue #16).
 MAX_TABLE_BYTES = 64 * 1024 * 1024
