@@ -21,6 +21,7 @@ from content.files import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     MAX_GUIDE_BYTES,
+    MAX_TABLE_BYTES,
     MAX_YAML_BYTES,
     decode,
     load_yaml,
@@ -319,7 +320,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         return decode(data, problems, name)
 
     def text(name: str) -> str | None:
-        return read(path / name, name)
+        return read(path / name, name, MAX_TABLE_BYTES if name.endswith(".csv") else MAX_FILE_BYTES)
 
     ctx = {"synonyms": {}}
     if (path / SYNONYMS_FILE).exists() or (path / SYNONYMS_FILE).is_symlink():
