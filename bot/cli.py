@@ -14,7 +14,7 @@ import sys
 from bot.config import ConfigError
 
 # Command groups, in the order `leling --help` lists them.
-COMMAND_MODULES = ("run", "chat", "content", "nlu", "reminders")
+COMMAND_MODULES = ("run", "chat", "content", "nlu", "reminders", "voice")
 
 
 def build_parser() -> argparse.ArgumentParser:

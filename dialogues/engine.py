@@ -25,6 +25,9 @@ from store import users
 log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# What a transcript Leling is not sure of may never do: subscribe, delete, send, or answer a
+# question Leling asked (a misheard "好的" must not confirm a deletion).
+UNSURE_BLOCKED = {"subscribe", "unsubscribe", "forget", "forget_me", "human_help", "affirm"}
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -138,14 +141,25 @@ class Assistant:
             pending=pending,
         )
         try:
-            replies = policy.respond(t)
+            if (
+                incoming.voice
+                and incoming.unsure
+                and (pending is not None or t.intent in UNSURE_BLOCKED)
+            ):
+                state.pending = pending  # the question still stands
+                replies = [t.reply(t.t("heard_unsure", text=t.text[:100]), [t.home_button()])]
+            else:
+                replies = policy.respond(t)
         except Exception:
             log.exception("turn failed for %s on %r", uid, (incoming.text or "")[:80])
             replies = smalltalk.error(t)
         replies = [finish(r, t) for r in replies]
         if incoming.voice and t.text and replies:
             # Speech recognition can mishear: say what was heard, so the user can correct it.
-            replies[0].text = t.t("heard", text=t.text[:100]) + "\n" + replies[0].text
+            if not replies[0].text.startswith(t.t("heard_unsure", text=t.text[:100])):
+                replies[0].text = t.t("heard", text=t.text[:100]) + "\n" + replies[0].text
+            for r in replies:  # a spoken question is answered by voice too
+                r.voice = True
         if memory.pop("forgotten", False):
             self._memory.pop(uid, None)
             return TurnResult(parse, replies)
