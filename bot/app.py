@@ -1,6 +1,7 @@
 """Assembling Leling's parts from the settings: database, catalogue, understanding, conversation.
 
-Every command and channel gets its pieces from here, so start-up behaves the same everywhere.
+Every command and channel gets its pieces from here, so start-up behaves the same everywhere:
+`open_database` → `open_catalogue` → `open_parser` (the NLU for the names of that catalogue).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime
+from pathlib import Path
 
 import sqlite_utils
 
@@ -27,6 +29,32 @@ def open_database(settings: Settings) -> sqlite_utils.Database:
 def open_catalogue(settings: Settings, db: sqlite_utils.Database) -> Catalogue:
     """The catalogue, importing LELING_CONTENT first when the database needs it."""
     return ensure_catalogue(db, settings.content, explicit=bool(os.environ.get("LELING_CONTENT")))
+
+
+def catalogue_gazetteer(catalogue: Catalogue) -> dict:
+    """The NLU's name lists for the loaded catalogue (streets, landmarks, guides, vocabularies)."""
+    from content.gazetteer import from_catalogue
+
+    return from_catalogue(catalogue.data)
+
+
+def open_parser(
+    settings: Settings,
+    catalogue: Catalogue,
+    *,
+    data_dir: Path | None = None,
+    model_dir: Path | None = None,
+):
+    """The NLU parser for `catalogue` — the one way every command and the service get theirs.
+
+    The model is loaded from the model folder when one matches the fingerprint of (training
+    data, this catalogue's gazetteer, NLU code), else trained first (a few seconds) — so after
+    `leling content import DIR` the new names are recognised. With LELING_NLU_URL set, a Rasa
+    server answers and this model is the fallback.
+    """
+    import nlu
+
+    return nlu.load_parser(catalogue_gazetteer(catalogue), data_dir, model_dir, settings.nlu_url)
 
 
 def parse_now(value: str | None, settings: Settings) -> datetime:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import platformdirs
 
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content" / "data"
-# Leling is Beijing time throughout (ARCHITECTURE.md): the catalogue's schedules, the stored
+# Leling is Beijing time throughout (docs/architecture.md): the catalogue's schedules, the stored
 # reminder times (+08:00) and every reply's wording. LELING_TZ may name that zone only.
 BEIJING_ZONES = frozenset(
     {"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"}
@@ -39,6 +39,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     nlu_url: str | None = None
+    web_secret: str | None = None  # signs the web chat's cookies; generated and kept when unset
+    public_url: str | None = None  # the address people open (behind nginx), for the QR code
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -83,4 +85,6 @@ class Settings:
         kwargs["webhook_url"] = get("LELING_WEBHOOK_URL")
         kwargs["webhook_secret"] = get("LELING_WEBHOOK_SECRET")
         kwargs["nlu_url"] = get("LELING_NLU_URL")
+        kwargs["web_secret"] = get("LELING_WEB_SECRET")
+        kwargs["public_url"] = get("LELING_PUBLIC_URL")
         return cls(**kwargs)

@@ -5,8 +5,9 @@
 It assembles, in order: the database and catalogue (importing LELING_CONTENT when needed), the
 NLU parser and the `Assistant`; Telegram when TELEGRAM_BOT_TOKEN is set (long polling, or a
 webhook when LELING_WEBHOOK_URL is set, at TELEGRAM_API_BASE_URL when given); the reminder
-dispatcher sending through Telegram; and the web app (`bot/web.py`: /healthz, the Telegram
-webhook) under uvicorn on LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
+dispatcher (always: web users' reminders go to their inbox, Telegram users' through the bot);
+and the web app (`bot/web.py`: the web chat, /healthz, the Telegram webhook) under uvicorn on
+LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
 reverse order, letting the message in hand finish.
 
 Database calls run on one worker thread (`Services.run`): the SQLite connection is never used
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 import uvicorn
 
-from bot.app import open_catalogue, open_database
+from bot.app import open_catalogue, open_database, open_parser
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -82,14 +83,12 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Database, catalogue, understanding, conversation and voice, from the settings."""
-    import nlu
     from bot import voice
-    from content.gazetteer import build
     from dialogues import Assistant
 
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
-    parser = nlu.load_parser(build(settings.content), nlu_url=settings.nlu_url)
+    parser = open_parser(settings, catalogue)
     assistant = Assistant(db, catalogue, parser)
     return Services(
         settings=settings,
@@ -105,6 +104,16 @@ def webhook_url(settings: Settings) -> str:
     """LELING_WEBHOOK_URL, with /telegram/webhook added when it names only the host."""
     url = settings.webhook_url or ""
     return url.rstrip("/") + WEBHOOK_PATH if urlsplit(url).path in ("", "/") else url
+
+
+def page_url(settings: Settings) -> str:
+    """The web chat's address as this machine serves it (0.0.0.0 / :: shown as 127.0.0.1)."""
+    host = settings.host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}/"
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
@@ -185,27 +194,33 @@ def _file_url(base: str | None) -> str | None:
     return f"{head}/file/{tail}" if tail.startswith("bot") else f"{base}/file/bot"
 
 
-async def _start_dispatcher(services: Services):
-    """The reminder dispatcher, sending through Telegram (None without a channel to send on)."""
-    if services.telegram is None:
-        log.info(
-            "reminders: no channel to send on (TELEGRAM_BOT_TOKEN is not set); "
-            "`leling reminders run` sends them by hand"
-        )
-        return None
-    from bot.channels.telegram_sender import TelegramSender
-    from content.load import load_catalogue
-    from scheduler.dispatcher import Dispatcher
+def reminder_sender(services: Services):
+    """The scheduler's sender: web users' reminders go to their inbox, Telegram users' through
+    the bot when it runs. A user of a channel not served here (a terminal user, or Telegram
+    without a token) is a transient failure, never "blocked": the user is not deactivated."""
+    from bot.webchat.sender import WebSender
     from scheduler.sender import RoutingSender
     from store import callbacks
 
-    async def data_for(payload: str) -> str:
-        return await services.run(callbacks.to_callback_data, services.db, payload)
+    routes = {"web": WebSender(lambda fn, *args: services.run(fn, services.db, *args))}
+    if services.telegram is not None:
+        from bot.channels.telegram_sender import TelegramSender
 
-    # A user of a channel not served here (a terminal user) is a transient failure, never
-    # "blocked": the user is not deactivated.
-    sender = RoutingSender({"telegram": TelegramSender(services.telegram.bot, data_for)})
-    dispatcher = Dispatcher(services.settings.db, load_catalogue, sender)
+        async def data_for(payload: str) -> str:
+            return await services.run(callbacks.to_callback_data, services.db, payload)
+
+        routes["telegram"] = TelegramSender(services.telegram.bot, data_for)
+    return RoutingSender(routes)
+
+
+async def _start_dispatcher(services: Services):
+    """The reminder dispatcher: always runs (the web chat's inbox is always there)."""
+    from content.load import load_catalogue
+    from scheduler.dispatcher import Dispatcher
+
+    if services.telegram is None:
+        log.info("reminders: web users get them in their inbox (no TELEGRAM_BOT_TOKEN)")
+    dispatcher = Dispatcher(services.settings.db, load_catalogue, reminder_sender(services))
     await dispatcher.start()
     return dispatcher
 
@@ -215,9 +230,12 @@ async def serve(
     *,
     foreground: Callable[[Services], Any] | None = None,
     stop: asyncio.Event | None = None,
+    on_ready: Callable[[Services], Any] | None = None,
 ) -> int:
     """Run until SIGINT/SIGTERM (or `stop` is set, or `foreground(services)` — a blocking
-    function run on its own thread, such as the terminal chat — returns). Returns an exit code.
+    function run on its own thread, such as the terminal chat — returns). `on_ready(services)`
+    is called once everything is serving (`leling run` prints the page's address then).
+    Returns an exit code.
     """
     from bot.web import create_app
 
@@ -264,9 +282,9 @@ async def serve(
         waiters = [asyncio.create_task(stop.wait()), server_task]
         if foreground is not None:
             waiters.append(asyncio.create_task(_on_thread(foreground, services)))
-        log.info(
-            "Leling is running: web on http://%s:%d (Ctrl-C stops it)", settings.host, settings.port
-        )
+        log.info("Leling is running: web chat on %s (Ctrl-C stops it)", page_url(settings))
+        if on_ready is not None:
+            on_ready(services)
         await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         if server_task.done() and not stop.is_set():
             log.error("the web server stopped (is port %d already in use?)", settings.port)

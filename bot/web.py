@@ -1,6 +1,9 @@
-"""Leling's web app (Starlette): `/healthz` and the Telegram webhook; the web chat joins later.
+"""Leling's web app (Starlette): the web chat (bot/webchat/), `/healthz` and the Telegram webhook.
 
     app = create_app(services)        # served by uvicorn in `leling run` (bot/service.py)
+
+Every response carries the security headers (a CSP with no inline script and nothing from
+another origin, `X-Content-Type-Options`, `Referrer-Policy`, …; bot/webchat/security.py).
 
 `POST /telegram/webhook` accepts an update only with the right
 `X-Telegram-Bot-Api-Secret-Token` header (403 otherwise) and queues it for the bot, as in
@@ -13,6 +16,7 @@ import hmac
 import logging
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -53,13 +57,20 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-def create_app(services) -> Starlette:
-    """The Starlette app over the assembled `Services`."""
+def create_app(services, *, limits=None, secret: bytes | None = None) -> Starlette:
+    """The Starlette app over the assembled `Services`; `limits` (a `WebLimits`) bounds what
+    web chat clients may send (defaults when None); `secret` signs their cookies (default:
+    LELING_WEB_SECRET, or one generated and kept under the data directory)."""
+    from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
+
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-        ]
+            *routes(),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
     )
     app.state.services = services
+    app.state.webchat = WebChat(services, secret, limits or WebLimits())
     return app

@@ -1,14 +1,14 @@
 """The catalogue in memory, and every query the conversation and the operator CLI need.
 
 Built once from the database (`content.load.load_catalogue`) and read-only afterwards, so queries
-are plain Python/numpy and never touch SQLite: nearest centers among 10,000 take well under a
-millisecond (see bench/catalogue.py).
+are plain Python/numpy and never touch SQLite. Nearest centers go through a k-d tree
+(`content/spatial.py`): tens of microseconds among 100,000 centers (see bench/catalogue.py).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -19,9 +19,10 @@ from content import hours as opening
 from content.districts import district as find_district
 from content.schedule import TZ, next_occurrence, occurrences
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
+from content.spatial import EARTH_RADIUS_M, CentersById, CenterTable, haversine_np
 from content.validate import CatalogueData
 
-EARTH_RADIUS_M = 6_371_008.8
+__all__ = ["EARTH_RADIUS_M", "Catalogue", "CenterHit", "Occurrence", "haversine_m"]
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -58,6 +59,17 @@ class Occurrence:
         return self.item.id
 
 
+def _passes(c: Center, *, kind=None, service=None, district=None, street=None, open_at=None):
+    kinds = [kind] if isinstance(kind, str) else kind
+    return (
+        (not kinds or c.kind in kinds)
+        and (not service or service in c.services)
+        and (not district or c.district == district)
+        and (not street or bool(c.street) and street in (c.street, c.street.removesuffix("街道")))
+        and (open_at is None or bool(opening.is_open(c.hours, open_at)))
+    )
+
+
 def _normal(text: str) -> str:
     return "".join(text.lower().split())
 
@@ -67,19 +79,17 @@ class Catalogue:
 
     def __init__(self, data: CatalogueData):
         self.data = data
-        self.centers: dict[str, Center] = {c.id: c for c in data.centers}
+        # Centers may come as a CenterTable (load_catalogue: columns, each Center built on
+        # first use) or as Center objects (tests, benches, validation).
+        if isinstance(data.centers, CenterTable):
+            self._table = data.centers
+        else:
+            self._table = CenterTable.from_centers(data.centers)
+        self.centers: Mapping[str, Center] = CentersById(self._table)
         self.lectures: dict[str, Lecture] = {x.id: x for x in data.lectures}
         self.lessons: dict[str, Lesson] = {x.id: x for x in data.lessons}
         self.guides: dict[str, Guide] = {g.id: g for g in data.guides}
         self.landmarks: dict[str, Landmark] = {lm.name: lm for lm in data.landmarks}
-        self._center_list = list(data.centers)
-        self._lat = np.radians(np.array([c.lat for c in self._center_list], dtype=float))
-        self._lon = np.radians(np.array([c.lon for c in self._center_list], dtype=float))
-        self._cos_lat = np.cos(self._lat)
-        self._by_kind = self._masks(lambda c: [c.kind])
-        self._by_service = self._masks(lambda c: c.services)
-        self._by_district = self._masks(lambda c: [c.district])
-        self._by_street = self._masks(lambda c: [c.street, c.street.removesuffix("街道")])
         self._landmark_keys: dict[str, Landmark] = {}
         for lm in data.landmarks:
             for key in (lm.name, *lm.aliases):
@@ -88,14 +98,6 @@ class Catalogue:
         for g in data.guides:
             for key in (g.id, g.title.zh, g.title.en, *g.aliases.zh, *g.aliases.en):
                 self._guide_keys.setdefault(_normal(key), g)
-
-    def _masks(self, tags) -> dict[str, np.ndarray]:
-        masks: dict[str, np.ndarray] = {}
-        for i, c in enumerate(self._center_list):
-            for tag in tags(c):
-                if tag:
-                    masks.setdefault(tag, np.zeros(len(self._center_list), dtype=bool))[i] = True
-        return masks
 
     # -- centers ----------------------------------------------------------------------------
 
@@ -115,63 +117,37 @@ class Catalogue:
         """Centers ordered by great-circle distance from (lat, lon), filtered, paged.
 
         `kind` may be one kind or several; `service` is a tag from content/tags.py; `open_at`
-        keeps only centers open at that moment.
+        keeps only centers open at that moment. Ties in distance keep catalogue order.
         """
-        n = len(self._center_list)
-        if n == 0:
-            return []
-        idx = self._filtered(kind, service, district, street)
-        if idx is not None and idx.size == 0:
-            return []
-        dist = self._distances(lat, lon, idx)
-        want = offset + limit
-        if open_at is None and want < dist.size:
-            part = np.argpartition(dist, want - 1)[:want]
-            order = part[np.argsort(dist[part], kind="stable")]
-        else:
-            order = np.argsort(dist, kind="stable")
-        hits: list[CenterHit] = []
-        for j in order:
-            center = self._center_list[j if idx is None else idx[j]]
-            if open_at is not None and not opening.is_open(center.hours, open_at):
-                continue
-            hits.append(CenterHit(center, float(dist[j])))
-            if len(hits) >= want:
-                break
-        return hits[offset:]
-
-    def _filtered(self, kind, service, district, street) -> np.ndarray | None:
-        """Indexes of centers passing the filters; None when there is no filter (all pass)."""
-        if not (kind or service or district or street):
-            return None
-        n = len(self._center_list)
-        none = np.zeros(n, dtype=bool)
-        mask = np.ones(n, dtype=bool)
-        if kind:
-            kinds = [kind] if isinstance(kind, str) else list(kind)
-            km = none.copy()
-            for k in kinds:
-                km |= self._by_kind.get(k, none)
-            mask &= km
-        for table, key in (
-            (self._by_service, service),
-            (self._by_district, district),
-            (self._by_street, street),
-        ):
-            if key:
-                mask &= table.get(key, none)
-        return np.flatnonzero(mask)
-
-    def _distances(self, lat: float, lon: float, idx: np.ndarray | None) -> np.ndarray:
-        """Haversine distances (m) to every center, or to those at `idx`."""
-        p, lam = math.radians(lat), math.radians(lon)
-        lats, lons, coss = (
-            (self._lat, self._lon, self._cos_lat)
-            if idx is None
-            else (self._lat[idx], self._lon[idx], self._cos_lat[idx])
+        kinds = [kind] if isinstance(kind, str) else (list(kind) if kind else None)
+        found = self._table.nearest(
+            lat,
+            lon,
+            offset + limit,
+            kinds=kinds,
+            service=service,
+            district=district,
+            street=street,
+            open_at=open_at,
         )
-        a = np.sin((lats - p) * 0.5) ** 2 + math.cos(p) * coss * np.sin((lons - lam) * 0.5) ** 2
-        return (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        return [CenterHit(self._table[i], d) for i, d in found[offset:]]
+
+    def nearest_centers_by_scan(
+        self, lat: float, lon: float, limit: int = 3, *, open_at: datetime | None = None, **filters
+    ) -> list[CenterHit]:
+        """The same answer as `nearest_centers`, by computing every distance (the reference the
+        tests and benches compare the spatial index with)."""
+        t = self._table
+        dist = haversine_np(lat, lon, t.lat, t.lon)
+        hits = []
+        for i in np.lexsort((np.arange(len(t)), dist)):
+            c = t[i]
+            if not _passes(c, open_at=open_at, **filters):
+                continue
+            hits.append(CenterHit(c, float(dist[i])))
+            if len(hits) >= limit:
+                break
+        return hits
 
     def centers_in(self, district: str, limit: int = 3, **filters) -> list[CenterHit]:
         """Centers of a district, nearest to its government seat first."""

@@ -1,10 +1,11 @@
 """The name lists handed to the NLU: entity → canonical value → aliases.
 
-`build(catalogue_dir)` reads the catalogue files directly (`centers.csv`, `landmarks.csv`,
-`guides/*.yaml`) plus the fixed vocabularies in `content.districts` and `content.tags`, and adds
-the English and colloquial aliases below. The NLU never imports this module: the caller builds the
-gazetteer and hands it to `nlu.load_parser(gazetteer)`, so a newly imported centre, landmark or
-guide alias is recognised after the model is retrained (the gazetteer is part of the model hash).
+`from_catalogue(data)` takes the loaded catalogue's streets (from its centers), landmarks and
+guides, plus the fixed vocabularies in `content.districts` and `content.tags`, and adds the
+English and colloquial aliases below. The NLU never imports this module: `bot.app.open_parser`
+builds the gazetteer from the catalogue in the database and hands it to `nlu.load_parser`, so
+after `leling content import DIR` a new street, landmark or guide alias is recognised (the
+gazetteer is part of the model's fingerprint, so the model retrains once).
 
     >>> gaz = build(Path("content/data"))
     >>> gaz["district"]["朝阳区"][:3]
@@ -13,18 +14,17 @@ guide alias is recognised after the model is retrained (the gazetteer is part of
 
 from __future__ import annotations
 
-import csv
-import logging
+from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from content.districts import DISTRICTS
+from content.schema import Center, Guide, Landmark
 from content.tags import APPS, AUDIENCES, KINDS, SERVICES, TOPICS
-
-log = logging.getLogger(__name__)
+from content.validate import CatalogueData, read_catalogue_dir
 
 Gazetteer = dict[str, dict[str, list[str]]]
+
+ENTITIES = ("district", "street", "landmark", "topic", "app", "guide", "kind", "audience", "mode")
 
 STREET_SUFFIXES = ("街道办事处", "街道", "地区", "镇", "乡")
 
@@ -176,14 +176,6 @@ def _add(table: dict[str, list[str]], value: str, *aliases: str | None) -> None:
             entry.append(alias)
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.is_file():
-        log.warning("gazetteer: %s not found, skipped", path)
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _strip_street(name: str) -> str:
     for suffix in STREET_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -198,42 +190,25 @@ def _districts(gaz: Gazetteer) -> None:
         _add(table, d.name, *DISTRICT_EXTRA.get(d.name, []))
 
 
-def _streets(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
+def _streets(gaz: Gazetteer, centers: Iterable[Center]) -> None:
     """Streets by catalogue name and without 街道/镇 — unless the short form names a district."""
     district_names = {a.lower() for aliases in gaz["district"].values() for a in aliases}
-    for row in rows:
-        street = (row.get("street") or "").strip()
+    for center in centers:
+        street = center.street.strip()
         if street:
             short = _strip_street(street)
             _add(gaz["street"], street, street, None if short in district_names else short)
 
 
-def _landmarks(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
-    for row in rows:
-        name = (row.get("name") or "").strip()
-        if name:
-            aliases = (row.get("aliases") or "").split(";")
-            _add(gaz["landmark"], name, name, *aliases)
+def _landmarks(gaz: Gazetteer, landmarks: Iterable[Landmark]) -> None:
+    for landmark in landmarks:
+        _add(gaz["landmark"], landmark.name, landmark.name, *landmark.aliases)
 
 
-def _guides(gaz: Gazetteer, guide_dir: Path) -> None:
-    if not guide_dir.is_dir():
-        log.warning("gazetteer: %s not found, skipped", guide_dir)
-        return
-    for path in sorted(guide_dir.glob("*.y*ml")):
-        try:
-            guide = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            log.warning("gazetteer: %s unreadable (%s), skipped", path, exc)
-            continue
-        if not isinstance(guide, dict) or not guide.get("id"):
-            continue
-        title = guide.get("title") or {}
-        aliases = guide.get("aliases") or {}
-        names = [title.get("zh"), title.get("en")]
-        for lang in ("zh", "en"):
-            names.extend(aliases.get(lang) or [])
-        _add(gaz["guide"], str(guide["id"]), *[str(n) for n in names if n])
+def _guides(gaz: Gazetteer, guides: Iterable[Guide]) -> None:
+    for guide in guides:
+        names = [guide.title.zh, guide.title.en, *guide.aliases.zh, *guide.aliases.en]
+        _add(gaz["guide"], guide.id, *names)
 
 
 def _vocabularies(gaz: Gazetteer) -> None:
@@ -249,32 +224,26 @@ def _vocabularies(gaz: Gazetteer) -> None:
         _add(gaz["mode"], mode, *aliases)
 
 
-def build(catalogue_dir: Path) -> Gazetteer:
-    """Entity → canonical value → aliases for the catalogue in `catalogue_dir`.
+def from_catalogue(data: CatalogueData) -> Gazetteer:
+    """Entity → canonical value → aliases for one catalogue (`Catalogue.data`, as loaded from
+    the database, or a folder read by `content.validate.read_catalogue_dir`).
 
     The canonical value is always the first alias for Chinese-named values (districts, streets,
     landmarks, topics, apps). Toneless-pinyin spellings of street and landmark names
-    ("wangjing") are added by the NLU when it trains, not here. Missing catalogue files are skipped with a warning, so a partial
-    catalogue still yields districts, tags and aliases.
+    ("wangjing") are added by the NLU when it trains, not here.
     """
-    catalogue_dir = Path(catalogue_dir)
-    gaz: Gazetteer = {
-        name: {}
-        for name in (
-            "district",
-            "street",
-            "landmark",
-            "topic",
-            "app",
-            "guide",
-            "kind",
-            "audience",
-            "mode",
-        )
-    }
+    gaz: Gazetteer = {name: {} for name in ENTITIES}
     _districts(gaz)
-    _streets(gaz, _read_csv(catalogue_dir / "centers.csv"))
-    _landmarks(gaz, _read_csv(catalogue_dir / "landmarks.csv"))
-    _guides(gaz, catalogue_dir / "guides")
+    _streets(gaz, data.centers)
+    _landmarks(gaz, data.landmarks)
+    _guides(gaz, data.guides)
     _vocabularies(gaz)
     return gaz
+
+
+def build(catalogue_dir: Path) -> Gazetteer:
+    """The gazetteer of the catalogue folder `catalogue_dir` (tests and benchmarks; the service
+    and the CLI use the catalogue in the database, `bot.app.open_parser`). Rows with errors and
+    missing files are left out, so a partial folder still yields districts, tags and aliases."""
+    data, _ = read_catalogue_dir(catalogue_dir)
+    return from_catalogue(data)

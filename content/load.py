@@ -1,12 +1,14 @@
 """Moving a catalogue between its folder and the database.
 
 `import_dir` validates a folder and replaces the database catalogue with it atomically; a folder
-with any error changes nothing. `load_catalogue` builds the in-memory `Catalogue` from the
+with any error changes nothing, and neither does one that would remove or cancel too much
+(`content.diff`) unless the caller allows removals. `load_catalogue` builds the in-memory `Catalogue` from the
 database. `ensure_catalogue` is what start-up calls.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,10 +17,18 @@ from pathlib import Path
 import sqlite_utils
 
 from content.catalogue import Catalogue
+from content.diff import CatalogueDiff, diff
+from content.schedule import TZ
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
+from content.spatial import CenterTable
 from content.validate import CatalogueData, Problem, errors, read_catalogue_dir
 from store import audit
-from store.catalogue import catalogue_meta, read_catalogue, replace_catalogue
+from store.catalogue import (
+    catalogue_meta,
+    read_catalogue,
+    read_center_columns,
+    replace_catalogue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,15 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""
+    diff: CatalogueDiff | None = None
+    refused: list[str] = field(default_factory=list)  # why it would remove too much
+
+    def refusal(self) -> str:
+        """The one line an operator sees when the import was refused for removing too much."""
+        return (
+            f"refused: {'; '.join(self.refused)} ({self.diff.summary()}). Nothing was changed; "
+            "check the files, or run again with --allow-removals if this is intended."
+        )
 
 
 def import_dir(
@@ -39,28 +58,66 @@ def import_dir(
     *,
     actor: str = "operator",
     source: str | None = None,
+    allow_removals: bool = False,
+    now: datetime | None = None,
 ) -> ImportResult:
-    """Validate the catalogue folder `path` and, if it has no errors, make it the catalogue."""
+    """Validate the catalogue folder `path` and, if it has no errors and does not remove or
+    cancel more than `MAX_REMOVED_SHARE` of a file or of the upcoming events (unless
+    `allow_removals`), make it the catalogue."""
     path = Path(path)
     data, problems = read_catalogue_dir(path)
     if errors(problems):
         return ImportResult(False, problems=problems, digest=data.digest)
+    records = data.records()
+    change = diff(read_catalogue(db), records, now or datetime.now(TZ))
+    refused = [] if allow_removals else change.too_much()
+    if refused:
+        return ImportResult(
+            False, problems=problems, digest=data.digest, diff=change, refused=refused
+        )
     meta = {
         "source": source or str(path.resolve()),
         "digest": data.digest,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    counts = replace_catalogue(db, data.records(), meta)
-    audit.record(db, actor, "content.import", {"source": meta["source"], "counts": counts})
-    log.info("catalogue imported from %s: %s", path, counts)
-    return ImportResult(True, counts=counts, problems=problems, digest=data.digest)
+    counts = replace_catalogue(db, records, meta)
+    audit.record(
+        db,
+        actor,
+        "content.import",
+        {"source": meta["source"], "counts": counts, "changes": change.summary()},
+    )
+    log.info("catalogue imported by %s from %s: %s (%s)", actor, path, counts, change.summary())
+    return ImportResult(True, counts=counts, problems=problems, digest=data.digest, diff=change)
+
+
+def _center_table(db: sqlite_utils.Database) -> CenterTable:
+    # Columns, not objects: a national catalogue has hundreds of thousands of centers, and
+    # validating each at start-up took seconds; a center is validated when first used.
+    rows = read_center_columns(db)
+    services: dict[str | None, list[str]] = {}  # few distinct lists: parse each once
+    for r in rows:
+        if r[7] not in services:
+            services[r[7]] = json.loads(r[7]) if r[7] else []
+    records = [r[8] for r in rows]
+    return CenterTable(
+        [r[0] for r in rows],
+        [r[4] for r in rows],
+        [r[5] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        [r[6] for r in rows],
+        [services[r[7]] for r in rows],
+        lambda i: Center.model_validate_json(records[i]),
+    )
 
 
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
     """The catalogue currently in the database, in memory."""
-    rec = read_catalogue(db)
+    rec = read_catalogue(db, skip=("centers",))
     data = CatalogueData(
-        centers=[Center.model_validate(r) for r in rec["centers"]],
+        centers=_center_table(db),
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
@@ -91,6 +148,8 @@ def ensure_catalogue(db: sqlite_utils.Database, content_dir: Path, *, explicit: 
     if not result.ok:
         for p in errors(result.problems):
             log.error("%s", p)
+        if result.refused:
+            log.error("%s: %s", content_dir, result.refusal())
         if not meta:
             raise CatalogueError(content_dir, result.problems)
         log.error("keeping the catalogue imported before from %s", meta.get("source"))

@@ -1,4 +1,4 @@
-"""The catalogue's record types, as pydantic models (formats in PRODUCT.md, "Content files").
+"""The catalogue's record types, as pydantic models (formats in docs/contracts.md, "Catalogue formats").
 
 Models check one record at a time. Checks that need the whole catalogue (unique ids, a lesson's
 center exists) live in `content.validate`.
@@ -19,6 +19,28 @@ from content.tags import APPS, AUDIENCES, KINDS, LEVELS, SERVICES, TOPICS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# A catalogue plans the next few years at most; a date outside this range is a typo (9999, 2062
+# for 2026) that would make every query expand a useless future.
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 5
+# Classes and lectures repeat at most daily; a finer RRULE (FREQ=SECONDLY) would expand into
+# millions of sessions, and BYHOUR/BYMINUTE/BYSECOND multiply a day's sessions (the time of day
+# goes in `time`).
+_FINE_FREQ = re.compile(r"(^|;)\s*FREQ\s*=\s*(SECONDLY|MINUTELY|HOURLY)\b", re.I)
+_FINE_BY = re.compile(r"(^|;)\s*(BYHOUR|BYMINUTE|BYSECOND)\s*=", re.I)
+
+
+def _check_date(v: date | datetime | None) -> date | datetime | None:
+    """A date within EARLIEST_YEAR … today + YEARS_AHEAD."""
+    if v is None:
+        return v
+    day = v.date() if isinstance(v, datetime) else v
+    latest = date.today().year + YEARS_AHEAD
+    if not EARLIEST_YEAR <= day.year <= latest:
+        raise ValueError(
+            f"{day.isoformat()} is not within {EARLIEST_YEAR}–{latest}; is the year a typo?"
+        )
+    return v
 
 
 class _Model(BaseModel):
@@ -140,6 +162,15 @@ class Schedule(_Model):
     @field_validator("rrule")
     @classmethod
     def _rrule(cls, v: str) -> str:
+        fine = _FINE_FREQ.search(v)
+        if fine:
+            raise ValueError(
+                f"FREQ={fine[2].upper()} repeats more often than daily; classes and lectures "
+                "repeat DAILY, WEEKLY, MONTHLY or YEARLY"
+            )
+        by = _FINE_BY.search(v)
+        if by:
+            raise ValueError(f"{by[2].upper()} is not allowed; the time of day goes in `time`")
         try:
             rrulestr(v, dtstart=datetime(2026, 1, 1))
         except (ValueError, TypeError) as exc:
@@ -159,6 +190,18 @@ class Schedule(_Model):
     def start_time(self) -> time:
         h, m = self.time.split(":")
         return time(int(h), int(m))
+
+    @field_validator("start", "until")
+    @classmethod
+    def _dates(cls, v: date | None) -> date | None:
+        return _check_date(v)
+
+    @field_validator("exdates")
+    @classmethod
+    def _exdates(cls, v: list[date]) -> list[date]:
+        for d in v:
+            _check_date(d)
+        return v
 
     @model_validator(mode="after")
     def _range(self) -> Schedule:
@@ -192,7 +235,7 @@ class Lecture(_Model):
     def _aware(cls, v: datetime | None) -> datetime | None:
         if v is not None and v.tzinfo is None:
             raise ValueError("needs a UTC offset, e.g. 2026-12-12T14:00:00+08:00")
-        return v
+        return _check_date(v)
 
     @field_validator("online_url")
     @classmethod

@@ -13,12 +13,19 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.districts import BY_NAME
+from content.files import (
+    MAX_FIELD_CHARS,
+    MAX_FILE_BYTES,
+    MAX_GUIDE_BYTES,
+    decode,
+    load_yaml,
+    read_bytes,
+)
+from content.problems import Problem
+from content.references import check_references, duplicates
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
 
 CENTER_COLUMNS = [
@@ -38,33 +45,6 @@ CENTER_COLUMNS = [
     "url",
 ]
 LANDMARK_COLUMNS = ["name", "aliases", "district", "lat", "lon"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a catalogue, precise enough to find and fix."""
-
-    file: str
-    message: str
-    row: int | None = None  # CSV row (header = 1) or YAML line
-    item: int | None = None  # YAML list position, 1-based
-    id: str | None = None
-    field: str | None = None
-    level: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.item is not None:
-            where += f" item {self.item}"
-            if self.row is not None:
-                where += f" (line {self.row})"
-        elif self.row is not None:
-            where += f" row {self.row}"
-        if self.id:
-            where += f" [id {self.id}]"
-        what = f"field '{self.field}': " if self.field else ""
-        prefix = "warning: " if self.level == "warning" else ""
-        return f"{prefix}{where}: {what}{self.message}"
 
 
 @dataclass
@@ -110,20 +90,23 @@ def _pydantic_problems(exc: ValidationError, **where) -> list[Problem]:
     return out
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(path.name, "file is missing"))
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(path.name, f"is not UTF-8 (bad byte at offset {exc.start}); save it as UTF-8")
-        )
-    return None
+def _csv_rows(reader, name: str, problems: list[Problem]):
+    """The rows of a csv reader; a row it cannot parse (a field over the csv module's 131,072
+    characters, an unclosed quote) ends the file with one problem."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(Problem(name, f"cannot be read as CSV: {exc}", row=reader.line_num))
+            return
+        yield values
 
 
 def _read_csv(
-    path: Path,
+    text: str | None,
+    name: str,
     columns: list[str],
     model: type[BaseModel],
     key: str,
@@ -132,11 +115,11 @@ def _read_csv(
 ):
     """Valid (row, record) pairs; ids of every row, valid or not, go into `seen`
     (None there means the file could not be read at all)."""
-    text = _read_text(path, problems)
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
+    rows = _csv_rows(reader, name, problems)
+    header = [h.strip() for h in next(rows, [])]
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
@@ -145,13 +128,25 @@ def _read_csv(
             parts.append(f"missing column(s) {', '.join(missing)}")
         if unknown:
             parts.append(f"unknown column(s) {', '.join(unknown)}")
-        problems.append(Problem(path.name, "header: " + "; ".join(parts), row=1))
+        problems.append(Problem(name, "header: " + "; ".join(parts), row=1))
         return []
     if seen is not None:
         seen.add(_READABLE)
     out = []
-    for rowno, values in enumerate(reader, start=2):
+    for rowno, values in enumerate(rows, start=2):
         if not any(v.strip() for v in values):
+            continue
+        long = next((i for i, v in enumerate(values) if len(v) > MAX_FIELD_CHARS), None)
+        if long is not None:
+            column = header[long] if long < len(header) else f"#{long + 1}"
+            problems.append(
+                Problem(
+                    name,
+                    f"is {len(values[long]):,} characters long (at most {MAX_FIELD_CHARS:,})",
+                    row=rowno,
+                    field=column,
+                )
+            )
             continue
         ident = values[header.index(key)].strip() if len(values) > header.index(key) else None
         if seen is not None and ident:
@@ -159,7 +154,7 @@ def _read_csv(
         if len(values) != len(header):
             problems.append(
                 Problem(
-                    path.name,
+                    name,
                     f"has {len(values)} fields, expected {len(header)} "
                     '(a comma inside a value needs "quotes")',
                     row=rowno,
@@ -172,29 +167,18 @@ def _read_csv(
         try:
             out.append((rowno, model.model_validate(raw)))
         except ValidationError as exc:
-            problems += _pydantic_problems(exc, file=path.name, row=rowno, id=ident)
+            problems += _pydantic_problems(exc, file=name, row=rowno, id=ident)
     return out
 
 
-def _yaml_items(path: Path, problems: list[Problem], display: str | None = None):
+def _yaml_items(text: str | None, name: str, problems: list[Problem]):
     """Yield (item number, line, raw dict) for a YAML list file; report syntax errors."""
-    name = display or path.name
-    text = _read_text(path, problems)
     if text is None:
         return
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(
-            Problem(
-                name,
-                f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                row=mark.line + 1 if mark else None,
-            )
-        )
+    loaded = load_yaml(text, problems, name)
+    if loaded is None:
         return
+    data, node = loaded
     if data is None:
         return
     if not isinstance(data, list):
@@ -204,45 +188,58 @@ def _yaml_items(path: Path, problems: list[Problem], display: str | None = None)
         yield i, sub.start_mark.line + 1, item
 
 
-def _read_yaml_list(path: Path, model: type[BaseModel], problems: list[Problem]):
+def _read_yaml_list(text: str | None, name: str, model: type[BaseModel], problems):
     out = []
-    for i, line, item in _yaml_items(path, problems):
+    for i, line, item in _yaml_items(text, name, problems):
         ident = item.get("id") if isinstance(item, dict) else None
         if not isinstance(item, dict):
-            problems.append(Problem(path.name, "must be a mapping of fields", row=line, item=i))
+            problems.append(Problem(name, "must be a mapping of fields", row=line, item=i))
             continue
         try:
             out.append((line, model.model_validate(item)))
         except ValidationError as exc:
-            problems += _pydantic_problems(exc, file=path.name, row=line, item=i, id=ident)
+            problems += _pydantic_problems(exc, file=name, row=line, item=i, id=ident)
     return out
 
 
 _READABLE = object()  # marks a file whose rows could be read, valid or not
 
 
-def _read_guides(folder: Path, problems: list[Problem]):
-    out = []
+MAX_GUIDES = 500
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, RuntimeError, OSError):
+        return False
+    return True
+
+
+def _guide_files(root: Path, problems: list[Problem]) -> list[Path]:
+    folder = root / "guides"
+    if folder.is_symlink() and not _inside(folder, root):
+        problems.append(Problem("guides/", "is a symlink to a place outside the catalogue folder"))
+        return []
     if not folder.is_dir():
         problems.append(Problem("guides/", "folder is missing"))
-        return out
-    for path in sorted(folder.glob("*.y*ml")):
+        return []
+    paths = sorted(folder.glob("*.y*ml"))
+    if len(paths) > MAX_GUIDES:
+        problems.append(Problem("guides/", f"has {len(paths)} files (at most {MAX_GUIDES})"))
+        return []
+    return paths
+
+
+def _read_guides(paths: list[Path], read, problems: list[Problem]):
+    out = []
+    for path in paths:
         name = f"guides/{path.name}"
-        text = _read_text(path, problems)
-        if text is None:
+        text = read(path, name, MAX_GUIDE_BYTES)
+        loaded = None if text is None else load_yaml(text, problems, name)
+        if loaded is None:
             continue
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problems.append(
-                Problem(
-                    name,
-                    f"is not valid YAML: {getattr(exc, 'problem', exc)}",
-                    row=mark.line + 1 if mark else None,
-                )
-            )
-            continue
+        raw = loaded[0]
         if not isinstance(raw, dict):
             problems.append(Problem(name, "must be a mapping with id, title, steps"))
             continue
@@ -264,56 +261,44 @@ def _read_guides(folder: Path, problems: list[Problem]):
     return out
 
 
-def _duplicates(file: str, rows, key, what="id") -> list[Problem]:
-    seen: dict[str, int] = {}
-    out = []
-    for row, rec in rows:
-        k = key(rec)
-        if k in seen:
-            out.append(
-                Problem(
-                    file,
-                    f"{what} {k!r} is used twice (first at row/line {seen[k]})",
-                    row=row,
-                    id=k,
-                    field=what,
-                )
-            )
-        else:
-            seen[k] = row
-    return out
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(path.rglob("*")):
-        if p.is_file() and p.suffix in (".csv", ".yaml", ".yml"):
-            h.update(str(p.relative_to(path)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
-    """Parse and check every file of the catalogue folder `path`; never raises on bad content."""
+    """Parse and check every file of the catalogue folder `path`; never raises on bad content.
+    The digest covers the bytes of every file read."""
     path = Path(path)
     problems: list[Problem] = []
     if not path.is_dir():
         return CatalogueData(), [Problem(str(path), "is not a folder")]
+    digest = hashlib.sha256()
+
+    def read(file: Path, name: str, limit: int = MAX_FILE_BYTES) -> str | None:
+        data = read_bytes(file, path, problems, name, limit)
+        if data is None:
+            return None
+        digest.update(name.encode() + b"\0" + data)
+        return decode(data, problems, name)
+
+    def text(name: str) -> str | None:
+        return read(path / name, name)
 
     center_ids: set = set()
-    centers = _read_csv(path / "centers.csv", CENTER_COLUMNS, Center, "id", problems, center_ids)
-    landmarks = _read_csv(path / "landmarks.csv", LANDMARK_COLUMNS, Landmark, "name", problems)
-    lectures = _read_yaml_list(path / "lectures.yaml", Lecture, problems)
-    lessons = _read_yaml_list(path / "lessons.yaml", Lesson, problems)
-    guides = _read_guides(path / "guides", problems)
+    centers = _read_csv(
+        text("centers.csv"), "centers.csv", CENTER_COLUMNS, Center, "id", problems, center_ids
+    )
+    landmarks = _read_csv(
+        text("landmarks.csv"), "landmarks.csv", LANDMARK_COLUMNS, Landmark, "name", problems
+    )
+    lectures = _read_yaml_list(text("lectures.yaml"), "lectures.yaml", Lecture, problems)
+    lessons = _read_yaml_list(text("lessons.yaml"), "lessons.yaml", Lesson, problems)
+    guide_paths = _guide_files(path, problems)
+    guides = _read_guides(guide_paths, read, problems)
 
-    problems += _duplicates("centers.csv", centers, lambda c: c.id)
-    problems += _duplicates("lectures.yaml", lectures, lambda c: c.id)
-    problems += _duplicates("lessons.yaml", lessons, lambda c: c.id)
-    problems += _duplicates("landmarks.csv", landmarks, lambda c: c.name, "name")
-    guide_files = {p.stem for p in (path / "guides").glob("*.y*ml")}
-    problems += _check_references(
-        centers, lectures, lessons, guides, landmarks, center_ids, guide_files
+    problems += duplicates("centers.csv", centers, lambda c: c.id)
+    problems += duplicates("lectures.yaml", lectures, lambda c: c.id)
+    problems += duplicates("lessons.yaml", lessons, lambda c: c.id)
+    problems += duplicates("landmarks.csv", landmarks, lambda c: c.name, "name")
+    guide_files = {p.stem for p in guide_paths}
+    problems += check_references(
+        centers, lectures, lessons, guides, landmarks, center_ids, guide_files, _READABLE
     )
 
     data = CatalogueData(
@@ -322,93 +307,9 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         lessons=[x for _, x in lessons],
         guides=[g for _, g in guides],
         landmarks=[x for _, x in landmarks],
-        digest=_digest(path),
+        digest=digest.hexdigest()[:16],
     )
     return data, problems
-
-
-def _check_references(
-    centers, lectures, lessons, guides, landmarks, center_ids, guide_files
-) -> list[Problem]:
-    """Checks across records. A reference to a row that exists but has its own error is not
-    reported again, and nothing is checked against a file that could not be read at all."""
-    out: list[Problem] = []
-    by_id = {c.id: c for _, c in centers}
-    for row, c in centers:
-        d = BY_NAME.get(c.district)
-        if d and not d.contains(c.lat, c.lon):
-            out.append(
-                Problem(
-                    "centers.csv",
-                    f"{c.lat},{c.lon} lies outside {c.district}'s "
-                    "usual area; check the district or the coordinates",
-                    row=row,
-                    id=c.id,
-                    field="lat",
-                    level="warning",
-                )
-            )
-    for file, items in (("lectures.yaml", lectures), ("lessons.yaml", lessons)):
-        for line, ev in items:
-            if ev.center is None:
-                continue
-            center = by_id.get(ev.center)
-            if center is None:
-                if ev.center in center_ids or _READABLE not in center_ids:
-                    continue
-                out.append(
-                    Problem(
-                        file,
-                        f"center {ev.center!r} is not in centers.csv",
-                        row=line,
-                        id=ev.id,
-                        field="center",
-                    )
-                )
-            elif ev.district and ev.district != center.district:
-                out.append(
-                    Problem(
-                        file,
-                        f"district {ev.district} differs from its center's ({center.district})",
-                        row=line,
-                        id=ev.id,
-                        field="district",
-                    )
-                )
-    guide_ids = {g.id for _, g in guides} | guide_files
-    alias_owner: dict[str, str] = {}
-    for name, g in guides:
-        for rel in g.related:
-            if rel not in guide_ids:
-                out.append(
-                    Problem(name, f"related guide {rel!r} does not exist", id=g.id, field="related")
-                )
-        for alias in [*g.aliases.zh, *g.aliases.en]:
-            key = alias.lower()
-            if alias_owner.setdefault(key, g.id) != g.id:
-                out.append(
-                    Problem(
-                        name,
-                        f"alias {alias!r} is also used by guide {alias_owner[key]!r}",
-                        id=g.id,
-                        field="aliases",
-                    )
-                )
-    names: dict[str, str] = {}
-    for row, lm in landmarks:
-        for n in {lm.name, *lm.aliases}:
-            owner = names.setdefault(n.lower(), lm.name)
-            if owner != lm.name:
-                out.append(
-                    Problem(
-                        "landmarks.csv",
-                        f"alias {n!r} also names {owner!r}",
-                        row=row,
-                        id=lm.name,
-                        field="aliases",
-                    )
-                )
-    return out
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

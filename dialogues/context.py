@@ -10,8 +10,9 @@ import sqlite_utils
 from content.catalogue import Catalogue
 from dialogues import payload as payloads
 from dialogues.models import Button, Reply
-from dialogues.state import SessionState
+from dialogues.state import Pending, SessionState
 from dialogues.texts import Texts
+from nlu.parse import Parse
 
 HOME = "/help"
 HUMAN = "/human_help"
@@ -32,42 +33,34 @@ class Turn:
     state: SessionState
     lang: str
     now: datetime
-    parse: dict
+    parse: Parse
     text: str = ""
     location: tuple[float, float] | None = None
     memory: dict = field(default_factory=dict)
     planner: object | None = None
-    pending: dict | None = None
+    pending: Pending | None = None
+    # The numbered options of the previous reply (the state's are cleared for this turn).
+    offered: list[str] = field(default_factory=list)
+    offered_base: int = 0
 
     # -- understanding ----------------------------------------------------------------------
 
     @property
     def intent(self) -> str:
         """The intent understood (out_of_scope when there is none)."""
-        return (self.parse.get("intent") or {}).get("name") or "out_of_scope"
+        return self.parse.intent or "out_of_scope"
 
     def entity(self, name: str) -> str | dict | None:
         """The first value of entity `name` in this message, or None."""
-        for e in self.parse.get("entities") or []:
-            if e.get("entity") == name and e.get("value") not in (None, ""):
-                return e["value"]
-        return None
+        return self.parse.entity(name)
 
     def entity_values(self, name: str) -> list:
         """Every value of entity `name`, in order, without repeats."""
-        out: list = []
-        for e in self.parse.get("entities") or []:
-            if e.get("entity") == name and e.get("value") not in out:
-                out.append(e["value"])
-        return out
+        return self.parse.entity_values(name)
 
     def entity_map(self) -> dict[str, list]:
         """Entity name → its values in this message."""
-        out: dict[str, list] = {}
-        for e in self.parse.get("entities") or []:
-            if e.get("value") not in (None, ""):
-                out.setdefault(e["entity"], []).append(e["value"])
-        return out
+        return self.parse.entity_map()
 
     # -- texts ------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ import sqlite_utils
 
 from content.catalogue import Catalogue
 from content.timefmt import TZ
-from dialogues import payload as payloads
 from dialogues import policy
 from dialogues import state as states
 from dialogues.actions import smalltalk
@@ -20,6 +19,7 @@ from dialogues.context import Turn, finish
 from dialogues.models import Incoming, Reply, TurnResult
 from dialogues.texts import Texts
 from dialogues.understand import understand
+from nlu.parse import Parse
 from store import users
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,11 @@ def load_planner():
     return planning
 
 
-def _switch_language(parse: dict, text: str, current: str, first: bool) -> str:
+def _switch_language(parse: Parse, text: str, current: str, first: bool) -> str:
     """The language to answer in: follow the user when they clearly write in the other one."""
-    if parse.get("source") == "engine":
+    if parse.tapped:
         return current
-    detected = parse.get("lang")
+    detected = parse.lang
     if detected not in ("zh", "en") or detected == current:
         return current
     if detected == "zh" and _CJK.search(text):
@@ -59,7 +59,8 @@ def _switch_language(parse: dict, text: str, current: str, first: bool) -> str:
 class Assistant:
     """Leling's conversation: understands a message, updates the user's state, answers.
 
-    `parser` has `parse(text, now=None) -> dict` (Rasa's /model/parse shape plus "lang");
+    `parser` has `parse(text, now=None) -> dict` (Rasa's /model/parse shape plus "lang"), read
+    into a typed `nlu.parse.Parse` that the policy and actions work with;
     `clock` returns the current aware time (tests and `leling chat --now` fix it);
     `planner` is the scheduler's planning module (loaded when omitted; None disables it).
     Synchronous and safe to call from several threads (one turn at a time).
@@ -114,7 +115,7 @@ class Assistant:
         lang = state.lang or user.get("lang") or incoming.lang or self.default_lang
         location = incoming.location
         if location is not None:
-            parse = payloads.as_parse("", "share_location", {}, lang)
+            parse = Parse.resolved("", "share_location", {}, lang)
         else:
             parse, location = understand(incoming.text, state, self.parser, now, lang)
         new_lang = _switch_language(parse, incoming.text, lang, first)
@@ -122,6 +123,7 @@ class Assistant:
             user = users.update(self.db, uid, lang=new_lang)
         state.lang = new_lang
         pending, state.pending = state.pending, None
+        offered, offered_base = state.choices, state.choice_base
         state.choices, state.choice_base = [], 0
         memory = self._memory.setdefault(uid, {})
         t = Turn(
@@ -139,6 +141,8 @@ class Assistant:
             memory=memory,
             planner=self.planner,
             pending=pending,
+            offered=offered,
+            offered_base=offered_base,
         )
         try:
             if (
@@ -162,10 +166,10 @@ class Assistant:
                 r.voice = True
         if memory.pop("forgotten", False):
             self._memory.pop(uid, None)
-            return TurnResult(parse, replies)
+            return TurnResult(parse.to_dict(), replies)
         state.turn += 1
         state.last_intent = t.intent
-        if parse.get("source") != "engine" or not t.text.startswith("/"):
+        if not parse.tapped or not t.text.startswith("/"):
             state.remember(t.text)
         states.save(self.db, uid, state)
-        return TurnResult(parse, replies)
+        return TurnResult(parse.to_dict(), replies)

@@ -1,7 +1,7 @@
 """The engine's message types: what a channel hands in and what it gets back.
 
 Channels translate their platform's updates into `Incoming` and render each `Reply`; nothing
-platform-specific appears here. `Reply.to_dict()` is the `--json` turn shape of PRODUCT.md.
+platform-specific appears here. `Reply.to_dict()` is the `--json` turn shape of docs/contracts.md.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class Reply:
     plain: bool = False
 
     def to_dict(self) -> dict:
-        """The `--json` reply shape of PRODUCT.md."""
+        """The `--json` reply shape of docs/contracts.md."""
         out: dict = {
             "text": self.text,
             "buttons": [b.to_dict() for b in self.buttons],

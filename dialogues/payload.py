@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 
+from nlu.parse import Parse
+
 MAX_BYTES = 64
 
 _PAYLOAD = re.compile(r"^/([A-Za-z_][A-Za-z0-9_]{0,40})(\{.*\})?$", re.DOTALL)
@@ -60,26 +62,7 @@ def decode(text: str) -> tuple[str, dict[str, str]] | None:
     return intent, entities
 
 
-def as_parse(text: str, intent: str, entities: dict[str, str], lang: str) -> dict:
-    """A Rasa `/model/parse`-shaped dict for a payload (confidence 1, like Rasa's own).
-
-    `"source": "engine"` tells it apart from the NLU's output (the language is not re-detected).
-    """
-    return {
-        "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
-        "entities": [
-            {
-                "entity": k,
-                "value": v,
-                "start": 0,
-                "end": 0,
-                "confidence": 1.0,
-                "extractor": "payload",
-            }
-            for k, v in entities.items()
-        ],
-        "intent_ranking": [{"name": intent, "confidence": 1.0}],
-        "lang": lang,
-        "source": "engine",
-    }
+def as_parse(text: str, intent: str, entities: dict[str, str], lang: str) -> Parse:
+    """The parse of a payload: confidence 1, like Rasa's own; `source` "engine" tells it apart
+    from the NLU's output (the language is not re-detected)."""
+    return Parse.resolved(text, intent, entities, lang)

@@ -1,27 +1,22 @@
 """The policy: from (intent, entities, state) to the action that answers.
 
 Rules are checked in order: odd input; answers to a question Leling asked (a place, "are you
-sure?"); the guide in progress ("好了" means "next step" there); follow-ups on the last list
-("那周末的呢?"); unclear input (ask back with the top two guesses); then one action per intent.
+sure?"); the flow in progress (dialogues/loops.py: "好了" means "next step" in a guide);
+follow-ups on the last list ("那周末的呢?"); unclear input (ask back with the top two guesses);
+then the action nlu/intents.yml names for the intent.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 
-from dialogues.actions import (
-    centers,
-    guides,
-    handoff,
-    lectures,
-    lessons,
-    privacy,
-    smalltalk,
-    subscriptions,
-)
+from dialogues import loops
+from dialogues.actions import centers, guides, lectures, lessons, privacy, smalltalk, subscriptions
 from dialogues.context import Turn
 from dialogues.models import Reply
+from nlu import intents
 
 # Ask back when the top two intents are this close, the top one is below this confidence, and
 # the two are a pair people confuse ("有课吗": lectures or phone classes?).
@@ -37,28 +32,6 @@ CONFUSABLE = {
         ("unsubscribe", "my_subscriptions"),
         ("subscribe", "unsubscribe"),
     )
-}
-
-# The buttons under a reminder message ("收到", "不去了，取消提醒"): tapping them mid-guide
-# neither advances nor pauses the guide.
-REMINDER_BUTTONS = {"affirm", "unsubscribe"}
-
-# Intents that do not interrupt a guide in progress.
-GUIDE_KEEPS = {
-    "guide_next",
-    "guide_back",
-    "guide_repeat",
-    "guide_stuck",
-    "affirm",
-    "thanks",
-    "human_help",
-    "prefer_voice",
-    "prefer_text",
-    "set_lang",
-    "resume_guide",
-    "start_guide",
-    "mydata",
-    "greet",
 }
 
 _FOLLOW_UP = re.compile(
@@ -85,65 +58,31 @@ _FOLLOW_UP_INTENTS = {
 }
 
 
-def _more(t: Turn) -> list[Reply]:
-    kind = (t.state.shown or {}).get("type")
-    handler = {
-        "center": centers.more,
-        "lecture": lectures.more,
-        "lesson": lessons.more,
-        "guide": guides.more,
-        "subscription": subscriptions.more,
-    }.get(kind)
-    if handler is None:
-        return [smalltalk.home(t, "more.nothing")]
-    return handler(t)
+# Intents the policy answers by a rule of its own rather than an action.
+RULES = frozenset({"out_of_scope"})
 
 
-def _inform(t: Turn) -> list[Reply]:
-    return centers.find_center(t)
+def _action(path: str) -> Callable[[Turn], list[Reply]]:
+    """The function `module.function` of dialogues/actions/."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(f"dialogues.actions.{module}"), name)
 
 
+# Intent → the action that answers it, as declared in nlu/intents.yml.
 HANDLERS: dict[str, Callable[[Turn], list[Reply]]] = {
-    "greet": smalltalk.greet,
-    "help": smalltalk.help_,
-    "thanks": smalltalk.thanks,
-    "goodbye": smalltalk.goodbye,
-    "affirm": smalltalk.affirm,
-    "deny": smalltalk.deny,
-    "cancel": smalltalk.cancel,
-    "find_center": centers.find_center,
-    "center_info": centers.center_info,
-    "share_location": centers.share_location,
-    "ask_place": centers.ask_place_action,
-    "inform": _inform,
-    "list_lectures": lectures.list_lectures,
-    "list_lessons": lessons.list_lessons,
-    "start_guide": guides.start_guide,
-    "guide_next": guides.next_step,
-    "guide_back": guides.back,
-    "guide_repeat": guides.repeat,
-    "guide_stuck": guides.stuck,
-    "resume_guide": guides.resume,
-    "subscribe": subscriptions.subscribe,
-    "unsubscribe": subscriptions.unsubscribe,
-    "my_subscriptions": subscriptions.my_subscriptions,
-    "human_help": handoff.human_help,
-    "prefer_voice": lambda t: smalltalk.prefer_voice(t) + guides.still_on(t),
-    "prefer_text": lambda t: smalltalk.prefer_text(t) + guides.still_on(t),
-    "set_lang": smalltalk.set_lang,
-    "more": _more,
-    "mydata": privacy.mydata,
-    "forget": privacy.forget,
+    name: _action(intent.action) for name, intent in intents.registry().items() if intent.action
 }
 
 
 def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
-    pending = t.pending or {}
-    ask = pending.get("ask")
+    pending = t.pending
+    ask = pending.ask if pending else None
     if ask in ("unsubscribe_all", "forget") and intent in ("affirm", "deny", "cancel"):
         if intent != "affirm":
             return [t.reply(t.t("confirm.kept"), plain=True)]
-        return subscriptions.cancel_all(t) if ask == "unsubscribe_all" else privacy.forget_now(t)
+        if ask == "unsubscribe_all":
+            return subscriptions.cancel_all(t)
+        return privacy.forget_now(t)
     if ask == "clarify" and intent == "deny":
         return smalltalk.deny(t)
     if ask == "place":
@@ -155,7 +94,7 @@ def _answer_to_pending(t: Turn, intent: str) -> list[Reply] | None:
         ):
             # A whole new request ("东城区有老年大学吗") brings its own filters.
             fresh = intent == "find_center" and centers.filters_from(t)
-            return centers.find_center(t, base=None if fresh else pending.get("query"))
+            return centers.find_center(t, base=None if fresh else pending.query)
     return None
 
 
@@ -166,18 +105,16 @@ def _says_more_than_its_entities(t: Turn) -> bool:
     """True when the message has words of its own besides its entities ("今天天气怎么样"),
     False for a bare refinement ("周末的", "海淀区?", "online ones")."""
     text = t.text
-    for e in sorted(t.parse.get("entities") or [], key=lambda e: -e.get("start", 0)):
-        start, end = e.get("start"), e.get("end")
-        if isinstance(start, int) and isinstance(end, int):
-            text = text[:start] + " " + text[end:]
+    for e in sorted(t.parse.entities, key=lambda e: -e.start):
+        text = text[: e.start] + " " + text[e.end :]
     rest = _FILLER.sub("", text)
     return len(rest) > (1 if t.lang == "zh" else 6)
 
 
 def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     """ "那周末的呢?" after a lecture list: the same search with the new time (or district, …)."""
-    last = t.state.shown or {}
-    kind = last.get("type")
+    last = t.state.shown
+    kind = last.type if last else None
     wanted = _LIST_ENTITIES.get(kind or "")
     if not wanted or not any(k in t.entity_map() for k in wanted):
         return None
@@ -190,7 +127,7 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
         return None  # "今天天气怎么样" is a new question, not "那今天的呢"
     if not (intent == "out_of_scope" or ((marked or bare) and intent in _FOLLOW_UP_INTENTS)):
         return None
-    base = dict(last.get("query") or {})
+    base = dict(last.query)
     if kind == "lecture":
         return lectures.list_lectures(t, base=base)
     if kind == "lesson":
@@ -199,9 +136,9 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
 
 
 def _unclear(t: Turn) -> list[Reply]:
-    ranking = t.parse.get("intent_ranking") or []
-    if ranking and ranking[0].get("name") in smalltalk.CLARIFIABLE:
-        return smalltalk.clarify(t, ranking[:3])
+    ranking = t.parse.ranking
+    if ranking and ranking[0][0] in smalltalk.CLARIFIABLE:
+        return smalltalk.clarify(t, t.parse.top(3))
     if centers.place_from(t) is not None:
         return centers.find_center(t)
     if t.entity("guide"):
@@ -212,45 +149,38 @@ def _unclear(t: Turn) -> list[Reply]:
 def _ambiguous(t: Turn) -> bool:
     """Two readings that lead to different answers, almost tied at low confidence (like Rasa's
     ambiguity threshold, but only for pairs people really confuse): ask back."""
-    if t.parse.get("source") == "engine" or (t.state.guide or {}).get("active"):
+    if t.parse.tapped or t.state.in_loop():
         return False
-    ranking = t.parse.get("intent_ranking") or []
-    if len(ranking) < 2 or ranking[0].get("name") != t.intent:
+    ranking = t.parse.ranking
+    if len(ranking) < 2 or ranking[0][0] != t.intent:
         return False
-    top, second = ranking[0], ranking[1]
+    (top, p1), (second, p2) = ranking[0], ranking[1]
     return (
-        top.get("confidence", 1) < AMBIGUOUS_BELOW
-        and top.get("confidence", 1) - second.get("confidence", 0) < AMBIGUITY_MARGIN
-        and frozenset((top.get("name"), second.get("name"))) in CONFUSABLE
+        p1 < AMBIGUOUS_BELOW
+        and p1 - p2 < AMBIGUITY_MARGIN
+        and frozenset((top, second)) in CONFUSABLE
     )
 
 
 def respond(t: Turn) -> list[Reply]:
     """The replies to one understood message."""
     intent = t.intent
-    if intent == "_no_such_choice":
-        return smalltalk.no_such_choice(t)
-    if intent.startswith("_"):
-        return smalltalk.kind(t, intent)
+    if intent.startswith("_"):  # odd input: answered kindly before anything else
+        return HANDLERS.get(intent, smalltalk.odd_input)(t)
     answered = _answer_to_pending(t, intent)
     if answered is not None:
         return answered
-    guide = t.state.guide
-    tapped = t.parse.get("source") == "engine"
-    if guide and guide.get("active"):
-        if intent == "affirm" and not tapped:  # "好了" / "好的"; not a reminder's "收到"
-            intent = "guide_next"
-        elif intent in ("cancel", "deny"):
-            return guides.stop(t)
-        elif intent not in GUIDE_KEEPS and not (tapped and intent in REMINDER_BUTTONS):
-            guide["active"] = False
+    routed = loops.route(t, intent)  # a guide in progress answers first
+    if not isinstance(routed, str):
+        return routed
+    intent = routed
     followed = _follow_up(t, intent)
     if followed is not None:
         return followed
     if intent == "out_of_scope":
         return _unclear(t)
     if _ambiguous(t):
-        return smalltalk.clarify(t, t.parse["intent_ranking"][:2])
+        return smalltalk.clarify(t, t.parse.top(2))
     handler = HANDLERS.get(intent)
     if handler is None:
         return smalltalk.out_of_scope(t)

@@ -2,58 +2,248 @@
 
 What is kept (and why):
 - `lang`: the language the conversation is in.
-- `guide`: the guide being learnt — `{"id", "step", "active", "stuck"}`; `active` is False
-  while the user does something else, so "继续上次的" can resume it (also after a restart).
-- `shown`: the last list shown — `{"type", "query", "offset", "ids"}` — for "更多", "第二个",
-  "提醒我" and follow-ups such as "那周末的呢?".
-- `focus`: the one item being talked about (`{"type", "id"}`).
-- `place`: the last district / street / landmark named. A raw shared location is never
-  stored (PIPL); the engine keeps it in memory only, for paging through "更多".
-- `pending`: a question Leling asked and is waiting on (`{"ask": …}`).
+- `guide`: the guide being learnt (`GuideProgress`: id, step, stuck). It outlives the guide
+  loop, so "继续上次的" can resume it (also after a restart or a week away).
+- `loop`: the multi-step flow in progress (`ActiveLoop`, like Rasa's `active_loop`): while it is
+  active, its rules answer first (dialogues/loops.py). Today the guide; tomorrow an
+  announcement composer or the help desk.
+- `shown`: the last list shown (`Listing`) — for "更多", "第二个", "提醒我" and follow-ups
+  such as "那周末的呢?".
+- `focus`: the one item being talked about (`Focus`).
+- `place`: the last district / street / landmark named (`Place`). A raw shared location is
+  never stored (PIPL); the engine keeps it in memory only, for paging through "更多".
+- `pending`: a question Leling asked and is waiting on (`Pending`).
 - `choices`: the payloads behind the numbered options of the last reply ("1", "第二个");
   `choice_base` is how many came before them ("更多" numbers the second page 4–6).
 - `refs`: short keys for button payloads that would not fit 64 bytes.
 - `history`: the user's last few messages, handed to a volunteer with a help request.
+
+The saved form carries a version (`"v"`). Version 1 (no "v", before typed state) kept the guide
+as `{"id", "step", "active", "stuck"}` and is read as GuideProgress plus an active guide loop.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
 import sqlite_utils
 
 from store import sessions
 
+log = logging.getLogger(__name__)
+
+VERSION = 2
 HISTORY = 5
 MAX_REFS = 24
 
 
+class Record:
+    """A small typed piece of state, saved as a JSON object.
+
+    `get`, `[key]` and `[key] = value` read and write fields by name, for code written against
+    the dict-shaped state of version 1; new code uses the attributes.
+    """
+
+    _ALIASES: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def from_dict(cls, data: Any):
+        """The record saved as `data`, or None when it is not a mapping with the required fields."""
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, dict):
+            return None
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        kwargs = {}
+        for key, value in data.items():
+            key = cls._ALIASES.get(key, key)
+            if key in names:
+                kwargs[key] = value
+        try:
+            return cls(**kwargs)
+        except (TypeError, ValueError):
+            return None
+
+    def to_dict(self) -> dict:
+        """The JSON-ready form (a shallow copy)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+    def _field(self, key: str) -> str | None:
+        key = self._ALIASES.get(key, key)
+        return key if key in {f.name for f in fields(self)} else None  # type: ignore[arg-type]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field `key` (None-valued fields give `default`), like dict.get."""
+        name = self._field(key)
+        value = getattr(self, name) if name else None
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> Any:
+        name = self._field(key)
+        if name is None:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        name = self._field(key)
+        if name is None:
+            raise KeyError(key)
+        setattr(self, name, value)
+
+    def __contains__(self, key: str) -> bool:
+        name = self._field(key)
+        return name is not None and getattr(self, name) is not None
+
+
+@dataclass
+class GuideProgress(Record):
+    """The guide being learnt: its id, the step reached (from 1), "卡住了" count on this step."""
+
+    id: str
+    step: int = 1
+    stuck: int = 0
+
+    def __post_init__(self) -> None:
+        self.id, self.step, self.stuck = str(self.id), int(self.step), int(self.stuck)
+
+
+@dataclass
+class ActiveLoop(Record):
+    """The multi-step flow in progress (its name) and the flow's own slots."""
+
+    name: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Listing(Record):
+    """The last list shown: its kind ("center", "lecture", "lesson", "guide", "subscription"),
+    the query that made it, the offset of this page and the ids on it."""
+
+    type: str
+    query: dict = field(default_factory=dict)
+    offset: int = 0
+    ids: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.query = dict(self.query or {})
+        self.offset = int(self.offset or 0)
+        self.ids = list(self.ids or [])
+
+
+@dataclass
+class Focus(Record):
+    """The one catalogue item being talked about."""
+
+    type: str
+    id: str
+
+
+@dataclass
+class Place(Record):
+    """The last place named (a district, and the street or landmark when one was named)."""
+
+    district: str | None = None
+    street: str | None = None
+    landmark: str | None = None
+
+
+@dataclass
+class Pending(Record):
+    """A question Leling asked: `ask` names it ("place", "clarify", "forget",
+    "unsubscribe_all"); `about` what it is for; `query` the search it will complete."""
+
+    _ALIASES: ClassVar[dict[str, str]] = {"for": "about"}
+
+    ask: str
+    about: str | None = None
+    query: dict | None = None
+
+
+# The typed fields of SessionState and their types (dicts assigned to them are converted).
+_TYPED: dict[str, type[Record]] = {
+    "guide": GuideProgress,
+    "loop": ActiveLoop,
+    "shown": Listing,
+    "focus": Focus,
+    "place": Place,
+    "pending": Pending,
+}
+
+
 @dataclass
 class SessionState:
-    """One user's conversation state (JSON-serialisable)."""
+    """One user's conversation state (JSON-serialisable with `to_dict`)."""
 
     lang: str | None = None
     turn: int = 0
-    guide: dict | None = None
-    shown: dict | None = None
-    focus: dict | None = None
-    place: dict | None = None
-    pending: dict | None = None
+    guide: GuideProgress | None = None
+    loop: ActiveLoop | None = None
+    shown: Listing | None = None
+    focus: Focus | None = None
+    place: Place | None = None
+    pending: Pending | None = None
     choices: list[str] = field(default_factory=list)
     choice_base: int = 0
     refs: dict[str, dict] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
     last_intent: str | None = None
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        kind = _TYPED.get(name)
+        if kind is not None and isinstance(value, dict):
+            if name == "guide" and value.get("active"):  # a version-1 guide dict
+                super().__setattr__("loop", ActiveLoop("guide"))
+            value = kind.from_dict(value)
+        super().__setattr__(name, value)
+
+    # -- loops --------------------------------------------------------------------------------
+
+    def in_loop(self, name: str | None = None) -> bool:
+        """True while a flow (the one named, when given) is in progress."""
+        return self.loop is not None and (name is None or self.loop.name == name)
+
+    def start_loop(self, name: str, **data: Any) -> None:
+        """Make `name` the flow in progress (replacing any other)."""
+        self.loop = ActiveLoop(name, dict(data))
+
+    def end_loop(self, name: str | None = None) -> None:
+        """Leave the flow in progress (only if it is `name`, when given)."""
+        if self.in_loop(name):
+            self.loop = None
+
+    # -- saving -------------------------------------------------------------------------------
+
     @classmethod
     def from_dict(cls, data: dict) -> SessionState:
-        """A state from its saved form; unknown keys (from a newer version) are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in names})
+        """A state from its saved form (this version or version 1); unknown keys (from a newer
+        version) and unreadable parts are dropped, never the whole state."""
+        data = dict(data or {})
+        version = data.pop("v", 1)
+        if version == 1:
+            data = _from_version_1(data)
+        state = cls()
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            kind = _TYPED.get(f.name)
+            if kind is not None:
+                value = kind.from_dict(value) if value is not None else None
+            setattr(state, f.name, value)
+        return state
 
     def to_dict(self) -> dict:
-        """The JSON-ready form saved in the store (a shallow copy: it is serialised at once)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The JSON-ready form saved in the store."""
+        out: dict = {"v": VERSION}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.to_dict() if isinstance(value, Record) else value
+        return out
+
+    # -- helpers ------------------------------------------------------------------------------
 
     def remember(self, text: str) -> None:
         """Keep the user's last few messages (for a volunteer's context)."""
@@ -73,11 +263,23 @@ class SessionState:
         return key
 
 
+def _from_version_1(data: dict) -> dict:
+    """Version 1 kept the guide loop as a flag inside the guide: `{"id", "step", "active",
+    "stuck"}`."""
+    guide = data.get("guide")
+    if isinstance(guide, dict):
+        if guide.get("active"):
+            data["loop"] = {"name": "guide"}
+        data["guide"] = {k: v for k, v in guide.items() if k != "active"}
+    return data
+
+
 def load(db: sqlite_utils.Database, user_id: str) -> SessionState:
     """The user's saved state (a fresh one for a new user or an unreadable row)."""
     try:
         return SessionState.from_dict(sessions.load(db, user_id))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
+        log.warning("unreadable session state for a user; starting afresh")
         return SessionState()
 
 

@@ -17,69 +17,16 @@ from datetime import datetime
 
 from dialogues import payload as payloads
 from dialogues.state import SessionState
+from nlu import intents
+from nlu.parse import EMOJI, Parse
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 300
 
-# The intents of PRODUCT.md plus the engine's own (payload-only) ones.
-NLU_INTENTS = frozenset(
-    {
-        "greet",
-        "goodbye",
-        "thanks",
-        "affirm",
-        "deny",
-        "help",
-        "cancel",
-        "find_center",
-        "center_info",
-        "list_lectures",
-        "list_lessons",
-        "start_guide",
-        "guide_next",
-        "guide_back",
-        "guide_repeat",
-        "guide_stuck",
-        "subscribe",
-        "unsubscribe",
-        "my_subscriptions",
-        "human_help",
-        "prefer_voice",
-        "prefer_text",
-        "out_of_scope",
-    }
-)
-ENGINE_INTENTS = frozenset(
-    {
-        "more",
-        "resume_guide",
-        "share_location",
-        "set_lang",
-        "mydata",
-        "forget",
-        "ask_place",
-        "inform",
-    }
-)
-KNOWN_INTENTS = NLU_INTENTS | ENGINE_INTENTS
-
-# Slash commands people type (and Telegram's command menu sends) → intents.
-COMMANDS = {
-    "start": "greet",
-    "menu": "help",
-    "home": "help",
-    "centers": "find_center",
-    "lectures": "list_lectures",
-    "lessons": "list_lessons",
-    "guide": "start_guide",
-    "guides": "start_guide",
-    "mysubs": "my_subscriptions",
-    "voice": "prefer_voice",
-    "text": "prefer_text",
-    "lang": "set_lang",
-    "stop": "cancel",
-}
+# Which intents a payload or slash command may name, and the commands: nlu/intents.yml.
+KNOWN_INTENTS = intents.payload_intents()
+COMMANDS = intents.commands()
 # /start deep links (a poster's QR code): /start lecture_<id>, guide_<id>, …
 DEEP_LINKS = {
     "lecture": ("list_lectures", "lecture"),
@@ -280,11 +227,11 @@ def parse_coords(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -> dict:
-    return payloads.as_parse(text, intent, entities, conversation_lang)
+def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -> Parse:
+    return Parse.resolved(text, intent, entities, conversation_lang)
 
 
-def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
+def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
     decoded = payloads.decode(text)
     if decoded is None:
         return None
@@ -297,7 +244,7 @@ def _from_payload(text: str, state: SessionState, lang: str) -> dict | None:
             **state.refs.get(entities["ref"], {}),
             **{k: v for k, v in entities.items() if k != "ref"},
         }
-    return payloads.as_parse(text, intent, entities, lang)
+    return Parse.resolved(text, intent, entities, lang)
 
 
 _LANG_ARGS = {
@@ -312,7 +259,7 @@ _LANG_ARGS = {
 }
 
 
-def _deep_link(text: str, lang: str) -> dict | None:
+def _deep_link(text: str, lang: str) -> Parse | None:
     parts = text.split(maxsplit=1)
     if len(parts) != 2:
         return None
@@ -329,7 +276,7 @@ def _deep_link(text: str, lang: str) -> dict | None:
     return _internal(text, "greet", lang)
 
 
-def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
+def _shortcut(text: str, state: SessionState, lang: str) -> Parse | None:
     t = normal(text)
     n = ordinal(text)
     if n is not None and state.choices:
@@ -340,14 +287,10 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
         if 1 <= index <= len(state.choices):
             chosen = payloads.decode(state.choices[index - 1])
             if chosen:
-                parse = payloads.as_parse(text, chosen[0], chosen[1], lang)
-                parse["choice"] = index
-                return parse
+                return Parse.resolved(text, chosen[0], chosen[1], lang).but(choice=index)
         else:  # "5" under a list of three: say which numbers there are, keep the list
-            parse = _internal(text, "_no_such_choice", lang)
-            parse["choices"], parse["choice_base"] = list(state.choices), base
-            return parse
-    in_guide = bool((state.guide or {}).get("active"))
+            return _internal(text, "_no_such_choice", lang)
+    in_guide = state.in_loop("guide")
     if n is not None and not state.choices and t.isdigit() and not in_guide:
         return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
     if t in _MORE:  # with no list shown, the engine says so (more.nothing)
@@ -365,7 +308,7 @@ def _shortcut(text: str, state: SessionState, lang: str) -> dict | None:
 
 def understand(
     text: str, state: SessionState, parser, now: datetime, lang: str
-) -> tuple[dict, tuple[float, float] | None]:
+) -> tuple[Parse, tuple[float, float] | None]:
     """The parse for one message, and a location if the text carried one ("/location 39.9,116.4").
 
     `lang` is the conversation's current language, used for everything that has no words of
@@ -389,7 +332,7 @@ def understand(
     if symbols_only(text):
         for ch, intent in _EMOJI_INTENT.items():
             if ch in text:  # typed, like words: 👍 in a guide means "done, next"
-                return dict(_internal(text, intent, lang), source="emoji"), None
+                return _internal(text, intent, lang).but(source=EMOJI), None
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
             return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
@@ -399,7 +342,7 @@ def understand(
     if short is not None:
         return short, None
     try:
-        parsed = parser.parse(text, now=now)
+        parsed = Parse.from_dict(parser.parse(text, now=now))
     except Exception:  # the NLU must never take the conversation down
         log.exception("NLU failed on %r", text[:80])
         return _internal(text, "out_of_scope", lang), None

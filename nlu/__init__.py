@@ -3,7 +3,7 @@
 The one import the rest of Leling needs:
 
     from nlu import load_parser
-    parser = load_parser(gazetteer)          # gazetteer = content.gazetteer.build(catalogue_dir)
+    parser = load_parser(gazetteer)          # from the loaded catalogue: bot.app.open_parser
     parser.parse("明天下午朝阳区有啥讲座", now)
 
 `parse` returns the shape of Rasa's `POST /model/parse`, plus the detected language:
@@ -33,15 +33,17 @@ confidence 0.0 and an empty ranking.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .evaluation import MACRO_F1_GATES, TEST_DIR, LangResult
-from .evaluation import evaluate as _evaluate
-from .model import DATA_DIR, Model, default_model_dir, load_or_train, save, train_model
-from .parser import OUT_OF_SCOPE, OUT_OF_SCOPE_THRESHOLD, Parser
-from .remote import RasaHTTPParser
+if TYPE_CHECKING:  # the heavy parts load on first use, so `nlu.intents` / `nlu.parse` stay light
+    from .evaluation import LangResult
+    from .model import Model
+    from .parser import Parser
+    from .remote import RasaHTTPParser
 
 __all__ = [
     "DATA_DIR",
@@ -59,7 +61,27 @@ __all__ = [
     "train",
 ]
 
+_LAZY = {
+    "MACRO_F1_GATES": "evaluation",
+    "TEST_DIR": "evaluation",
+    "LangResult": "evaluation",
+    "DATA_DIR": "model",
+    "Model": "model",
+    "default_model_dir": "model",
+    "OUT_OF_SCOPE": "parser",
+    "OUT_OF_SCOPE_THRESHOLD": "parser",
+    "Parser": "parser",
+    "RasaHTTPParser": "remote",
+}
+
 log = logging.getLogger(__name__)
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nlu' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 def load_parser(
@@ -75,6 +97,10 @@ def load_parser(
     `$LELING_NLU_MODEL_DIR` or the user cache dir). With `nlu_url`, messages go to that Rasa
     server and fall back to the local model whenever it cannot answer.
     """
+    from .model import load_or_train
+    from .parser import Parser
+    from .remote import RasaHTTPParser
+
     model, path, retrained = load_or_train(gazetteer, data_dir, model_dir)
     log.info("NLU model %s (%s)", path, "trained now" if retrained else "loaded")
     parser = Parser(model)
@@ -87,6 +113,8 @@ def train(
     gazetteer: dict, data_dir: Path | None = None, model_dir: Path | None = None
 ) -> tuple[Model, Path]:
     """Train from `data_dir` (default `nlu/data`) unconditionally and save; (model, path)."""
+    from .model import DATA_DIR, default_model_dir, save, train_model
+
     model = train_model(Path(data_dir or DATA_DIR), gazetteer)
     return model, save(model, Path(model_dir or default_model_dir()))
 
@@ -98,6 +126,8 @@ def evaluate(
     now: datetime | None = None,
 ) -> dict[str, LangResult]:
     """Score `parser` on the held-out set (default `tests/nlu`); one `LangResult` per language."""
+    from .evaluation import evaluate as _evaluate
+
     if now is None:
         return _evaluate(parser, test_dir, use_ledger=use_ledger)
     return _evaluate(parser, test_dir, use_ledger=use_ledger, now=now)

@@ -16,9 +16,10 @@ import logging
 import re
 from collections.abc import Iterable
 
-import jieba
-
 from .lang import is_cjk
+from .quickimport import import_without_pkg_resources
+
+jieba = import_without_pkg_resources("jieba")
 
 NON_WORD = re.compile(r"[\W_]+")
 DIGIT = re.compile(r"\d")

@@ -41,7 +41,7 @@ MODEL_ENV = "LELING_NLU_MODEL_DIR"
 FORMAT_VERSION = 1
 GUIDE_INTENT = "start_guide"
 TRAIN_NOW = datetime(2024, 1, 3, 10, 0, tzinfo=TZ)
-LIBRARIES = ("scikit-learn", "numpy", "jieba", "pypinyin", "rapidfuzz")
+LIBRARIES = ("scikit-learn", "numpy", "jieba", "pypinyin", "rapidfuzz", "opencc")
 # Entities whose Chinese names also match in toneless pinyin ("wangjing", "tian tan"); districts
 # carry their own spellings in the gazetteer (pypinyin reads a lone 朝阳 as "zhaoyang").
 ROMANISED = ("street", "landmark")

@@ -14,11 +14,10 @@ found in ``text`` can be reported against what the user actually typed.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-import zhconv
 
 __all__ = ["Normalized", "is_blank", "normalize"]
 
@@ -53,7 +52,7 @@ def normalize(text: str) -> Normalized:
     """Normalise user text for the NLU; see the module docstring for the steps.
 
     Order: width/zero-width/control/emoji/lowercase (one per-character table), whitespace
-    collapse and strip, traditional → simplified (zhconv), Chinese numerals → digits.
+    collapse and strip, traditional → simplified (OpenCC t2s), Chinese numerals → digits.
     The per-character steps touch disjoint character classes, so folding them into one pass
     gives the same result as running them in the documented order.
     """
@@ -150,51 +149,49 @@ _CHAR_MAP[" "] = " "
 
 
 def _to_simplified(s: str, starts: list[int], ends: list[int]) -> tuple[str, list[int], list[int]]:
-    converted = zhconv.convert(s, "zh-cn")
-    if converted == s:
+    t2s, tw2sp = _converters()
+    if t2s.convert(s) == s:  # no traditional characters: leave simplified wording alone
         return s, starts, ends
-    table, prefixes = _zh_tables()
-    out: list[str] = []
+    # Traditional script: OpenCC's tw2sp also turns Taiwan wording into mainland wording
+    # (電腦軟體 → 电脑软件, 主機板 → 主板), which the training data speaks.
+    converted = tw2sp.convert(s)
+    if len(converted) == len(s):
+        return converted, starts, ends
+    return align(s, converted, starts, ends)
+
+
+def align(
+    s: str, converted: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int]]:
+    """`converted` with the input spans of `s` carried over, for a conversion that changed a
+    phrase's length: each changed run of output characters spans the whole input run it
+    replaced."""
     new_starts: list[int] = []
     new_ends: list[int] = []
-    n = len(s)
-    pos = 0
-    # zhconv's own maximal forward matching, but remembering which input each token replaced.
-    while pos < n:
-        best = None
-        best_end = pos + 1
-        i = pos + 1
-        while i <= n and s[pos:i] in prefixes:
-            repl = table.get(s[pos:i])
-            if repl is not None:
-                best, best_end = repl, i
-            i += 1
-        if best is None:
-            best = s[pos]
-        if len(best) == best_end - pos:
-            out.append(best)
-            new_starts.extend(starts[pos:best_end])
-            new_ends.extend(ends[pos:best_end])
-        elif best:
-            out.append(best)
-            new_starts.extend([starts[pos]] * len(best))
-            new_ends.extend([ends[best_end - 1]] * len(best))
-        pos = best_end
-    return "".join(out), new_starts, new_ends
+    matcher = difflib.SequenceMatcher(None, s, converted, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            new_starts.extend(starts[i1:i2])
+            new_ends.extend(ends[i1:i2])
+        elif j2 > j1:  # replace or insert
+            first = starts[i1] if i1 < len(starts) else (ends[-1] if ends else 0)
+            last = ends[i2 - 1] if i2 > i1 else first
+            new_starts.extend([first] * (j2 - j1))
+            new_ends.extend([last] * (j2 - j1))
+    return converted, new_starts, new_ends
 
 
-_ZH_TABLES: tuple[dict[str, str], frozenset[str]] | None = None
+_CONVERTERS = None
 
 
-def _zh_tables() -> tuple[dict[str, str], frozenset[str]]:
-    """zhconv's zh-cn phrase table and prefix set (loaded once, ~0.1 s)."""
-    global _ZH_TABLES
-    if _ZH_TABLES is None:
-        from zhconv import zhconv as impl
+def _converters():
+    """OpenCC's t2s (detects traditional script) and tw2sp converters, built once (~5 ms)."""
+    global _CONVERTERS
+    if _CONVERTERS is None:
+        import opencc
 
-        table = impl.getdict("zh-cn")
-        _ZH_TABLES = (table, impl.pfsdict["zh-cn"])
-    return _ZH_TABLES
+        _CONVERTERS = (opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp"))
+    return _CONVERTERS
 
 
 # --- step 3: Chinese numerals → Arabic digits --------------------------------------------------

@@ -1,19 +1,27 @@
-"""The dispatcher: sends due outbox rows through a `Sender`, exactly once, at a steady rate.
+"""The dispatcher: sends due outbox rows through a `Sender`, at a steady rate, never twice.
 
 SQLite is the source of truth; APScheduler only ticks. Every `tick_seconds` an
 `AsyncIOScheduler` interval job (coalesce, `misfire_grace_time=None`, one instance) kicks
-`tick()`, which repeatedly claims due rows atomically (pending → claimed), and for each one:
+`tick()`, which reads due rows batch after batch (nothing is claimed: they stay `pending`) and
+for each one:
 
-1. expires it if the event has already begun (never sent), or — when it is late and the user is
-   in quiet hours — moves it to the end of the quiet hours;
-2. records the attempt and commits (claimed → sending) BEFORE sending;
-3. sends, then marks it sent (late when more than `late_after` past due).
+1. expires it if the event has already begun (never sent) or the user is inactive; skips it when
+   it is covered (a reminder closer to the same session is due or went out, or the same notice
+   came through another subscription — across batches and restarts, see `store.reminders`);
+   when it is late and the user is in quiet hours, moves it to the end of the quiet hours;
+2. waits for a send slot (rate, `concurrency`, and the sender's own `wait_ready` when it has
+   one, e.g. Telegram's flood-wait), then records the attempt and commits (pending → sending)
+   immediately BEFORE the request goes out;
+3. sends, then marks it sent (late when more than `late_after` past due) at once.
 
-A process killed between 2 and 3 leaves a `sending` row: the next tick (after `stale_after`)
-marks it `unknown`, logs it, and never sends it again — a possible lost message is better than a
-duplicate, and with a sender that delivers before it returns, the row was in fact delivered.
-Rows claimed but not yet attempted go back to pending. Only one dispatcher may run against a
-database (like APScheduler's own rule about job stores).
+So a row is `sending` only while its request is on the wire, and at most `concurrency` rows are.
+A process killed then leaves those rows `sending`: the next dispatcher (after `stale_after`)
+marks them `unknown`, logs each one, and never sends them again — the request may or may not
+have reached the user, and a possible lost message is better than a duplicate. Everything not
+yet attempted is still `pending` and goes out after the restart. Only one dispatcher should run
+against a database (like APScheduler's own rule about job stores); a second one (e.g.
+`leling reminders run`) cannot double a message, because the pending → sending step is
+conditional, but it would mark the first one's long sends `unknown` after `stale_after`.
 
 All database work runs on one worker thread with its own connection, off the event loop.
 """
@@ -91,6 +99,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-outbox")
         self._db = None
         self._sem = asyncio.Semaphore(max(1, concurrency))
+        self._inflight: set[int] = set()  # ids of rows this dispatcher has `sending`
         self._next_slot = 0.0
         self._task: asyncio.Task | None = None
         self._scheduler = None
@@ -125,8 +134,10 @@ class Dispatcher:
     # -- sending --------------------------------------------------------------------------
 
     async def recover(self) -> TickReport:
-        """Resolve rows a dead dispatcher left in flight (older than `stale_after`)."""
-        released, unknown = await self._run(outbox.recover, self.clock() - self.stale_after)
+        """Resolve rows a dead dispatcher left in flight (attempted before `stale_after`)."""
+        released, unknown = await self._run(
+            outbox.recover, self.clock() - self.stale_after, tuple(self._inflight)
+        )
         for r in unknown:
             log.warning(
                 "reminder %s (%s) was being sent when the process stopped; marked "
@@ -146,12 +157,14 @@ class Dispatcher:
         goes out on time rather than at the next tick.
         """
         report = await self.recover()
+        after = None  # (due_at, id) of the last row handled: each row is looked at once a tick
         while not self._stopping:
-            rows = await self._run(outbox.claim_due, self.clock(), self.batch_size)
+            rows = await self._run(outbox.due_rows, self.clock(), self.batch_size, after)
             if rows:
+                after = (rows[-1]["due_at"], rows[-1]["id"])
                 report.add(await self._process(rows))
                 continue
-            nxt = await self._run(outbox.next_due_at) if follow else None
+            nxt = await self._run(outbox.next_due_at, after) if follow else None
             if nxt is None:
                 break
             wait = (datetime.fromisoformat(nxt) - self.clock()).total_seconds()
@@ -165,7 +178,7 @@ class Dispatcher:
     async def preview(self, limit: int = 1000) -> list[tuple[dict, OutboundMessage]]:
         """What `tick()` would send now, without changing anything (`--dry-run`)."""
         now = self.clock()
-        rows = await self._run(outbox.peek_due, now, limit)
+        rows = await self._run(outbox.due_rows, now, limit)
         send, _expire, _skip, _later = triage(rows, now, self.late_after, TickReport())
         return [
             (
@@ -183,28 +196,26 @@ class Dispatcher:
         for why in {r["why"] for r in expire}:
             ids = [r["id"] for r in expire if r["why"] == why]
             log.info("reminder(s) %s not sent: %s", ids, why)
-            await self._run(outbox.finish, ids, "expired", why)
+            await self._run(outbox.finish, ids, "expired", why, only_pending=True)
         if skip:
             await self._run(
                 outbox.finish,
                 [r["id"] for r in skip],
                 "skipped",
                 "covered by another reminder for the same session",
+                only_pending=True,
             )
         for due, ids in later.items():
-            await self._run(outbox.release, ids, due)
+            await self._run(outbox.postpone, ids, due)
         blocked: set[str] = set()
         tasks = []
         for r in send:
             if self._stopping:
-                break
+                break  # the rest stay pending for the next start
             await self._pace()
             await self._sem.acquire()
             tasks.append(asyncio.create_task(self._deliver(r, blocked, report)))
         await asyncio.gather(*tasks)
-        leftover = [r["id"] for r in send[len(tasks) :]]
-        if leftover:
-            await self._run(outbox.release, leftover)
         return report
 
     async def _pace(self) -> None:
@@ -220,30 +231,40 @@ class Dispatcher:
     async def _deliver(self, row: dict, blocked: set[str], report: TickReport) -> None:
         try:
             if row["user_id"] in blocked:
-                await self._run(outbox.finish, [row["id"]], "failed", "user blocked the bot")
+                await self._run(
+                    outbox.finish, [row["id"]], "failed", "user blocked the bot", only_pending=True
+                )
                 report.failed += 1
-                return
-            now = self.clock()
-            if row["occurrence"] <= outbox.iso(now):
-                await self._run(outbox.finish, [row["id"]], "expired", "the event had begun")
-                report.expired += 1
                 return
             try:
                 message = render(
                     row["kind"],
                     row["message"],
                     row["subscription_id"],
-                    now,
+                    self.clock(),
                     row["lang"],
                     row["idem_key"],
                 )
             except (TypeError, ValueError, KeyError) as exc:
                 log.exception("reminder %s cannot be rendered; giving up on it", row["id"])
-                await self._run(outbox.finish, [row["id"]], "failed", f"cannot render: {exc}")
+                await self._run(
+                    outbox.finish, [row["id"]], "failed", f"cannot render: {exc}", only_pending=True
+                )
                 report.failed += 1
                 return
-            if not await self._run(outbox.mark_attempt, row["id"], now, row["claimed_at"]):
-                return  # someone else resolved it
+            ready = getattr(self.sender, "wait_ready", None)
+            if ready is not None:
+                await ready(row["user_id"])  # e.g. a flood-wait: not on the wire yet
+            now = self.clock()
+            if row["occurrence"] <= outbox.iso(now):
+                await self._run(
+                    outbox.finish, [row["id"]], "expired", "the event had begun", only_pending=True
+                )
+                report.expired += 1
+                return
+            if not await self._run(outbox.mark_attempt, row["id"], now):
+                return  # sent, moved or dropped by someone else meanwhile
+            self._inflight.add(row["id"])
             try:
                 await self.sender.send(row["user_id"], message)
             except PermanentSendError as exc:
@@ -260,6 +281,7 @@ class Dispatcher:
             report.sent += 1
             report.late += int(late)
         finally:
+            self._inflight.discard(row["id"])
             self._sem.release()
 
     async def _retry(self, row: dict, exc: Exception, report: TickReport) -> None:

@@ -4,6 +4,10 @@ A channel (Telegram, web chat, …) implements `Sender.send`. It raises `Transie
 trying again later may work (timeouts, HTTP 429/5xx) and `PermanentSendError` when it never will
 (the user blocked the bot, the chat is gone). Any other exception counts as transient.
 
+A channel may also have `async wait_ready(user_id)`: wait until a request may go on the wire
+(a flood-wait Telegram asked for). The dispatcher calls it before it marks a row `sending`, so a
+row is `sending` only while its request is really out.
+
 `RecordingSender` is the channel-less sender for tests, the benchmark and
 `leling reminders run`: it appends every message as one JSON line to a file (fsync'd, so a line
 on disk means "delivered") and/or keeps it in a list.
@@ -67,14 +71,16 @@ class RecordingSender:
 
     `path`: append one JSON line per message (flushed and fsync'd before `send` returns, so
     the line is the delivery). `stream`: also write a readable copy there (e.g. stdout for
-    `leling reminders run`). `delay`: seconds to wait AFTER recording, like a network round
-    trip (tests use it to kill the process mid-batch). `fail`: user id → exception to raise
-    instead of recording (to test error handling).
+    `leling reminders run`). `wire`: seconds to wait BEFORE recording, like the request
+    travelling to the server; `delay`: seconds to wait AFTER recording, like the answer coming
+    back (tests kill the process in either). `fail`: user id → exception to raise instead of
+    recording (to test error handling).
     """
 
     path: str | Path | None = None
     stream: IO[str] | None = None
     delay: float = 0.0
+    wire: float = 0.0
     fsync: bool = True
     fail: dict[str, Exception] = field(default_factory=dict)
     sent: list[tuple[str, OutboundMessage]] = field(default_factory=list)
@@ -83,6 +89,8 @@ class RecordingSender:
         """Record `message` (or raise the configured failure for `user_id`)."""
         if user_id in self.fail:
             raise self.fail[user_id]
+        if self.wire:
+            await asyncio.sleep(self.wire)
         if self.path is not None:
             line = json.dumps({"user_id": user_id, **message.to_json()}, ensure_ascii=False)
             await asyncio.to_thread(self._append, line)
@@ -134,3 +142,10 @@ class RoutingSender:
         if sender is None:
             raise TransientSendError(f"no channel to reach {channel!r} users")
         await sender.send(user_id, message)
+
+    async def wait_ready(self, user_id: str) -> None:
+        """Wait as the user's channel asks (if it has a `wait_ready`)."""
+        sender = self.routes.get(user_id.split(":", 1)[0])
+        ready = getattr(sender, "wait_ready", None)
+        if ready is not None:
+            await ready(user_id)

@@ -1,9 +1,10 @@
-"""Sorting a claimed batch: what to send, what to close, what to put back for later.
+"""Sorting a batch of due rows: what to send, what to close, what to put back for later.
 
-Pure functions over rows as `store.reminders.claim_due` returns them, so the rules are easy to
+Pure functions over rows as `store.reminders.due_rows` returns them, so the rules are easy to
 read and test: never send for an event that has begun or to an inactive user; a late reminder
 waits out the user's quiet hours (or expires if the event starts first); of several reminders
-for the same session of one user, only the latest goes out (and one copy of a notice).
+for the same session of one user only the latest goes out, and one copy of a notice (the
+store marks the others `covered`, across batches and restarts).
 """
 
 from __future__ import annotations
@@ -39,11 +40,16 @@ def triage(rows: list[dict], now: datetime, late_after: timedelta, report: TickR
     """(to send, to expire (each with a "why"), to skip, {new due time: ids to put back})."""
     now_iso = outbox.iso(now)
     send, expire, skip, later = [], [], [], {}
-    latest: dict[tuple, dict] = {}
     for r in rows:
         if r["occurrence"] <= now_iso or not r["active"]:
             r["why"] = "the event has begun" if r["active"] else "the user is inactive"
             expire.append(r)
+            continue
+        if r.get("covered"):
+            # A reminder closer to the same session is due or already went out (a backlog
+            # after downtime, or two subscriptions covering one event), or the same notice
+            # came through another subscription: the user needs only that one.
+            skip.append(r)
             continue
         late = now - datetime.fromisoformat(r["due_at"]) > late_after
         quiet = QuietHours(r["quiet_start"], r["quiet_end"])
@@ -55,20 +61,7 @@ def triage(rows: list[dict], now: datetime, late_after: timedelta, report: TickR
                 r["why"] = "late, and quiet hours last until the event begins"
                 expire.append(r)
             continue
-        # Several reminders for the same session of one user (a backlog after downtime,
-        # or two subscriptions covering the same event): send only the latest one. The same
-        # notice reached through two subscriptions: send it once.
-        key = (r["user_id"], r["event_kind"], r["event_id"], r["occurrence"], r["kind"])
-        if r["kind"] != "reminder":
-            key += (r["message"],)
-        prev = latest.get(key)
-        if prev is None or (r["due_at"], r["id"]) > (prev["due_at"], prev["id"]):
-            if prev is not None:
-                skip.append(prev)
-            latest[key] = r
-        else:
-            skip.append(r)
-    send += latest.values()
+        send.append(r)
     send.sort(key=lambda r: (r["due_at"], r["id"]))
     report.expired += len(expire)
     report.skipped += len(skip)

@@ -51,16 +51,28 @@ def replace_catalogue(
     return counts
 
 
-def read_catalogue(db: sqlite_utils.Database) -> dict[str, list[dict]]:
-    """Every catalogue record, by table, in insertion order."""
+def read_catalogue(db: sqlite_utils.Database, skip: Iterable[str] = ()) -> dict[str, list[dict]]:
+    """Every catalogue record, by table, in insertion order (tables in `skip` left out)."""
     return {
         table: [
             json.loads(r[0]) for r in db.execute(f"SELECT record FROM [{table}] ORDER BY rowid")
         ]
         for table in CATALOGUE_TABLES
+        if table not in skip
     }
 
 
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
     """Where the loaded catalogue came from (`source`, `digest`, `imported_at`); empty if none."""
     return {r[0]: r[1] for r in db.execute("SELECT key, value FROM catalogue_meta")}
+
+
+def read_center_columns(db: sqlite_utils.Database) -> list[tuple]:
+    """The centers as columns, in insertion order, for the in-memory table: rows of
+    (id, kind, district, street, lat, lon, hours, services JSON, record JSON). SQLite's JSON
+    functions pick hours and services out of each record, so no record is parsed in Python
+    until its center is used."""
+    return db.execute(
+        "SELECT id, kind, district, street, lat, lon, json_extract(record, '$.hours'), "
+        "json_extract(record, '$.services'), record FROM centers ORDER BY rowid"
+    ).fetchall()

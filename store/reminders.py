@@ -2,12 +2,17 @@
 
 A row's life (`status`):
 
-    pending ──claim──> claimed ──attempt──> sending ──> sent
-       ^                  │                    ├──> pending   (transient error: retry later)
-       └──── release ─────┘                    ├──> failed    (permanent error / out of retries)
-                                               └──> unknown   (process died mid-send: NOT resent)
-    claimed ──> expired (the event began first)   claimed ──> skipped (another reminder for
-    the same session went out in the same batch)   merged: a notice folded into another one
+    pending ──attempt──> sending ──> sent
+       │                      ├──> pending   (transient error: due again later)
+       │                      ├──> failed    (permanent error / out of retries)
+       │                      └──> unknown   (process died mid-send: NOT resent)
+       ├──> expired (the event began first, or the user is inactive)
+       ├──> skipped (covered: a reminder closer to the session, or the same notice, went out)
+       └──> merged  (a notice ledger row folded into another notice; never sent)
+
+A row is `sending` only from just before its request goes out until the answer is recorded, so
+a crash leaves at most the sends in flight `sending` (then `unknown`). `claimed` is a status of
+older releases (whole batches were claimed); `recover` returns such rows to pending.
 
 `idem_key` is UNIQUE, so planning twice inserts nothing new. Times are ISO-8601 strings in
 Asia/Shanghai with +08:00 and whole seconds, so string order is time order.
@@ -251,56 +256,62 @@ def _with_users(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def claim_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
-    """Atomically move up to `limit` due pending rows (oldest first) to `claimed`; return them
-    with the user's lang, quiet hours and active flag."""
+# A due row is "covered" when a sibling for the same user and session makes sending it pointless:
+# for reminders, one planned closer to the session (smaller offset_minutes; the smaller id on a
+# tie) that is due too, or already in flight or sent — so after downtime only the latest offset
+# goes out, across batches and restarts; for notices, the same notice through another
+# subscription (smaller id) that is due, in flight or sent. The siblings are found through the
+# user's subscriptions (indexed), never by a scan.
+_COVERED = """EXISTS (SELECT 1 FROM reminders s WHERE s.subscription_id IN (
+    SELECT id FROM subscriptions WHERE user_id = r.user_id)
+  AND s.event_kind = r.event_kind AND s.event_id = r.event_id AND s.occurrence = r.occurrence
+  AND s.kind = r.kind AND s.id != r.id
+  AND (s.status IN ('claimed', 'sending', 'sent', 'unknown')
+       OR (s.status = 'pending' AND s.due_at <= :now))
+  AND CASE WHEN r.kind = 'reminder'
+      THEN s.offset_minutes < r.offset_minutes
+           OR (s.offset_minutes = r.offset_minutes AND s.id < r.id)
+      ELSE s.message IS r.message AND s.id < r.id END) AS covered"""
+_SELECT_DUE = "SELECT " + _JOINED + ", " + _COVERED + _FROM
+
+
+def due_rows(
+    db: sqlite_utils.Database, now: datetime, limit: int, after: tuple[str, int] | None = None
+) -> list[dict]:
+    """Up to `limit` pending rows due at `now` (oldest first; after the (due_at, id) `after`),
+    with the user's lang, quiet hours and active flag, and `covered` (see above).
+
+    Nothing is claimed: a row stays `pending` until `mark_attempt` moves it to `sending` just
+    before its send, so a crash leaves nothing half-taken."""
+    where = "r.status = 'pending' AND r.due_at <= :now"
+    args: dict = {"now": iso(now), "limit": limit}
+    if after is not None:
+        where += " AND r.due_at >= :after_due AND (r.due_at > :after_due OR r.id > :after_id)"
+        args.update(after_due=after[0], after_id=after[1])
+    cur = db.execute(
+        f"{_SELECT_DUE} WHERE {where} ORDER BY r.due_at, r.id LIMIT :limit",
+        args,
+    )
+    rows = _rows(cur)
+    for r in rows:
+        r["covered"] = bool(r["covered"])
+    return _with_users(db, rows)
+
+
+def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
+    """pending → sending (attempts + 1, `claimed_at` = now), committed right BEFORE the send.
+    False when the row is no longer pending and due (sent by another process, unsubscribed,
+    moved by a re-plan): then it must not be sent."""
     stamp = iso(now)
     with db.conn:
-        ids = [
-            r[0]
-            for r in db.conn.execute(
-                "UPDATE reminders SET status = 'claimed', claimed_at = ? WHERE id IN ("
-                "SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ? "
-                "ORDER BY due_at, id LIMIT ?) RETURNING id",
-                [stamp, stamp, limit],
-            ).fetchall()
-        ]
-    return _with_users(db, _by_ids(db, ids))
-
-
-def _by_ids(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
-    rows = []
-    for part in _chunks(list(ids)):
-        rows += _rows(
-            db.execute(f"{_SELECT} WHERE r.id IN ({','.join('?' * len(part))})", list(part))
+        return (
+            db.conn.execute(
+                "UPDATE reminders SET status = 'sending', attempts = attempts + 1, "
+                "claimed_at = ? WHERE id = ? AND status = 'pending' AND due_at <= ?",
+                [stamp, row_id, stamp],
+            ).rowcount
+            == 1
         )
-    return rows
-
-
-def peek_due(db: sqlite_utils.Database, now: datetime, limit: int) -> list[dict]:
-    """The rows `claim_due` would claim, without claiming them."""
-    cur = db.execute(
-        f"{_SELECT} WHERE r.status = 'pending' AND r.due_at <= ? ORDER BY r.due_at, r.id LIMIT ?",
-        [iso(now), limit],
-    )
-    return _with_users(db, _rows(cur))
-
-
-def mark_attempt(
-    db: sqlite_utils.Database, row_id: int, now: datetime, claimed_at: str | None = None
-) -> bool:
-    """Record that sending starts (claimed → sending, attempts + 1) and commit, BEFORE the send.
-    False if the row is no longer claimed (by the claim stamped `claimed_at`, when given)."""
-    sql = (
-        "UPDATE reminders SET status = 'sending', attempts = attempts + 1, claimed_at = ? "
-        "WHERE id = ? AND status = 'claimed'"
-    )
-    args = [iso(now), row_id]
-    if claimed_at is not None:
-        sql += " AND claimed_at = ?"
-        args.append(claimed_at)
-    with db.conn:
-        return db.conn.execute(sql, args).rowcount == 1
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
@@ -324,42 +335,47 @@ def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) 
 
 
 def finish(
-    db: sqlite_utils.Database, row_ids: Sequence[int], status: str, error: str | None = None
+    db: sqlite_utils.Database,
+    row_ids: Sequence[int],
+    status: str,
+    error: str | None = None,
+    *,
+    only_pending: bool = False,
 ) -> None:
-    """Close rows for good: `failed`, `expired`, `skipped` or `merged`."""
+    """Close rows for good: `failed`, `expired`, `skipped` or `merged`. `only_pending`: leave
+    alone any row another process has taken meanwhile."""
+    guard = " AND status = 'pending'" if only_pending else ""
     with db.conn:
         for part in _chunks(list(row_ids)):
             db.conn.execute(
                 f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
-                f"({','.join('?' * len(part))})",
+                f"({','.join('?' * len(part))}){guard}",
                 [status, error, *part],
             )
 
 
-def release(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime | None = None) -> None:
-    """claimed → pending (not attempted), optionally due at a new time (quiet hours)."""
+def postpone(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime) -> None:
+    """Pending rows now due at `due` instead (a late reminder waits out quiet hours)."""
     with db.conn:
         for part in _chunks(list(row_ids)):
-            marks = ",".join("?" * len(part))
-            if due is None:
-                db.conn.execute(
-                    "UPDATE reminders SET status = 'pending', claimed_at = NULL "
-                    f"WHERE status = 'claimed' AND id IN ({marks})",
-                    list(part),
-                )
-            else:
-                db.conn.execute(
-                    "UPDATE reminders SET status = 'pending', claimed_at = NULL, "
-                    f"due_at = ? WHERE status = 'claimed' AND id IN ({marks})",
-                    [iso(due), *part],
-                )
+            db.conn.execute(
+                "UPDATE reminders SET due_at = ? WHERE status = 'pending' AND id IN "
+                f"({','.join('?' * len(part))})",
+                [iso(due), *part],
+            )
 
 
-def recover(db: sqlite_utils.Database, stale_before: datetime) -> tuple[int, list[dict]]:
-    """Resolve rows a dead dispatcher left behind (claimed or sending before `stale_before`):
-    never-attempted `claimed` rows go back to pending; `sending` rows become `unknown` and are
-    NOT sent again. Return (released count, the rows now unknown)."""
+def recover(
+    db: sqlite_utils.Database, stale_before: datetime, exclude: Iterable[int] = ()
+) -> tuple[int, list[dict]]:
+    """Resolve rows a dead dispatcher left behind (attempted before `stale_before`, and not in
+    `exclude`, the caller's own sends in flight): `sending` rows become `unknown` and are NOT
+    sent again (the request may or may not have reached the user). `claimed` rows (left by
+    releases before 0.2, which claimed whole batches) go back to pending. Return (released
+    count, the rows now unknown)."""
     stamp = iso(stale_before)
+    skip = sorted(set(exclude))
+    mine = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
     with db.conn:
         released = db.conn.execute(
             "UPDATE reminders SET status = 'pending', claimed_at = NULL "
@@ -369,16 +385,25 @@ def recover(db: sqlite_utils.Database, stale_before: datetime) -> tuple[int, lis
         unknown = _rows(
             db.conn.execute(
                 "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
-                "WHERE status = 'sending' AND claimed_at <= ? RETURNING " + ", ".join(COLUMNS),
-                [stamp],
+                f"WHERE status = 'sending' AND claimed_at <= ?{mine} RETURNING "
+                + ", ".join(COLUMNS),
+                [stamp, *skip],
             )
         )
     return released, unknown
 
 
-def next_due_at(db: sqlite_utils.Database) -> str | None:
-    """The earliest due time among pending rows."""
-    return db.execute("SELECT min(due_at) FROM reminders WHERE status = 'pending'").fetchone()[0]
+def next_due_at(db: sqlite_utils.Database, after: tuple[str, int] | None = None) -> str | None:
+    """The earliest due time among pending rows (after the (due_at, id) `after`)."""
+    if after is None:
+        return db.execute("SELECT min(due_at) FROM reminders WHERE status = 'pending'").fetchone()[
+            0
+        ]
+    return db.execute(
+        "SELECT min(due_at) FROM reminders WHERE status = 'pending' AND due_at >= ? "
+        "AND (due_at > ? OR id > ?)",
+        [after[0], after[0], after[1]],
+    ).fetchone()[0]
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def export(db: sqlite_utils.Database, user_id: str) -> dict:
         "reminders": rows("reminders"),
         "help_requests": rows("help_requests"),
         "deliveries": rows("deliveries"),
+        "inbox": rows("inbox"),
     }
 
 
@@ -93,7 +94,7 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
     """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
     counts: dict[str, int] = {}
     with transaction(db):
-        for table in ("deliveries", "reminders", "help_requests", "sessions"):
+        for table in ("deliveries", "reminders", "help_requests", "sessions", "inbox"):
             counts[table] = db.execute(
                 f"DELETE FROM [{table}] WHERE user_id = ?", [user_id]
             ).rowcount
@@ -103,3 +104,14 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
         counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
     audit.record(db, user_id, "user.forget", counts)
     return counts
+
+
+def find(db: sqlite_utils.Database, name: str) -> list[str]:
+    """User ids an operator may mean by `name`: the id itself when it exists, else every id whose
+    part after the channel prefix is `name` ("c3" → ["terminal:c3"]), sorted."""
+    if get(db, name) is not None:
+        return [name]
+    rows = db.conn.execute(
+        "SELECT id FROM users WHERE substr(id, instr(id, ':') + 1) = ? ORDER BY id", [name]
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -1,9 +1,17 @@
-"""Shared fixtures: a copy of the shipped catalogue to break, and fresh SQLite files."""
+"""Fixtures shared by every test folder: the shipped catalogue (as a folder copy, in a database,
+in memory), fresh SQLite files, and the real NLU trained once per session.
+
+Every test runs with LELING_DB pointing into its own temporary folder and LELING_NLU_MODEL_DIR at
+the session's model folder (subprocesses inherit both), so no test reads or writes the user's
+real database or model cache, and the model is trained once per session, not once per command.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,42 @@ from store.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "data"
+NLU_DATA = ROOT / "nlu" / "data"
+
+
+@pytest.fixture(scope="session")
+def nlu_model_dir(tmp_path_factory) -> Path:
+    """One NLU model folder per test session (shared with `leling` subprocesses)."""
+    return tmp_path_factory.mktemp("nlu-model")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, nlu_model_dir, monkeypatch):
+    """A private database path and the session's model folder; no Rasa server, no catalogue
+    folder override from the developer's shell."""
+    monkeypatch.setenv("LELING_DB", str(tmp_path / "env-leling.db"))
+    monkeypatch.setenv("LELING_NLU_MODEL_DIR", str(nlu_model_dir))
+    for name in ("LELING_CONTENT", "LELING_NLU_URL", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def run_leling():
+    """run_leling(*args, stdin=b"", **env) → the finished `python -m bot.cli ARGS` process, run
+    in the repository with this test's environment plus `env` (output as bytes)."""
+
+    def run(*args: str, stdin: str | bytes = b"", **env: str) -> subprocess.CompletedProcess:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            input=data,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
+            timeout=300,
+        )
+
+    return run
 
 
 @pytest.fixture
@@ -42,3 +86,30 @@ def catalogue(tmp_path_factory):
     result = import_dir(database, SAMPLE)
     assert result.ok, [str(p) for p in result.problems]
     return load_catalogue(database)
+
+
+@pytest.fixture(scope="session")
+def gazetteer(catalogue) -> dict:
+    """Entity → value → aliases of the shipped catalogue, as the service builds it."""
+    from bot.app import catalogue_gazetteer
+
+    return catalogue_gazetteer(catalogue)
+
+
+@pytest.fixture(scope="session")
+def trained(gazetteer, nlu_model_dir):
+    """(model, path): the shipped catalogue's model, trained once per session."""
+    from nlu.model import load_or_train
+
+    model, path, _ = load_or_train(gazetteer, NLU_DATA, nlu_model_dir)
+    return model, path
+
+
+@pytest.fixture(scope="session")
+def real_parser(trained):
+    """A warmed-up local parser over the session's model."""
+    from nlu import Parser
+
+    parser = Parser(trained[0])
+    parser.warm_up()
+    return parser

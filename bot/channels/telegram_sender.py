@@ -63,13 +63,18 @@ class TelegramSender:
             return None
         return await self.resolve_data(payload)
 
+    async def wait_ready(self, user_id: str) -> None:
+        """Wait out a flood-wait Telegram asked for (the dispatcher calls this before it marks
+        a reminder `sending`, so the wait is not counted as in flight)."""
+        wait = self._resume_at - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     async def send(self, user_id: str, message: OutboundMessage) -> None:
         """Deliver `message`, or raise TransientSendError / PermanentSendError."""
         chat_id = chat_id_of(user_id)
         loop = asyncio.get_running_loop()
-        wait = self._resume_at - loop.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        await self.wait_ready(user_id)
         rows = []
         for title, payload in message.buttons:
             data = await self._data(payload)

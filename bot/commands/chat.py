@@ -16,7 +16,7 @@ import logging
 import secrets
 import sys
 
-from bot.app import open_catalogue, open_database, parse_now
+from bot.app import open_catalogue, open_database, open_parser, parse_now
 from bot.channels.terminal import TerminalChannel
 from bot.config import Settings
 from store import users
@@ -51,8 +51,6 @@ def _utf8(stream, write: bool):
 
 def cmd_chat(args) -> int:
     """Run the terminal chat until end of input."""
-    import nlu
-    from content.gazetteer import build
     from dialogues import Assistant
 
     if not getattr(args, "verbose", False):
@@ -68,7 +66,7 @@ def cmd_chat(args) -> int:
         return 2
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
-    parser = nlu.load_parser(build(settings.content), nlu_url=settings.nlu_url)
+    parser = open_parser(settings, catalogue)
     clock = (lambda: fixed) if fixed is not None else (lambda: parse_now(None, settings))
     assistant = Assistant(db, catalogue, parser, clock=clock, default_lang=args.lang or "zh")
     guest = not args.user

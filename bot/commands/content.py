@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from bot.app import open_catalogue, open_database, parse_now
 from bot.config import Settings
@@ -13,6 +14,7 @@ from content.districts import district as find_district
 from content.load import import_dir, load_catalogue
 from content.validate import errors, read_catalogue_dir
 from scheduler.planning import replan_all
+from store.db import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     i = cs.add_parser("import", help="replace the catalogue in the database with DIR's")
     i.add_argument("dir")
+    i.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would change (and the notices that would go out); change nothing",
+    )
+    i.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="import even if it removes or cancels more than 30%% of a file or of upcoming events",
+    )
+    i.add_argument("--now", metavar="ISO", help="the time for 'upcoming' and re-planning")
     i.add_argument("--json", action="store_true")
     i.set_defaults(handler=cmd_import)
 
@@ -45,9 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=cmd_centers)
 
     lm = cs.add_parser("landmark", help="turn a place name into coordinates")
-    lm.add_argument("name")
+    lm.add_argument("key", metavar="name")
     lm.add_argument("--json", action="store_true")
-    lm.set_defaults(handler=cmd_landmark)
+    lm.set_defaults(handler=cmd_lookup)
 
     lec = cs.add_parser("lectures", help="lectures in a time window")
     lec.add_argument("--from", dest="start", metavar="ISO", help="default: now")
@@ -74,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = cs.add_parser("guide", help="a guide by id or alias")
     g.add_argument("key")
     g.add_argument("--json", action="store_true")
-    g.set_defaults(handler=cmd_guide)
+    g.set_defaults(handler=cmd_lookup)
 
 
 def _out(obj, as_json: bool, text: str) -> None:
@@ -118,16 +131,58 @@ def cmd_validate(args) -> int:
     return 1 if bad else 0
 
 
+def _dry_run(db, args, now):
+    """Import and re-plan into a throw-away copy of the database: the real effect, nothing kept."""
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="leling-dry-run-") as tmp:
+        copy = sqlite3.connect(str(Path(tmp) / "copy.db"))
+        try:
+            db.conn.backup(copy)
+        finally:
+            copy.close()
+        scratch = open_db(Path(tmp) / "copy.db")
+        try:
+            result = import_dir(
+                scratch, args.dir, actor="dry-run (a copy)", allow_removals=True, now=now
+            )
+            plan = replan_all(scratch, load_catalogue(scratch), now) if result.ok else None
+        finally:
+            scratch.conn.close()
+    refused = result.diff.too_much() if result.diff and not args.allow_removals else []
+    return result, plan, refused
+
+
+def _print_diff(diff) -> None:
+    for label, per_table in (
+        ("added", diff.added),
+        ("changed", diff.changed),
+        ("removed", diff.removed),
+    ):
+        for table, ids in per_table.items():
+            shown = ", ".join(ids[:20]) + (f", … ({len(ids) - 20} more)" if len(ids) > 20 else "")
+            print(f"{label} {table} ({len(ids)}): {shown}")
+    if diff.cancelled:
+        print(f"cancelled ({len(diff.cancelled)}): {', '.join(diff.cancelled)}")
+
+
 def cmd_import(args) -> int:
     settings = Settings.from_env()
     db = open_database(settings)
-    result = import_dir(db, args.dir)
-    plan = None
-    if result.ok:
-        # Cancelled or moved events notify their subscribers; new matching events get reminders.
-        plan = replan_all(db, load_catalogue(db), parse_now(None, settings))
+    now = parse_now(args.now, settings)
+    if args.dry_run:
+        result, plan, refused = _dry_run(db, args, now)
+    else:
+        result = import_dir(db, args.dir, allow_removals=args.allow_removals, now=now)
+        refused = result.refused
+        plan = None
+        if result.ok:
+            # Cancelled or moved events notify their subscribers; new matching events get
+            # reminders.
+            plan = replan_all(db, load_catalogue(db), now)
     voice = None
-    if result.ok:  # guides recorded with the online voice, to sound good offline later
+    if result.ok and not args.dry_run:  # guides recorded with the online voice for offline use
         from bot.voice.warm import warm_guides
 
         voice = warm_guides(load_catalogue(db))
@@ -135,36 +190,50 @@ def cmd_import(args) -> int:
         print(
             json.dumps(
                 {
-                    "ok": result.ok,
+                    "ok": result.ok and not refused,
+                    "dry_run": args.dry_run,
                     "counts": result.counts,
                     "errors": [str(p) for p in errors(result.problems)],
+                    "refused": refused,
+                    "changes": result.diff.as_dict() if result.diff else None,
                     "reminders": plan.as_dict() if plan else None,
                 },
                 ensure_ascii=False,
             )
         )
-    else:
-        for p in result.problems:
-            print(p)
-        if result.ok:
+        return 0 if result.ok and not refused else 1
+    for p in result.problems:
+        print(p)
+    if errors(result.problems):
+        print(
+            f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
+            "was not changed."
+        )
+        return 1
+    if args.dry_run:
+        _print_diff(result.diff)
+        print(f"Dry run: {result.diff.summary()}.")
+        if plan is not None:
             print(
-                "Imported: "
-                + ", ".join(f"{n} {t}" for t, n in result.counts.items())
-                + f" into {settings.db}."
+                f"{plan.notices} subscriber notice(s) about cancelled or moved events would go out."
             )
-            if plan.notices:
-                print(
-                    f"{plan.notices} subscriber notice(s) about cancelled or moved events "
-                    "will be sent."
-                )
-            if voice:
-                print(voice)
-        else:
-            print(
-                f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
-                "was not changed."
-            )
-    return 0 if result.ok else 1
+        if refused:
+            print(f"The import would be refused: {'; '.join(refused)} (--allow-removals to allow).")
+        print(f"Nothing was changed in {settings.db}.")
+        return 1 if refused else 0
+    if refused:
+        print(result.refusal())
+        return 1
+    print(
+        "Imported: "
+        + ", ".join(f"{n} {t}" for t, n in result.counts.items())
+        + f" into {settings.db} ({result.diff.summary()})."
+    )
+    if plan.notices:
+        print(f"{plan.notices} subscriber notice(s) about cancelled or moved events will be sent.")
+    if voice:
+        print(voice)
+    return 0
 
 
 def _center_json(hit, cat, now) -> dict:
@@ -186,9 +255,20 @@ def _center_json(hit, cat, now) -> dict:
     }
 
 
-def cmd_centers(args) -> int:
+def _catalogue():
+    """(settings, the loaded catalogue) for a query command."""
     settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    return settings, open_catalogue(settings, open_database(settings))
+
+
+def _district_name(value: str | None) -> str | None:
+    """The full name of the district `value` names (朝阳 → 朝阳区), else `value` as given."""
+    found = find_district(value) if value else None
+    return found.name if found else value
+
+
+def cmd_centers(args) -> int:
+    settings, cat = _catalogue()
     now = parse_now(args.now, settings)
     filters = {
         "kind": args.kind,
@@ -228,28 +308,40 @@ def cmd_centers(args) -> int:
     return 0
 
 
-def cmd_landmark(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
-    lm = cat.find_landmark(args.name)
-    if lm is None:
-        _out(None, args.json, f"no landmark called {args.name!r}")
+# `leling content landmark|guide KEY`: how to find one record, and how to print it as text.
+LOOKUPS = {
+    "landmark": (
+        lambda cat, key: cat.find_landmark(key),
+        lambda lm: f"{lm.name} ({lm.district}) {lm.lat},{lm.lon}",
+    ),
+    "guide": (
+        lambda cat, key: cat.guide(key),
+        lambda g: (
+            f"{g.title.zh} / {g.title.en}\n"
+            + "\n".join(f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1))
+        ),
+    ),
+}
+
+
+def cmd_lookup(args) -> int:
+    """One landmark or guide as JSON or text; exit 1 when there is none by that name."""
+    find, text = LOOKUPS[args.content_command]
+    _, cat = _catalogue()
+    item = find(cat, args.key)
+    if item is None:
+        _out(None, args.json, f"no {args.content_command} called {args.key!r}")
         return 1
-    _out(lm.model_dump(mode="json"), args.json, f"{lm.name} ({lm.district}) {lm.lat},{lm.lon}")
+    _out(item.model_dump(mode="json"), args.json, text(item))
     return 0
 
 
 def cmd_lectures(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    settings, cat = _catalogue()
     start = parse_now(args.start or args.now, settings)
     end = parse_now(args.end, settings) if args.end else start + timedelta(days=14)
     online = True if args.online else False if args.offline else None
-    district = (
-        find_district(args.district).name
-        if args.district and find_district(args.district)
-        else args.district
-    )
+    district = _district_name(args.district)
     occ = cat.lectures_between(
         start, end, topic=args.topic, audience=args.audience, district=district, online=online
     )
@@ -279,14 +371,9 @@ def cmd_lectures(args) -> int:
 
 
 def cmd_lessons(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
+    settings, cat = _catalogue()
     now = parse_now(args.now, settings)
-    district = (
-        find_district(args.district).name
-        if args.district and find_district(args.district)
-        else args.district
-    )
+    district = _district_name(args.district)
     filters = {"app": args.app, "topic": args.topic, "district": district}
     if args.date:
         try:
@@ -322,20 +409,6 @@ def cmd_lessons(args) -> int:
         for r in rows
     )
     _out(rows, args.json, text or "no lessons match")
-    return 0
-
-
-def cmd_guide(args) -> int:
-    settings = Settings.from_env()
-    cat = open_catalogue(settings, open_database(settings))
-    g = cat.guide(args.key)
-    if g is None:
-        _out(None, args.json, f"no guide called {args.key!r}")
-        return 1
-    text = f"{g.title.zh} / {g.title.en}\n" + "\n".join(
-        f"{i}. {s.text.zh}" for i, s in enumerate(g.steps, 1)
-    )
-    _out(g.model_dump(mode="json"), args.json, text)
     return 0
 
 

@@ -33,6 +33,11 @@ def register(subparsers) -> None:
     )
 
     train = sub.add_parser("train", parents=[common], help="train and store the model")
+    train.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="only when no stored model matches the data, catalogue and code (make install)",
+    )
     train.set_defaults(handler=cmd_train)
 
     parse = sub.add_parser("parse", parents=[common], help="print the Rasa-shaped parse JSON")
@@ -62,19 +67,35 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _gazetteer() -> dict:
+def _catalogue():
+    """The catalogue in the database (importing LELING_CONTENT first when needed)."""
+    from bot.app import open_catalogue, open_database
     from bot.config import Settings
-    from content.gazetteer import build
 
-    return build(Settings.from_env().content)
+    settings = Settings.from_env()
+    db = open_database(settings)
+    try:
+        return settings, open_catalogue(settings, db)
+    finally:
+        db.conn.close()
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train unconditionally from the data folder and store the model."""
+    """Train from the data folder and store the model (with --if-stale, only when needed)."""
     import nlu
+    from bot.app import catalogue_gazetteer
+    from nlu.model import load_or_train
 
+    _, catalogue = _catalogue()
+    gazetteer = catalogue_gazetteer(catalogue)
     started = time.perf_counter()
-    model, path = nlu.train(_gazetteer(), args.data, args.model_dir)
+    if args.if_stale:
+        model, path, retrained = load_or_train(gazetteer, args.data, args.model_dir)
+        if not retrained:
+            print(f"model is current: {path}")
+            return 0
+    else:
+        model, path = nlu.train(gazetteer, args.data, args.model_dir)
     examples = ", ".join(f"{lang} {n}" for lang, n in model.info["examples"].items())
     print(f"trained in {time.perf_counter() - started:.1f} s ({examples} examples)")
     print(f"model: {path}")
@@ -82,10 +103,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _parser(args: argparse.Namespace):
-    import nlu
-    from bot.config import Settings
+    from bot.app import open_parser
 
-    return nlu.load_parser(_gazetteer(), args.data, args.model_dir, Settings.from_env().nlu_url)
+    settings, catalogue = _catalogue()
+    return open_parser(settings, catalogue, data_dir=args.data, model_dir=args.model_dir)
 
 
 def _now(value: str | None) -> datetime | None:

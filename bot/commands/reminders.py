@@ -23,6 +23,7 @@ from scheduler.dispatcher import Dispatcher
 from scheduler.planning import replan_all
 from scheduler.sender import RecordingSender
 from store import reminders as outbox
+from store import users
 
 STATUSES = ("pending", "claimed", "sending", "sent", "unknown", "failed", "expired", "skipped")
 
@@ -33,7 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs = p.add_subparsers(dest="reminders_command", metavar="SUBCOMMAND", required=True)
 
     ls = rs.add_parser("list", help="planned reminders: who, what, when, status")
-    ls.add_argument("--user", metavar="ID", help='one user, e.g. "telegram:42"')
+    ls.add_argument(
+        "--user",
+        metavar="ID",
+        help='one user: "telegram:42", or "42" when only one channel has that name',
+    )
     ls.add_argument(
         "--status", choices=STATUSES, action="append", help="only these statuses (repeatable)"
     )
@@ -84,9 +89,32 @@ def _describe(row: dict) -> dict:
     }
 
 
+def _resolve_user(db, name: str) -> str | None:
+    """The one user id `name` stands for (said on stderr when it was completed), else None after
+    saying on stderr that nobody or several people match."""
+    found = users.find(db, name)
+    if len(found) == 1:
+        if found[0] != name:
+            print(f"leling reminders: --user {name} is {found[0]}", file=sys.stderr)
+        return found[0]
+    if not found:
+        print(f"leling reminders: no user {name!r}", file=sys.stderr)
+    else:
+        print(
+            f"leling reminders: --user {name} could be any of: {', '.join(found)}; "
+            "give the whole id",
+            file=sys.stderr,
+        )
+    return None
+
+
 def cmd_list(args) -> int:
     """Print the outbox (oldest due first)."""
     db = open_database(Settings.from_env())
+    if args.user:
+        args.user = _resolve_user(db, args.user)
+        if args.user is None:
+            return 1
     rows = [
         _describe(r)
         for r in outbox.list_rows(db, user_id=args.user, statuses=args.status, limit=args.limit)

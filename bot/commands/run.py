@@ -1,9 +1,9 @@
-"""`leling run`: the service — Telegram (when TELEGRAM_BOT_TOKEN is set), the reminder
-dispatcher, and the web app on LELING_HOST:LELING_PORT, until Ctrl-C or SIGTERM.
+"""`leling run`: the service — the web chat, the reminder dispatcher (always), and Telegram when
+TELEGRAM_BOT_TOKEN is set — on LELING_HOST:LELING_PORT, until Ctrl-C or SIGTERM.
 
-Until the web chat exists, `leling run` without a Telegram token, started from a terminal,
-also opens the terminal chat in the foreground (as `leling chat` does), so `make run` gives
-something to talk to; `--no-chat` turns that off.
+Once it serves, it prints the web chat's address (LELING_PUBLIC_URL when set, the address
+people open behind nginx) and, on a terminal, a QR code of it to scan with a phone.
+`--chat` also opens the terminal chat in the foreground (as `leling chat` does).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ log = logging.getLogger(__name__)
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `leling run`."""
-    p = sub.add_parser("run", help="the service: Telegram, reminders and the web app")
+    p = sub.add_parser("run", help="the service: the web chat, reminders and Telegram")
     p.add_argument(
-        "--no-chat",
-        action="store_true",
-        help="never open the terminal chat, even without a Telegram token",
+        "--chat", action="store_true", help="also chat in this terminal (Ctrl-D ends the service)"
     )
+    p.add_argument("--no-chat", action="store_true", help=argparse.SUPPRESS)  # the old default
+    p.add_argument("--no-qr", action="store_true", help="do not print the QR code")
     p.set_defaults(handler=cmd_run)
 
 
@@ -54,6 +54,44 @@ def _terminal_chat(services) -> None:
         services.executor.submit(users.forget, services.db, user_id).result()
 
 
+def qr_text(url: str) -> str | None:
+    """A QR code of `url` drawn with text blocks for a terminal (None without `qrcode`)."""
+    try:
+        import qrcode
+    except ImportError:
+        return None
+    import io
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(url)
+    out = io.StringIO()
+    qr.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
+def announce(settings: Settings, *, qr: bool, out=None) -> None:
+    """Say where the web chat is (and draw its QR code when `qr`)."""
+    from bot.service import page_url
+
+    out = out or sys.stderr
+    url = settings.public_url or page_url(settings)
+    lines = [f"Leling 乐龄伴学 is running. Open the web chat: {url}"]
+    if not settings.public_url and settings.host in ("127.0.0.1", "localhost", "::1"):
+        lines.append(
+            "  (only this computer can open it; to share it, serve it behind nginx with HTTPS "
+            "and set LELING_PUBLIC_URL: see README, 'Sharing the web chat')"
+        )
+    if settings.telegram_token:
+        lines.append("  Telegram is on too.")
+    drawing = qr_text(url) if qr else None
+    if drawing:
+        lines.append("Scan to open it on a phone:")
+        lines.append(drawing.rstrip("\n"))
+    lines.append("Ctrl-C stops it.")
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the service until it is stopped."""
     from bot.service import serve
@@ -63,14 +101,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name in ("httpx", "apscheduler"):
             logging.getLogger(name).setLevel(logging.WARNING)
     foreground = None
-    if not settings.telegram_token and not args.no_chat and sys.stdin.isatty():
+    if args.chat and not args.no_chat:
         foreground = _terminal_chat
         if not args.verbose:  # the chat is the screen; only problems are logged on it
             logging.getLogger().setLevel(logging.WARNING)
-        sys.stderr.write(
-            f"Leling 乐龄伴学: no TELEGRAM_BOT_TOKEN, so you can chat here "
-            f"(Ctrl-D ends). Web: http://{settings.host}:{settings.port}/healthz\n"
+    qr = not args.no_qr and sys.stderr.isatty()
+    return asyncio.run(
+        serve(
+            settings,
+            foreground=foreground,
+            on_ready=lambda _services: announce(settings, qr=qr),
         )
-    elif not settings.telegram_token:
-        log.info("no TELEGRAM_BOT_TOKEN: serving the web app only")
-    return asyncio.run(serve(settings, foreground=foreground))
+    )

@@ -19,6 +19,7 @@ raise `audio.AudioError`; a full queue raises `Busy`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import os
@@ -223,13 +224,11 @@ def nlu_sentences(lang: str = "en") -> list[str]:
 
 
 def clean(text: str, lang: str) -> str:
-    """A transcript tidied: Simplified Chinese, full-width letters and digits made plain,
+    """A transcript tidied: Simplified Chinese (OpenCC t2s), full-width letters and digits made plain,
     a leading "/" removed (a transcript must never read as a button's payload)."""
-    import zhconv
-
     text = "".join(unicodedata.normalize("NFKC", ch) if ch.isalnum() else ch for ch in text)
     if lang == "zh":
-        text = zhconv.convert(text, "zh-cn")
+        text = _t2s().convert(text)
     return text.strip().lstrip("/").strip()
 
 
@@ -242,6 +241,14 @@ def _looks_made_up(text: str, prompt: str) -> bool:
     terms = {t for t in re.split(r"[、,]\s*", prompt) if t}
     listed = [w for w in re.split(r"[、]", text) if w.strip()]
     return len(listed) >= 2 and sum(w.strip("，,。 ") in terms for w in listed) >= 2
+
+
+@functools.cache
+def _t2s():
+    """OpenCC's Traditional → Simplified converter (greedy decoding sometimes gives 繁體)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def _echoes(text: str, prompt: str) -> bool:

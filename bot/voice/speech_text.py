@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import cn2an
-
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)]+", re.IGNORECASE)
 _COMMAND_LINE = re.compile(r"^\s*/\w+\S*\s*$", re.MULTILINE)
 _PHONE = re.compile(
@@ -53,7 +51,34 @@ def _is_emoji(ch: str) -> bool:
 
 
 def _zh_int(n: int) -> str:
-    return cn2an.an2cn(str(n), "low")
+    """An integer in Chinese numerals, as it is read: 12 十二, 105 一百零五, 20000 二万."""
+    if n < 0:
+        return "负" + _zh_int(-n)
+    if n < 10:
+        return ZH_DIGITS[n]
+    if n >= 10**8:
+        return "".join(ZH_DIGITS[int(d)] for d in str(n))  # read out digit by digit
+    if n >= 10_000:
+        high, low = divmod(n, 10_000)
+        rest = "" if low == 0 else ("零" if low < 1000 else "") + _zh_int(low)
+        return _zh_int(high) + "万" + rest
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            if zero:
+                out += "零"
+            out += ZH_DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out[1:] if out.startswith("一十") else out
+
+
+def _zh_number(text: str) -> str:
+    whole, _, fraction = text.partition(".")
+    spoken = _zh_int(int(whole))
+    return spoken + ("点" + "".join(ZH_DIGITS[int(d)] for d in fraction) if fraction else "")
 
 
 def _phone(m: re.Match, lang: str) -> str:
@@ -118,7 +143,7 @@ def prepare(text: str, lang: str = "zh") -> str:
         )
         s = _TIME.sub(lambda m: _zh_time(int(m[1]), int(m[2])), s)
         s = _RANGE.sub("到", s)
-        s = _NUMBER.sub(lambda m: cn2an.an2cn(m.group(0), "low"), s)
+        s = _NUMBER.sub(lambda m: _zh_number(m.group(0)), s)
     s = _SPACES.sub(" ", s)
     s = _BLANK_LINES.sub("\n", s)
     return s.strip()

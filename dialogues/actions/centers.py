@@ -12,6 +12,7 @@ from dialogues.actions import refs
 from dialogues.actions.center_match import match_centers, pick
 from dialogues.context import Turn
 from dialogues.models import SHARE_LOCATION, Button, Item, Reply
+from dialogues.state import Focus, Listing, Pending, Place
 
 PAGE = 3
 POPULAR = ("朝阳区", "海淀区", "西城区", "东城区")
@@ -91,15 +92,12 @@ def _street_centers(t: Turn, street: str) -> list[Center]:
 def _remember_place(t: Turn, query: dict) -> None:
     if "landmark" in query:
         lm = t.cat.landmarks.get(query["landmark"])
-        t.state.place = {"landmark": query["landmark"], "district": lm.district if lm else None}
+        t.state.place = Place(district=lm.district if lm else None, landmark=query["landmark"])
     elif "street" in query:
         found = _street_centers(t, query["street"])
-        t.state.place = {
-            "street": query["street"],
-            "district": found[0].district if found else None,
-        }
+        t.state.place = Place(district=found[0].district if found else None, street=query["street"])
     elif "district" in query:
-        t.state.place = {"district": query["district"]}
+        t.state.place = Place(district=query["district"])
 
 
 def _place_label(t: Turn, query: dict) -> str:
@@ -129,7 +127,7 @@ def find_center(t: Turn, base: dict | None = None) -> list[Reply]:
         query.update(place)
     elif not any(k in query for k in PLACE_KEYS):
         wants_near = any(w in t.text.lower() for w in NEARBY)
-        last = t.state.place or {}
+        last = (t.state.place or Place()).to_dict()
         if wants_near and t.memory.get("location"):
             query["near"] = "1"
         elif not wants_near and last:
@@ -216,13 +214,8 @@ def show(t: Turn, query: dict, offset: int, note: str = "") -> list[Reply]:
     items = [
         Item("center", h.center.id, round(h.distance_m) if show_distance else None) for h in hits
     ]
-    t.state.shown = {
-        "type": "center",
-        "query": query,
-        "offset": offset,
-        "ids": [h.center.id for h in hits],
-    }
-    t.state.focus = {"type": "center", "id": hits[0].center.id} if len(hits) == 1 else None
+    t.state.shown = Listing("center", query, offset, [h.center.id for h in hits])
+    t.state.focus = Focus("center", hits[0].center.id) if len(hits) == 1 else None
     text = "\n".join(x for x in (prefix, header, "\n".join(lines), t.t("center.tail")) if x)
     return [t.reply(text, buttons, items=items)]
 
@@ -274,18 +267,22 @@ def center_line(t: Turn, n: int, c: Center, distance_m: float | None) -> str:
 
 def more(t: Turn) -> list[Reply]:
     """The next page of the last center list."""
-    last = t.state.shown or {}
-    return show(t, dict(last.get("query") or {}), int(last.get("offset", 0)) + PAGE)
+    last = t.state.shown or Listing("center")
+    return show(t, dict(last.query), last.offset + PAGE)
+
+
+def _pending_query(t: Turn) -> dict | None:
+    """The search a pending "where are you?" will complete."""
+    return t.pending.query if t.pending else None
 
 
 def ask_place(t: Turn, query: dict | None = None, key: str = "center.ask_place") -> Reply:
     """Where are you? A location button, two district buttons and "其他区"."""
-    t.state.pending = {
-        "ask": "place",
-        "for": "center",
-        "query": {k: v for k, v in (query or {}).items() if k in ("kind", "service")},
-    }
-    known = [d for d in (t.user.get("home_district"), (t.state.place or {}).get("district")) if d]
+    t.state.pending = Pending(
+        "place", "center", {k: v for k, v in (query or {}).items() if k in ("kind", "service")}
+    )
+    last = t.state.place.district if t.state.place else None
+    known = [d for d in (t.user.get("home_district"), last) if d]
     districts = list(dict.fromkeys([*known, *POPULAR]))[:2]
     buttons = [Button(t.t("btn.share_location"), SHARE_LOCATION)]
     buttons += [t.button(labels.place(d, t.lang), "inform", district=d) for d in districts]
@@ -296,14 +293,12 @@ def ask_place(t: Turn, query: dict | None = None, key: str = "center.ask_place")
 
 def ask_place_action(t: Turn) -> list[Reply]:
     """ "换个地方" or "其他区": ask for the place again, or list all sixteen districts."""
-    query = (t.pending or {}).get("query") or ((t.state.shown or {}).get("query") or {})
+    query = _pending_query(t) or (t.state.shown.query if t.state.shown else {})
     if t.entity("all") is None:
         return [ask_place(t, query)]
-    t.state.pending = {
-        "ask": "place",
-        "for": "center",
-        "query": {k: v for k, v in query.items() if k in ("kind", "service")},
-    }
+    t.state.pending = Pending(
+        "place", "center", {k: v for k, v in query.items() if k in ("kind", "service")}
+    )
     names = [labels.place(d.name, t.lang) for d in DISTRICTS]
     listing = "\n".join(f"{i}. {n}" for i, n in enumerate(names, 1))
     choices = [t.button(labels.place(d.name, t.lang), "inform", district=d.name) for d in DISTRICTS]
@@ -315,12 +310,12 @@ def ask_place_action(t: Turn) -> list[Reply]:
 def share_location(t: Turn) -> list[Reply]:
     """A shared location: nearest centers (the point is kept in memory only, never stored)."""
     if t.location is None:
-        return [ask_place(t, (t.pending or {}).get("query"), "center.no_location_support")]
+        return [ask_place(t, _pending_query(t), "center.no_location_support")]
     lat, lon = t.location
     if not in_beijing(lat, lon):
-        return [ask_place(t, (t.pending or {}).get("query"), "center.outside_beijing")]
+        return [ask_place(t, _pending_query(t), "center.outside_beijing")]
     t.memory["location"] = t.location
-    base = (t.pending or {}).get("query") if (t.pending or {}).get("ask") == "place" else None
+    base = _pending_query(t) if t.pending and t.pending.ask == "place" else None
     return find_center(t, base)
 
 
@@ -336,10 +331,10 @@ def center_info(t: Turn) -> list[Reply]:
     if (
         c is None
         and t.state.focus
-        and t.state.focus.get("type") == "center"
+        and t.state.focus.type == "center"
         and not (scored and scored[0][1] >= 2)
     ):
-        c = t.cat.centers.get(t.state.focus["id"])
+        c = t.cat.centers.get(t.state.focus.id)
     if c is None:
         real = [sc for sc in scored if sc[1] >= 2]
         if len(real) >= 2 and not filters_from(t).get("kind") and not t.entity("district"):
@@ -390,6 +385,6 @@ def center_card(t: Turn, c: Center) -> Reply:
     buttons = []
     if lessons:
         buttons.append(t.button(t.t("btn.center_lessons"), "list_lessons", center=c.id))
-    t.state.focus = {"type": "center", "id": c.id}
+    t.state.focus = Focus("center", c.id)
     t.set_choices(buttons)
     return t.reply(text, buttons, items=[Item("center", c.id)])

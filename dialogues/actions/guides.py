@@ -1,7 +1,8 @@
 """Step-by-step smartphone guides: one action per message, "第2步/共7步", and big buttons.
 
-The guide and step live in the session state, so a restart (or a week away) resumes where the
-user left off: "继续上次的".
+The guide and step live in the session state (`GuideProgress`); while the guide is being learnt
+the guide loop is active (dialogues/loops.py). A restart, or a week away, resumes where the user
+left off: "继续上次的".
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dialogues import labels
 from dialogues.actions import handoff, smalltalk
 from dialogues.context import Turn
 from dialogues.models import Button, GuideStep, Item, Reply
+from dialogues.state import GuideProgress, Listing
 
 PAGE = 3
 POPULAR = ("wechat_video_call", "enlarge_font", "scan_to_pay")
@@ -62,12 +64,7 @@ def start_guide(t: Turn) -> list[Reply]:
     if guide is None:
         return [_menu(t, _ordered_guides(t), 0, t.t("guide.pick"))]
     current = t.state.guide
-    if (
-        current
-        and current.get("id") == guide.id
-        and int(current.get("step", 1)) > 1
-        and t.entity("step") is None
-    ):
+    if current and current.id == guide.id and current.step > 1 and t.entity("step") is None:
         buttons = [
             Button(t.t("btn.resume"), "/resume_guide"),
             t.button(t.t("btn.restart"), "start_guide", guide=guide.id, step=1),
@@ -75,11 +72,12 @@ def start_guide(t: Turn) -> list[Reply]:
         t.set_choices(buttons)
         return [
             t.reply(
-                t.t("guide.resume_or_restart", title=t.title(guide.title), step=current["step"]),
+                t.t("guide.resume_or_restart", title=t.title(guide.title), step=current.step),
                 buttons,
             )
         ]
-    t.state.guide = {"id": guide.id, "step": 1, "active": True, "stuck": 0}
+    t.state.guide = GuideProgress(guide.id)
+    t.state.start_loop("guide")
     intro = t.t("guide.intro", title=t.title(guide.title), total=len(guide.steps))
     return [step_reply(t, guide, 1, intro)]
 
@@ -93,21 +91,16 @@ def _menu(t: Turn, guides: list[Guide], offset: int, intro: str) -> Reply:
     t.set_choices(buttons, offset)
     if len(guides) > offset + PAGE:
         buttons.append(Button(t.t("btn.more_guides"), "/more"))
-    t.state.shown = {
-        "type": "guide",
-        "query": {"ids": [g.id for g in guides]},
-        "offset": offset,
-        "ids": [g.id for g in page],
-    }
+    t.state.shown = Listing("guide", {"ids": [g.id for g in guides]}, offset, [g.id for g in page])
     return t.reply(f"{intro}\n{listing}\n{t.t('guide.pick_tail')}", buttons)
 
 
 def more(t: Turn) -> list[Reply]:
     """The next few guides of the last guide menu."""
-    last = t.state.shown or {}
-    ids = (last.get("query") or {}).get("ids") or []
+    last = t.state.shown or Listing("guide")
+    ids = last.query.get("ids") or []
     guides = [t.cat.guides[g] for g in ids if g in t.cat.guides]
-    return [_menu(t, guides, int(last.get("offset", 0)) + PAGE, t.t("guide.pick_more"))]
+    return [_menu(t, guides, last.offset + PAGE, t.t("guide.pick_more"))]
 
 
 def step_reply(t: Turn, guide: Guide, n: int, intro: str = "") -> Reply:
@@ -130,14 +123,15 @@ def step_reply(t: Turn, guide: Guide, n: int, intro: str = "") -> Reply:
     return t.reply("\n".join(parts), buttons, guide=GuideStep(guide.id, n, total))
 
 
-def _current(t: Turn) -> tuple[dict, Guide] | None:
+def _current(t: Turn) -> tuple[GuideProgress, Guide] | None:
     g = t.state.guide
-    guide = t.cat.guides.get(g["id"]) if g else None
+    guide = t.cat.guides.get(g.id) if g else None
     if g and guide is None:  # the operator removed the guide from the catalogue
         t.state.guide = None
+        t.state.end_loop("guide")
     if guide is None:
         return None
-    g["step"] = max(1, min(int(g.get("step", 1)), len(guide.steps)))
+    g.step = max(1, min(g.step, len(guide.steps)))
     return g, guide
 
 
@@ -151,13 +145,13 @@ def next_step(t: Turn) -> list[Reply]:
     if cur is None:
         return _no_guide(t)
     g, guide = cur
-    if not g.get("active"):
+    if not t.state.in_loop("guide"):
         return resume(t)
-    if g["step"] >= len(guide.steps):
+    if g.step >= len(guide.steps):
         return finish(t, guide)
-    g["step"] += 1
-    g["stuck"] = 0
-    return [step_reply(t, guide, g["step"])]
+    g.step += 1
+    g.stuck = 0
+    return [step_reply(t, guide, g.step)]
 
 
 def back(t: Turn) -> list[Reply]:
@@ -166,12 +160,12 @@ def back(t: Turn) -> list[Reply]:
     if cur is None:
         return _no_guide(t)
     g, guide = cur
-    g["active"] = True
-    if g["step"] <= 1:
+    t.state.start_loop("guide")
+    if g.step <= 1:
         return [step_reply(t, guide, 1, t.t("guide.first_already"))]
-    g["step"] -= 1
-    g["stuck"] = 0
-    return [step_reply(t, guide, g["step"])]
+    g.step -= 1
+    g.stuck = 0
+    return [step_reply(t, guide, g.step)]
 
 
 def repeat(t: Turn) -> list[Reply]:
@@ -180,27 +174,27 @@ def repeat(t: Turn) -> list[Reply]:
     if cur is None:
         return _no_guide(t)
     g, guide = cur
-    g["active"] = True
-    return [step_reply(t, guide, g["step"], t.t("guide.again"))]
+    t.state.start_loop("guide")
+    return [step_reply(t, guide, g.step, t.t("guide.again"))]
 
 
 def still_on(t: Turn) -> list[Reply]:
     """The current step again when a guide is in progress (after "读出来吧", so it is heard)."""
     cur = _current(t)
-    if cur is None or not cur[0].get("active"):
+    if cur is None or not t.state.in_loop("guide"):
         return []
     g, guide = cur
-    return [step_reply(t, guide, g["step"])]
+    return [step_reply(t, guide, g.step)]
 
 
 def stuck(t: Turn) -> list[Reply]:
     """ "我卡住了": a simpler hint when the step has one, and a volunteer or a family member."""
     cur = _current(t)
-    if cur is None or not cur[0].get("active"):
+    if cur is None or not t.state.in_loop("guide"):
         return handoff.human_help(t, reason="stuck")
     g, guide = cur
-    step = guide.steps[g["step"] - 1]
-    g["stuck"] = int(g.get("stuck", 0)) + 1
+    step = guide.steps[g.step - 1]
+    g.stuck += 1
     buttons = [
         Button(t.t("btn.done_next"), "/guide_next"),
         Button(t.t("btn.volunteer"), "/human_help"),
@@ -208,11 +202,11 @@ def stuck(t: Turn) -> list[Reply]:
         Button(t.t("btn.stop"), "/cancel"),
     ]
     t.set_choices(buttons)
-    if step.hint is not None and g["stuck"] == 1:
+    if step.hint is not None and g.stuck == 1:
         text = t.t("guide.hint", hint=t.title(step.hint))
     else:
         text = t.t("guide.stuck_offer", step=t.title(step.text))
-    return [t.reply(text, buttons, guide=GuideStep(guide.id, g["step"], len(guide.steps)))]
+    return [t.reply(text, buttons, guide=GuideStep(guide.id, g.step, len(guide.steps)))]
 
 
 def stop(t: Turn) -> list[Reply]:
@@ -221,8 +215,8 @@ def stop(t: Turn) -> list[Reply]:
     if cur is None:
         return smalltalk.cancel(t)
     g, guide = cur
-    g["active"] = False
-    text = t.t("guide.stopped", title=t.title(guide.title), step=g["step"])
+    t.state.end_loop("guide")
+    text = t.t("guide.stopped", title=t.title(guide.title), step=g.step)
     return [smalltalk.home(t, opening=None, intro=text)]
 
 
@@ -232,14 +226,15 @@ def resume(t: Turn) -> list[Reply]:
     if cur is None:
         return [_menu(t, _ordered_guides(t), 0, t.t("guide.nothing_to_resume"))]
     g, guide = cur
-    g["active"] = True
-    intro = t.t("guide.resume", title=t.title(guide.title), step=g["step"])
-    return [step_reply(t, guide, g["step"], intro)]
+    t.state.start_loop("guide")
+    intro = t.t("guide.resume", title=t.title(guide.title), step=g.step)
+    return [step_reply(t, guide, g.step, intro)]
 
 
 def finish(t: Turn, guide: Guide) -> list[Reply]:
     """Praise, related guides, and a class that teaches the same app."""
     t.state.guide = None
+    t.state.end_loop("guide")
     related = [t.cat.guides[r] for r in guide.related if r in t.cat.guides][:2]
     buttons = [t.button(t.title(g.title), "start_guide", guide=g.id) for g in related]
     text = t.t("guide.finished", title=t.title(guide.title))
@@ -263,7 +258,7 @@ def finish(t: Turn, guide: Guide) -> list[Reply]:
 def _lesson_for(t: Turn, guide: Guide):
     """The class nearest in time that teaches the guide's task (its words in the class's title
     or topics first), in the user's district when known."""
-    district = (t.state.place or {}).get("district") or t.user.get("home_district")
+    district = (t.state.place.district if t.state.place else None) or t.user.get("home_district")
     words = [w for w in (guide.title.zh, *guide.aliases.zh) if len(w) >= 2]
     best = None
     for les in t.cat.lessons.values():

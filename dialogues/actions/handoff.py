@@ -15,17 +15,17 @@ _FAMILY = re.compile(
 
 def _guide_context(t: Turn) -> dict | None:
     g = t.state.guide
-    guide = t.cat.guides.get(g["id"]) if g else None
+    guide = t.cat.guides.get(g.id) if g else None
     if guide is None:
         return None
-    step = max(1, min(int(g.get("step", 1)), len(guide.steps)))
+    step = max(1, min(g.step, len(guide.steps)))
     return {
         "id": guide.id,
         "title": guide.title.zh,
         "step": step,
         "total": len(guide.steps),
         "step_text": guide.steps[step - 1].text.zh,
-        "active": bool(g.get("active")),
+        "active": t.state.in_loop("guide"),
     }
 
 
@@ -43,10 +43,10 @@ def context(t: Turn) -> dict:
     guide = _guide_context(t)
     if guide:
         out["guide"] = guide
-    if t.state.shown and t.state.shown.get("ids"):
-        out["shown"] = {"type": t.state.shown["type"], "ids": t.state.shown["ids"]}
+    if t.state.shown and t.state.shown.ids:
+        out["shown"] = {"type": t.state.shown.type, "ids": t.state.shown.ids}
     if t.state.focus:
-        out["focus"] = t.state.focus
+        out["focus"] = t.state.focus.to_dict()
     return out
 
 

@@ -12,6 +12,7 @@ from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
+from dialogues.state import Focus, Listing
 
 PAGE = 3
 UMBRELLA = "家庭教育"  # every lecture is family education: as a topic it narrows nothing
@@ -109,13 +110,8 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
         [t.button(str(offset + i), "list_lectures", lecture=o.id) for i, o in enumerate(page, 1)],
         offset,
     )
-    t.state.shown = {
-        "type": "lecture",
-        "query": query,
-        "offset": offset,
-        "ids": [o.id for o in page],
-    }
-    t.state.focus = {"type": "lecture", "id": page[0].id} if len(found) == 1 else None
+    t.state.shown = Listing("lecture", query, offset, [o.id for o in page])
+    t.state.focus = Focus("lecture", page[0].id) if len(found) == 1 else None
     text = "\n".join([header, *lines, t.t("lecture.tail")])
     return [t.reply(text, buttons, items=[Item("lecture", o.id) for o in page])]
 
@@ -130,7 +126,7 @@ def _none(t: Turn, query: dict, span: str, desc: str, offset: int) -> Reply:
     wanted = {k: query[k] for k in ("topic", "audience", "district") if query.get(k)}
     if wanted:
         buttons.append(t.button(t.t("btn.remind_new"), "subscribe", event="lecture", **wanted))
-    t.state.shown = {"type": "lecture", "query": query, "offset": 0, "ids": []}
+    t.state.shown = Listing("lecture", query)
     t.set_choices(buttons)
     text = t.t("lecture.none", span=span, desc=t.t("lecture.desc", desc=desc) if desc else "")
     return t.reply(text, buttons)
@@ -168,7 +164,7 @@ def lecture_line(t: Turn, n: int, lec: Lecture, when: datetime) -> str:
 
 def lecture_card(t: Turn, lec: Lecture) -> Reply:
     """One lecture in full, with "提醒我" (or why it cannot be attended)."""
-    t.state.focus = {"type": "lecture", "id": lec.id}
+    t.state.focus = Focus("lecture", lec.id)
     title = t.title(lec.title)
     if lec.status == "cancelled":
         buttons = [Button(t.t("btn.other_lectures"), "/list_lectures")]
@@ -199,5 +195,5 @@ def lecture_card(t: Turn, lec: Lecture) -> Reply:
 
 def more(t: Turn) -> list[Reply]:
     """The next page of the last lecture list."""
-    last = t.state.shown or {}
-    return show(t, dict(last.get("query") or {}), int(last.get("offset", 0)) + PAGE)
+    last = t.state.shown or Listing("lecture")
+    return show(t, dict(last.query), last.offset + PAGE)

@@ -11,6 +11,7 @@ from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
+from dialogues.state import Focus, Listing
 
 PAGE = 3
 UMBRELLA = "智能手机"  # every class is a smartphone class: as a topic it narrows nothing
@@ -47,8 +48,9 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
     if les is not None:
         return [lesson_card(t, les)]
     query = query_from(t, base)
-    if "district" not in query and "center" not in query and (t.state.place or {}).get("district"):
-        near = dict(query, district=t.state.place["district"])
+    place = t.state.place
+    if "district" not in query and "center" not in query and place and place.district:
+        near = dict(query, district=place.district)
         if _matching(t, near):
             return show(t, near, 0)
     return show(t, query, 0)
@@ -117,13 +119,8 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
         ],
         offset,
     )
-    t.state.shown = {
-        "type": "lesson",
-        "query": query,
-        "offset": offset,
-        "ids": [les.id for _w, les in page],
-    }
-    t.state.focus = {"type": "lesson", "id": page[0][1].id} if len(found) == 1 else None
+    t.state.shown = Listing("lesson", query, offset, [les.id for _w, les in page])
+    t.state.focus = Focus("lesson", page[0][1].id) if len(found) == 1 else None
     tail = (
         t.t("lesson.tail")
         if query.get("district") or query.get("center")
@@ -154,7 +151,7 @@ def _none(t: Turn, query: dict, desc: str, offset: int) -> Reply:
         buttons.append(
             t.button(t.t("btn.remind_new_lesson"), "subscribe", event="lesson", **wanted)
         )
-    t.state.shown = {"type": "lesson", "query": query, "offset": 0, "ids": []}
+    t.state.shown = Listing("lesson", query)
     t.set_choices(buttons)
     return t.reply(
         t.t(
@@ -196,7 +193,7 @@ def _level(t: Turn, les: Lesson) -> str:
 
 def lesson_card(t: Turn, les: Lesson) -> Reply:
     """One class in full, with "提醒我" and its center."""
-    t.state.focus = {"type": "lesson", "id": les.id}
+    t.state.focus = Focus("lesson", les.id)
     when = t.cat.next_lesson_session(les, t.now)
     title = t.title(les.title)
     if when is None:
@@ -227,5 +224,5 @@ def lesson_card(t: Turn, les: Lesson) -> Reply:
 
 def more(t: Turn) -> list[Reply]:
     """The next page of the last class list."""
-    last = t.state.shown or {}
-    return show(t, dict(last.get("query") or {}), int(last.get("offset", 0)) + PAGE)
+    last = t.state.shown or Listing("lesson")
+    return show(t, dict(last.query), last.offset + PAGE)

@@ -6,6 +6,7 @@ import contextlib
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
+from dialogues.state import Pending
 from store import help_requests, subscriptions, users
 
 
@@ -14,15 +15,15 @@ def mydata(t: Turn) -> list[Reply]:
     subs = subscriptions.active_for(t.db, t.user_id)
     helps = help_requests.open_for_user(t.db, t.user_id)
     guide = t.state.guide
-    g = t.cat.guides.get(guide["id"]) if guide else None
+    g = t.cat.guides.get(guide.id) if guide else None
     text = t.t(
         "privacy.summary",
         lang=t.t("privacy.lang_en" if t.en else "privacy.lang_zh"),
         voice=t.t("privacy.on" if t.user.get("prefer_voice") else "privacy.off"),
-        district=t.user.get("home_district") or (t.state.place or {}).get("district") or "-",
+        district=t.user.get("home_district") or (t.state.place and t.state.place.district) or "-",
         subs=len(subs),
         helps=len(helps),
-        guide=t.t("privacy.guide", title=t.title(g.title), step=guide["step"]) if g else "-",
+        guide=t.t("privacy.guide", title=t.title(g.title), step=guide.step) if g else "-",
     )
     buttons = [Button(t.t("btn.forget"), "/forget")]
     return [t.reply(text, buttons)]
@@ -30,7 +31,7 @@ def mydata(t: Turn) -> list[Reply]:
 
 def forget(t: Turn) -> list[Reply]:
     """Ask before deleting everything."""
-    t.state.pending = {"ask": "forget"}
+    t.state.pending = Pending("forget")
     buttons = [Button(t.t("btn.yes_forget"), "/affirm"), Button(t.t("btn.keep"), "/deny")]
     t.set_choices(buttons)
     return [t.reply(t.t("privacy.confirm"), buttons)]

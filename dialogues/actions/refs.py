@@ -35,14 +35,13 @@ def listed_id(t: Turn, kind: str) -> str | None:
 
     Positions count across pages ("更多" shows 4–6), so "第5个" works after paging.
     """
-    last = t.state.shown or {}
-    if last.get("type") != kind:
+    last = t.state.shown
+    if last is None or last.type != kind:
         return None
     n = ordinal_in(t.text)
     if n is None:
         return None
-    ids = last.get("ids") or []
-    offset = int(last.get("offset", 0))
+    ids, offset = last.ids, last.offset
     index = len(ids) - 1 if n == -1 else n - 1 - offset if n > offset else n - 1
     return ids[index] if 0 <= index < len(ids) else None
 

@@ -4,33 +4,19 @@ from __future__ import annotations
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
+from dialogues.state import Pending
+from nlu import intents
 from store import users
 
-# Intents offered when the NLU is unsure; others are never offered as a guess.
-CLARIFIABLE = (
-    "find_center",
-    "center_info",
-    "list_lectures",
-    "list_lessons",
-    "start_guide",
-    "subscribe",
-    "unsubscribe",
-    "my_subscriptions",
-    "human_help",
-    "prefer_voice",
-    "prefer_text",
-    "guide_next",
-    "guide_back",
-    "guide_repeat",
-    "guide_stuck",
-    "help",
-)
+# Intents offered when the NLU is unsure (`clarify: true` in nlu/intents.yml); others are
+# never offered as a guess.
+CLARIFIABLE = intents.flagged("clarify")
 
 
 def _paused_guide(t: Turn):
     g = t.state.guide
-    if g and not g.get("active"):
-        return t.cat.guides.get(g["id"])
+    if g and not t.state.in_loop("guide"):
+        return t.cat.guides.get(g.id)
     return None
 
 
@@ -44,9 +30,7 @@ def home(t: Turn, opening: str | None = "menu.intro", intro: str | None = None) 
     guide = _paused_guide(t)
     if guide is not None:
         if intro is None:
-            lead += "\n" + t.t(
-                "menu.resume", title=t.title(guide.title), step=t.state.guide["step"]
-            )
+            lead += "\n" + t.t("menu.resume", title=t.title(guide.title), step=t.state.guide.step)
         buttons = [Button(t.t("btn.resume"), "/resume_guide"), *buttons[:3]]
     options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons, 1))
     t.set_choices(buttons)
@@ -96,25 +80,26 @@ def out_of_scope(t: Turn) -> list[Reply]:
     return [home(t, "oos")]
 
 
-def clarify(t: Turn, ranking: list[dict]) -> list[Reply]:
-    """Ask back with the top two guesses as buttons, plus "都不是"."""
-    in_guide = bool((t.state.guide or {}).get("active"))
+def clarify(t: Turn, ranking: list[tuple[str, float]]) -> list[Reply]:
+    """Ask back with the top two guesses (of `ranking`, (intent, confidence) best first) as
+    buttons, plus "都不是"."""
+    in_guide = t.state.in_loop("guide")
     guesses = [
-        r["name"]
-        for r in ranking
-        if r.get("name") in CLARIFIABLE and (in_guide or not r["name"].startswith("guide_"))
+        name
+        for name, _ in ranking
+        if name in CLARIFIABLE and (in_guide or not name.startswith("guide_"))
     ][:2]
     if not guesses:
         return out_of_scope(t)
     keep = {}
-    for e in t.parse.get("entities") or []:
-        if isinstance(e.get("value"), str) and e["entity"] not in keep:
-            keep[e["entity"]] = e["value"]
+    for e in t.parse.entities:
+        if isinstance(e.value, str) and e.entity not in keep:
+            keep[e.entity] = e.value
     buttons = [t.button(t.t(f"intent.{name}"), name, **keep) for name in guesses]
     buttons.append(Button(t.t("btn.none"), "/deny"))
     options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(buttons[:-1], 1))
     t.set_choices(buttons)
-    t.state.pending = {"ask": "clarify"}
+    t.state.pending = Pending("clarify")
     return [t.reply(t.t("clarify", options=options), buttons)]
 
 
@@ -144,7 +129,7 @@ def set_lang(t: Turn) -> list[Reply]:
 def no_such_choice(t: Turn) -> list[Reply]:
     """A number that is not on the last list: say which numbers are, and keep that list (the
     user may answer with a right number next)."""
-    choices, base = t.parse.get("choices") or [], int(t.parse.get("choice_base") or 0)
+    choices, base = t.offered, t.offered_base
     t.state.choices, t.state.choice_base = list(choices), base
     if len(choices) == 1:
         return [t.reply(t.t("choice.only_one", first=base + 1))]
@@ -169,6 +154,11 @@ def kind(t: Turn, intent: str) -> list[Reply]:
     buttons = t.menu_buttons()[:3]
     t.set_choices(buttons)
     return [t.reply(t.t(key), buttons)]
+
+
+def odd_input(t: Turn) -> list[Reply]:
+    """The kind answer to this turn's odd-input intent (see `kind`)."""
+    return kind(t, t.intent)
 
 
 def error(t: Turn) -> list[Reply]:

@@ -18,6 +18,7 @@ from dialogues import labels
 from dialogues.actions import lectures, lessons, refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
+from dialogues.state import Focus, Listing, Pending
 from scheduler.messages import offsets_text as reminder_offsets_text
 from scheduler.offsets import parse_offset
 from store import subscriptions
@@ -107,13 +108,13 @@ def subscribe(t: Turn) -> list[Reply]:
             _LESSON_WORDS.search(t.text) and not _LECTURE_WORDS.search(t.text)
         )
         return [_subscribe_filter(t, "lesson" if lesson else "lecture", wanted, offsets)]
-    focus = t.state.focus or {}
-    if focus.get("type") in ("lecture", "lesson"):
-        return [_subscribe_item(t, focus["type"], focus["id"], offsets)]
-    last = t.state.shown or {}
-    if last.get("type") in ("lecture", "lesson") and last.get("ids"):
-        if len(last["ids"]) == 1:
-            return [_subscribe_item(t, last["type"], last["ids"][0], offsets)]
+    focus = t.state.focus
+    if focus and focus.type in ("lecture", "lesson"):
+        return [_subscribe_item(t, focus.type, focus.id, offsets)]
+    last = t.state.shown
+    if last and last.type in ("lecture", "lesson") and last.ids:
+        if len(last.ids) == 1:
+            return [_subscribe_item(t, last.type, last.ids[0], offsets)]
         return [_which_item(t, last)]
     buttons = [
         Button(t.t("btn.lectures"), "/list_lectures"),
@@ -123,12 +124,12 @@ def subscribe(t: Turn) -> list[Reply]:
     return [t.reply(t.t("sub.what"), buttons)]
 
 
-def _which_item(t: Turn, last: dict) -> Reply:
-    kind = last["type"]
+def _which_item(t: Turn, last: Listing) -> Reply:
+    kind = last.type
     table = t.cat.lectures if kind == "lecture" else t.cat.lessons
-    offset = int(last.get("offset", 0))
+    offset = last.offset
     lines, buttons = [], []
-    for i, ident in enumerate(last["ids"], offset + 1):
+    for i, ident in enumerate(last.ids, offset + 1):
         item = table.get(ident)
         if item is None:
             continue
@@ -152,7 +153,7 @@ def _subscribe_item(t: Turn, kind: str, ident: str, offsets: list[str] | None) -
         return t.reply(t.t("sub.over", title=title))
     sub, created = subscriptions.add(t.db, t.user_id, kind, target_id=ident, offsets=offsets)
     _plan(t, sub)
-    t.state.focus = {"type": kind, "id": ident}
+    t.state.focus = Focus(kind, ident)
     key = "sub.created" if created else ("sub.updated" if offsets else "sub.exists")
     text = t.t(
         key,
@@ -226,12 +227,7 @@ def my_subscriptions(t: Turn, offset: int = 0) -> list[Reply]:
     ]
     if len(subs) > offset + PAGE:
         buttons.append(Button(t.t("btn.more"), "/more"))
-    t.state.shown = {
-        "type": "subscription",
-        "query": {},
-        "offset": offset,
-        "ids": [str(s["id"]) for s in page],
-    }
+    t.state.shown = Listing("subscription", {}, offset, [str(s["id"]) for s in page])
     head = t.t("sub.list_header", n=len(subs)) if not offset else t.t("sub.list_more")
     text = "\n".join([head, *lines, t.t("sub.list_tail")])
     return [t.reply(text, buttons)]
@@ -239,7 +235,7 @@ def my_subscriptions(t: Turn, offset: int = 0) -> list[Reply]:
 
 def more(t: Turn) -> list[Reply]:
     """The next page of "我的提醒"."""
-    return my_subscriptions(t, int((t.state.shown or {}).get("offset", 0)) + PAGE)
+    return my_subscriptions(t, (t.state.shown.offset if t.state.shown else 0) + PAGE)
 
 
 def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
@@ -247,9 +243,8 @@ def _matching_subs(t: Turn, subs: list[dict]) -> list[dict]:
     if ident:
         return [s for s in subs if str(s["id"]) == ident]
     for kind in ("lecture", "lesson"):
-        target = t.entity(kind) or (
-            (t.state.focus or {}).get("id") if (t.state.focus or {}).get("type") == kind else None
-        )
+        focus = t.state.focus
+        target = t.entity(kind) or (focus.id if focus and focus.type == kind else None)
         found = [s for s in subs if s["kind"] == kind and s["target_id"] == target]
         if found and (t.entity(kind) or _THIS.search(t.text)):
             return found
@@ -281,7 +276,7 @@ def unsubscribe(t: Turn) -> list[Reply]:
     if not subs:
         return [t.reply(t.t("sub.none_to_cancel"))]
     if t.entity("all") is not None:
-        t.state.pending = {"ask": "unsubscribe_all"}
+        t.state.pending = Pending("unsubscribe_all")
         buttons = [Button(t.t("btn.yes_cancel_all"), "/affirm"), Button(t.t("btn.keep"), "/deny")]
         t.set_choices(buttons)
         return [t.reply(t.t("sub.confirm_all", n=len(subs)), buttons)]
@@ -298,12 +293,7 @@ def unsubscribe(t: Turn) -> list[Reply]:
     ]
     t.set_choices(buttons)
     buttons.append(t.button(t.t("btn.cancel_all"), "unsubscribe", all=1))
-    t.state.shown = {
-        "type": "subscription",
-        "query": {},
-        "offset": 0,
-        "ids": [str(s["id"]) for s in page],
-    }
+    t.state.shown = Listing("subscription", {}, 0, [str(s["id"]) for s in page])
     return [t.reply(t.t("sub.which_cancel", listing="\n".join(lines)), buttons)]
 
 

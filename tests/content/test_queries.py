@@ -82,13 +82,9 @@ def test_filters_by_kind_service_district_and_street(catalogue):
     assert catalogue.centers_in("Atlantis") == []
 
 
-def test_open_now_uses_hours_and_public_holidays(catalogue):
-    monday_10 = _at("2026-11-30T10:00")
-    open_ones = catalogue.nearest_centers(39.9087, 116.3975, 5, open_at=monday_10)
-    assert open_ones and all(catalogue.is_open(h.center, monday_10) for h in open_ones)
-    midnight = _at("2026-11-30T03:00")
-    assert catalogue.nearest_centers(39.9087, 116.3975, 5, open_at=midnight) == []
-    weekday_hours = Center(
+def _center_open(hours: str) -> Center:
+    """A minimal center in 东城区 with these opening hours."""
+    return Center(
         id="x",
         name="x",
         kind="leling_center",
@@ -96,8 +92,17 @@ def test_open_now_uses_hours_and_public_holidays(catalogue):
         address="x",
         lat=39.9,
         lon=116.4,
-        hours="Mo-Fr 08:30-17:00; PH off",
+        hours=hours,
     )
+
+
+def test_open_now_uses_hours_and_public_holidays(catalogue):
+    monday_10 = _at("2026-11-30T10:00")
+    open_ones = catalogue.nearest_centers(39.9087, 116.3975, 5, open_at=monday_10)
+    assert open_ones and all(catalogue.is_open(h.center, monday_10) for h in open_ones)
+    midnight = _at("2026-11-30T03:00")
+    assert catalogue.nearest_centers(39.9087, 116.3975, 5, open_at=midnight) == []
+    weekday_hours = _center_open("Mo-Fr 08:30-17:00; PH off")
     assert Catalogue.is_open(weekday_hours, _at("2026-10-01T10:00")) is False  # National Day
     assert Catalogue.is_open(weekday_hours, _at("2026-10-09T10:00")) is True
     assert Catalogue.hours_today(weekday_hours, _at("2026-11-30T20:00")) == [("08:30", "17:00")]
@@ -105,16 +110,7 @@ def test_open_now_uses_hours_and_public_holidays(catalogue):
 
 def test_open_now_accepts_any_time_zone(catalogue):
     # 02:00 UTC is 10:00 in Beijing.
-    c = Center(
-        id="x",
-        name="x",
-        kind="leling_center",
-        district="东城区",
-        address="x",
-        lat=39.9,
-        lon=116.4,
-        hours="Mo-Fr 09:00-11:00",
-    )
+    c = _center_open("Mo-Fr 09:00-11:00")
     assert Catalogue.is_open(c, datetime(2026, 11, 30, 2, 0, tzinfo=UTC)) is True
     assert Catalogue.is_open(c, datetime(2026, 11, 30, 9, 0, tzinfo=UTC)) is False
 

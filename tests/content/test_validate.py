@@ -105,11 +105,16 @@ def test_a_row_with_an_unquoted_comma(sample_dir):
     assert msg.startswith(f"centers.csv row {len(lines)} [id x-1]: has 15 fields, expected 14")
 
 
-def test_not_utf8_and_missing_file(sample_dir):
-    (sample_dir / "landmarks.csv").write_bytes("name,aliases\n天坛".encode("gb18030"))
+def test_undecodable_utf16_and_missing_files_are_one_line_each(sample_dir):
+    (sample_dir / "landmarks.csv").write_bytes(b"name,aliases\n\xff\xff\xff")
+    (sample_dir / "centers.csv").write_bytes("id,name\n".encode("utf-16"))
     (sample_dir / "lessons.yaml").unlink()
     msgs = _messages(sample_dir)
-    assert any(m.startswith("landmarks.csv: is not UTF-8") for m in msgs)
+    assert (
+        "landmarks.csv: is neither UTF-8 nor GBK/GB18030 (bad byte at offset 13); "
+        "save it as 'CSV UTF-8'" in msgs
+    )
+    assert "centers.csv: is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead" in msgs
     assert "lessons.yaml: file is missing" in msgs
 
 
@@ -186,7 +191,7 @@ def test_invalid_yaml_names_the_line(sample_dir):
     text[3] = text[3] + " : : ["
     path.write_text("\n".join(text), encoding="utf-8")
     [msg] = _messages(sample_dir)
-    assert msg.startswith("lessons.yaml row ") and "is not valid YAML" in msg
+    assert msg.startswith("lessons.yaml line ") and "is not valid YAML" in msg
 
 
 def test_guide_rules(sample_dir):

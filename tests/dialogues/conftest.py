@@ -1,46 +1,24 @@
-"""Dialogue fixtures: the shipped catalogue, a fresh database, a scripted and a real parser."""
+"""Dialogue fixtures: a scripted parser and an assistant over it (the catalogue, the database
+and the real parser are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from dialoguekit import NOW, SAMPLE, ScriptedParser, make_assistant
+from dialoguekit import ScriptedParser, make_assistant
 
 from content.catalogue import Catalogue
-from content.validate import read_catalogue_dir
-from store.db import open_db
 
 
 @pytest.fixture(scope="session")
-def cat() -> Catalogue:
+def cat(catalogue) -> Catalogue:
     """The shipped sample catalogue, in memory (read-only)."""
-    data, problems = read_catalogue_dir(SAMPLE)
-    assert not [p for p in problems if p.level == "error"]
-    return Catalogue(data)
+    return catalogue
 
 
 @pytest.fixture
-def dbase(tmp_path):
+def dbase(db):
     """A fresh SQLite file for one test."""
-    database = open_db(tmp_path / "leling.db")
-    yield database
-    database.conn.close()
-
-
-@pytest.fixture(scope="session")
-def nlu_model_dir(tmp_path_factory):
-    """One NLU model folder per test session (shared with `leling chat` subprocesses)."""
-    return tmp_path_factory.mktemp("nlu-model")
-
-
-@pytest.fixture(scope="session")
-def real_parser(nlu_model_dir):
-    """The real NLU over the shipped catalogue's gazetteer (trained once per session)."""
-    from content.gazetteer import build
-    from nlu import load_parser
-
-    parser = load_parser(build(SAMPLE), model_dir=nlu_model_dir)
-    parser.parse("你好", now=NOW)
-    return parser
+    return db
 
 
 @pytest.fixture

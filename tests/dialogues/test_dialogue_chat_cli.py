@@ -3,47 +3,30 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from dialoguekit import ROOT
 
 from store.db import open_db
 
 pytestmark = pytest.mark.slow
 
 
-def chat(tmp_path, model_dir, *args: str, stdin: str | bytes = "") -> subprocess.CompletedProcess:
-    env = dict(
-        os.environ,
-        LELING_DB=str(tmp_path / "leling.db"),
-        LELING_NLU_MODEL_DIR=str(model_dir),
-        PYTHONIOENCODING="utf-8",
-    )
-    env.pop("LELING_CONTENT", None)
-    data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", *args],
-        input=data,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
+@pytest.fixture
+def chat(tmp_path, run_leling):
+    """chat(*args, stdin=...) → a finished `leling chat` over tmp_path/leling.db."""
+    return lambda *args, stdin="": run_leling(
+        "chat", *args, stdin=stdin, LELING_DB=str(tmp_path / "leling.db")
     )
 
 
-def test_bad_now_is_refused(tmp_path, nlu_model_dir):
-    proc = chat(tmp_path, nlu_model_dir, "--now", "next tuesday")
+def test_bad_now_is_refused(chat):
+    proc = chat("--now", "next tuesday")
     assert proc.returncode == 2
     assert b"--now" in proc.stderr
 
 
-def test_a_guest_leaves_nothing_behind(tmp_path, nlu_model_dir, real_parser):
+def test_a_guest_leaves_nothing_behind(chat, tmp_path, real_parser):
     proc = chat(
-        tmp_path,
-        nlu_model_dir,
         "--now",
         "2026-12-04T15:00",
         stdin='你好\n/subscribe{"lecture":"lec-capital-series"}\n',
@@ -55,10 +38,8 @@ def test_a_guest_leaves_nothing_behind(tmp_path, nlu_model_dir, real_parser):
     assert db.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
 
 
-def test_english_and_json(tmp_path, nlu_model_dir, real_parser):
+def test_english_and_json(chat, tmp_path, real_parser):
     proc = chat(
-        tmp_path,
-        nlu_model_dir,
         "--json",
         "--lang",
         "en",
@@ -74,10 +55,8 @@ def test_english_and_json(tmp_path, nlu_model_dir, real_parser):
     assert "Find a center" in turn["replies"][0]["text"]
 
 
-def test_undecodable_bytes_and_crlf_are_handled(tmp_path, nlu_model_dir, real_parser):
+def test_undecodable_bytes_and_crlf_are_handled(chat, tmp_path, real_parser):
     proc = chat(
-        tmp_path,
-        nlu_model_dir,
         "--json",
         "--now",
         "2026-12-04T15:00",

@@ -387,7 +387,7 @@ def test_set_language_command(bot):
 
 def test_deep_links(bot):
     assert items(say(bot, "/start guide_wechat_video_call")) == []
-    assert states.load(bot.db, U).guide["id"] == "wechat_video_call"
+    assert states.load(bot.db, U).guide.id == "wechat_video_call"
     assert items(say(bot, "/start center_bjou")) == ["bjou"]
 
 

@@ -11,10 +11,8 @@ from bot.cli import main
 
 
 @pytest.fixture
-def model_env(trained, monkeypatch):
-    """Point the CLI at the session's model so it loads instead of retraining."""
-    monkeypatch.setenv("LELING_NLU_MODEL_DIR", str(trained[1].parent))
-    monkeypatch.delenv("LELING_NLU_URL", raising=False)
+def model_env(trained):
+    """The session's model is trained (tests/conftest.py points the CLI at its folder)."""
 
 
 def test_parse_text(model_env, capsys):
@@ -54,8 +52,11 @@ def test_test_writes_a_rasa_style_report(model_env, tmp_path, capsys):
     assert isinstance(json.loads((tmp_path / "report" / "intent_errors.json").read_text()), list)
 
 
+@pytest.mark.slow  # a full training
 def test_train(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("LELING_NLU_MODEL_DIR", str(tmp_path))
     assert main(["nlu", "train"]) == 0
     assert "model:" in capsys.readouterr().out
+    assert main(["nlu", "train", "--if-stale"]) == 0  # what `make install` runs
+    assert "model is current" in capsys.readouterr().out
     assert list(tmp_path.glob("model-*.pkl"))

@@ -7,34 +7,12 @@ from collections import defaultdict
 import pytest
 from nlukit import DATA, HELD_OUT
 
+from nlu import intents
 from nlu.dataset import LEDGER_NAME, dedup_key, load_language, load_ledger
 from nlu.model import build_extractor
 
-CONTRACT_INTENTS = [
-    "greet",
-    "goodbye",
-    "thanks",
-    "affirm",
-    "deny",
-    "help",
-    "cancel",
-    "find_center",
-    "center_info",
-    "list_lectures",
-    "list_lessons",
-    "start_guide",
-    "guide_next",
-    "guide_back",
-    "guide_repeat",
-    "guide_stuck",
-    "subscribe",
-    "unsubscribe",
-    "my_subscriptions",
-    "human_help",
-    "prefer_voice",
-    "prefer_text",
-    "out_of_scope",
-]
+# Every intent the NLU is trained on, from the registry (nlu/intents.yml).
+CONTRACT_INTENTS = sorted(intents.nlu_intents())
 ENTITIES = {
     "district",
     "street",
@@ -89,7 +67,13 @@ def test_one_file_per_intent(request, which, lang):
     data = request.getfixturevalue(which)[lang]
     wrong = [ex.source for ex in data.examples if not ex.source.startswith(f"{ex.intent}.")]
     assert wrong == [], "an intent must live in <intent>.yml"
-    assert set(data.intents) <= set(CONTRACT_INTENTS) | {"out_of_scope"}
+    assert set(data.intents) <= set(CONTRACT_INTENTS), "intents missing from nlu/intents.yml"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_training_data_and_registry_name_the_same_intents(training, lang):
+    """Each intent the NLU predicts is registered (not internal), and each has training data."""
+    assert set(training[lang].intents) == set(CONTRACT_INTENTS)
 
 
 @pytest.mark.parametrize("lang", LANGS)

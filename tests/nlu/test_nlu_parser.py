@@ -93,6 +93,7 @@ def test_blank_message(parse):
     assert result["entities"] == [] and result["intent_ranking"] == []
 
 
+@pytest.mark.slow  # a second full training
 def test_training_is_deterministic(gazetteer, trained, parser):
     again = Parser(train_model(DATA, gazetteer))
     first = trained[0].classifiers
@@ -178,13 +179,13 @@ def test_rasa_backend_and_its_fallback(parser):
     assert result == parser.parse("下一步", NOW)
 
 
-def test_model_folder_keeps_other_fingerprints(tmp_path):
+def test_model_folder_keeps_other_fingerprints(small_data, tmp_path):
     """Two checkouts sharing one cache folder do not delete each other's model."""
     from dataclasses import replace
 
     from nlu import model as nlu_model
 
-    trained, _, _ = nlu_model.load_or_train({}, model_dir=tmp_path)
+    trained, _, _ = nlu_model.load_or_train({}, small_data, tmp_path)
     paths = []
     for i in range(nlu_model.KEEP_MODELS + 2):
         paths.append(nlu_model.save(replace(trained, fingerprint=f"{i:016x}" + "0" * 48), tmp_path))

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from nlu.normalize import Normalized, is_blank, normalize
+from nlu.normalize import Normalized, align, is_blank, normalize
 
 
 def _check_offsets(original: str, norm: Normalized) -> None:
@@ -48,12 +48,21 @@ def test_traditional_to_simplified(raw: str, expected: str) -> None:
 
 
 def test_length_changing_conversion_keeps_offsets() -> None:
-    raw = "買主機板"  # zhconv turns 主機板 (3 chars) into 主板 (2)
+    raw = "買主機板"  # OpenCC's tw2sp turns 主機板 (3 chars) into 主板 (2)
     norm = normalize(raw)
     assert norm.text == "买主板"
     _check_offsets(raw, norm)
     assert norm.original_span(1, 3) == (1, 4)
     assert norm.original_span(0, 1) == (0, 1)
+
+
+def test_alignment_of_an_inserted_character() -> None:
+    text, starts, ends = align("ab", "axb", [0, 1], [1, 2])
+    assert (text, starts, ends) == ("axb", [0, 1, 1], [1, 1, 2])  # x spans nothing
+
+
+def test_simplified_wording_is_left_alone() -> None:
+    assert normalize("这个小程序在么").text == "这个小程序在么"
 
 
 @pytest.mark.parametrize(

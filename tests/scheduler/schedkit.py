@@ -54,8 +54,8 @@ def lecture(id: str = "lec-teen", starts_at: str = "2026-09-26T09:30:00+08:00", 
     return rec
 
 
-def lesson(id: str = "les-wechat", **kw) -> dict:
-    """A weekly Tuesday 09:30 lesson record."""
+def lesson(id: str = "les-wechat", reschedule: dict | None = None, **kw) -> dict:
+    """A weekly Tuesday 09:30 lesson record; `reschedule` changes fields of its schedule."""
     rec = {
         "id": id,
         "title": {"zh": "微信视频通话", "en": "WeChat video calls"},
@@ -71,6 +71,7 @@ def lesson(id: str = "les-wechat", **kw) -> dict:
         },
         "status": "scheduled",
     }
+    rec["schedule"].update(reschedule or {})
     rec.update(kw)
     return rec
 

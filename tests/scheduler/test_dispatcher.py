@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -173,18 +174,37 @@ async def test_two_subscriptions_to_one_event_send_one_message(db, subscribe, cl
     assert (report.sent, report.skipped, len(sender.sent)) == (1, 1, 1)
 
 
-async def test_a_crash_mid_send_is_never_resent_and_unclaimed_rows_are(
+async def test_a_crash_mid_send_is_never_resent_and_unattempted_rows_are_sent(
     db, planned, clock, dispatch
 ):
     clock.set(at("2026-09-26T08:30:00"))
-    rows = outbox.claim_due(db, clock(), 10)  # a dispatcher claimed both …
-    assert outbox.mark_attempt(db, rows[0]["id"], clock(), rows[0]["claimed_at"])  # … sent one
-    clock.advance(minutes=5)  # … and died.
+    rows = outbox.due_rows(db, clock(), 10)  # a dispatcher read both …
+    assert outbox.mark_attempt(db, rows[0]["id"], clock())  # … was sending one
+    assert outbox.status_counts(db) == {"sending": 1, "pending": 1}  # … and died.
+    clock.advance(minutes=5)
     d, sender = dispatch()
     report = await d.tick()
-    assert (report.unknown, report.released, report.sent) == (1, 1, 1)
+    assert (report.unknown, report.released, report.sent) == (1, 0, 1)
     assert statuses(db) == {"18:00": "unknown", "08:30": "sent"}
     assert (await d.tick()).sent == 0
+
+
+async def test_rows_claimed_by_an_older_release_go_back_to_pending(db, planned, clock, dispatch):
+    clock.set(at("2026-09-26T08:30:00"))
+    db.execute("UPDATE reminders SET status = 'claimed', claimed_at = '2026-09-26T08:29:00+08:00'")
+    db.conn.commit()
+    clock.advance(minutes=5)
+    d, sender = dispatch()
+    report = await d.tick()
+    assert (report.released, report.sent, report.skipped) == (2, 1, 1)
+    assert statuses(db) == {"18:00": "skipped", "08:30": "sent"}
+
+
+async def test_an_attempt_loses_to_a_row_moved_or_dropped_meanwhile(db, planned, clock):
+    clock.set(at("2026-09-25T18:00:00"))
+    row = outbox.due_rows(db, clock(), 10)[0]
+    outbox.drop_for_subscription(db, planned["id"])  # unsubscribed after the read
+    assert not outbox.mark_attempt(db, row["id"], clock())
 
 
 async def test_dry_run_previews_without_sending(db, planned, clock, dispatch):
@@ -193,3 +213,72 @@ async def test_dry_run_previews_without_sending(db, planned, clock, dispatch):
     preview = await d.preview()
     assert len(preview) == 1 and preview[0][1].text.startswith("提醒您")
     assert sender.sent == [] and outbox.count_pending(db) == 2
+
+
+async def test_after_downtime_each_user_gets_only_the_latest_reminder_across_batches(
+    db, subscribe, clock, dispatch
+):
+    # The audit's reproduction, small: every user has two overdue reminders for one session;
+    # batches of 3 split the pairs (all the 18:00 rows sort before all the 08:30 rows).
+    cat = make_catalogue([lecture()])
+    for i in range(20):
+        plan_for_subscription(db, cat, subscribe(user_id=f"telegram:{i}"), NOW)
+    clock.set(at("2026-09-26T08:40:00"))
+    d, sender = dispatch(batch_size=3)
+    report = await d.tick()
+    assert (report.sent, report.skipped) == (20, 20)
+    assert sorted(u for u, _ in sender.sent) == sorted(f"telegram:{i}" for i in range(20))
+    assert set(statuses(db).values()) == {"sent", "skipped"}
+    assert {r["due_at"][11:16] for r in outbox.list_rows(db, statuses=["sent"])} == {"08:30"}
+
+
+async def test_a_reminder_covered_by_one_sent_before_a_restart_is_skipped(
+    db, planned, clock, dispatch
+):
+    clock.set(at("2026-09-26T08:40:00"))
+    rows = {r["due_at"][11:16]: r for r in outbox.due_rows(db, clock(), 10)}
+    # A previous process sent the 08:30 reminder; the 18:00 one was put back for a retry.
+    assert outbox.mark_attempt(db, rows["08:30"]["id"], clock())
+    outbox.mark_sent(db, rows["08:30"]["id"], clock(), late=True)
+    d, sender = dispatch()
+    report = await d.tick()
+    assert (report.sent, report.skipped, sender.sent) == (0, 1, [])
+
+
+async def test_an_earlier_reminder_sent_yesterday_does_not_cover_todays(
+    db, planned, clock, dispatch
+):
+    d, sender = dispatch()
+    clock.set(at("2026-09-25T18:00:00"))
+    assert (await d.tick()).sent == 1
+    clock.set(at("2026-09-26T08:30:00"))
+    assert (await d.tick()).sent == 1
+    assert statuses(db) == {"18:00": "sent", "08:30": "sent"}
+
+
+async def test_a_slow_send_is_not_marked_unknown_by_its_own_dispatcher(db, planned, clock):
+    # A send that takes longer than `stale_after` (a slow network) is still this process's:
+    # the next tick's recovery leaves it alone.
+    clock.set(at("2026-09-25T18:00:00"))
+    gate = asyncio.Event()
+
+    class Slow(RecordingSender):
+        async def send(self, user_id, message):
+            await gate.wait()
+            await super().send(user_id, message)
+
+    d = Dispatcher(
+        db.conn.execute("PRAGMA database_list").fetchone()[2],
+        None,
+        Slow(),
+        clock,
+        rate_per_s=0,
+        stale_after=timedelta(0),
+    )
+    first = asyncio.create_task(d.tick())
+    while outbox.status_counts(db).get("sending") != 1:
+        await asyncio.sleep(0.01)
+    assert (await d.recover()).unknown == 0
+    gate.set()
+    assert (await first).sent == 1
+    await d.close()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,11 +12,12 @@ from store import subscriptions, users
 from store.db import open_db
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # real processes
 LECTURE = "lec-chaoyang-short-video-1203"  # 2026-12-03 19:30, online
 
 
 @pytest.fixture
-def leling(tmp_path):
+def leling(tmp_path, run_leling):
     db_file = tmp_path / "cli.db"
     db = open_db(db_file)
     assert import_dir(db, ROOT / "content" / "data").ok
@@ -28,20 +26,11 @@ def leling(tmp_path):
     users.get_or_create(db, "terminal:bob", lang="en")
     subscriptions.add(db, "terminal:bob", "lecture", LECTURE, offsets=["-120m"])
     db.conn.close()
-    env = {**os.environ, "LELING_DB": str(db_file)}
-    env.pop("LELING_CONTENT", None)
 
     def run(*args):
-        proc = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "reminders", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = run_leling("reminders", *args, LELING_DB=str(db_file))
         assert proc.returncode == 0, proc.stderr
-        return proc.stdout
+        return proc.stdout.decode("utf-8")
 
     return run
 

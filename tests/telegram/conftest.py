@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fake_bot_api import TOKEN, FakeTelegram
+from telegram import Bot
 from tgkit import FakeAssistant, FakeRequest, Harness
 
 from bot.channels.telegram import build_application
@@ -20,6 +21,15 @@ def api() -> FakeTelegram:
 @pytest.fixture
 def assistant() -> FakeAssistant:
     return FakeAssistant()
+
+
+@pytest.fixture
+async def bot(api):
+    """A PTB Bot talking to the fake Bot API."""
+    bot = Bot(TOKEN, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+    await bot.initialize()
+    yield bot
+    await bot.shutdown()
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from fake_bot_api import TOKEN
-from telegram import Bot
-from tgkit import FakeRequest
 
 from bot.channels.telegram_sender import TelegramSender
 from scheduler.dispatcher import Dispatcher
@@ -17,14 +14,6 @@ from store import reminders as outbox
 from store import subscriptions, users
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-async def bot(api):
-    bot = Bot(TOKEN, request=FakeRequest(api), get_updates_request=FakeRequest(api))
-    await bot.initialize()
-    yield bot
-    await bot.shutdown()
 
 
 @pytest.fixture

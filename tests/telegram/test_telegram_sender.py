@@ -6,9 +6,6 @@ import asyncio
 
 import httpx
 import pytest
-from fake_bot_api import TOKEN
-from telegram import Bot
-from tgkit import FakeRequest
 
 from bot.channels.telegram_sender import TelegramSender, chat_id_of
 from bot.config import Settings
@@ -28,14 +25,6 @@ REMINDER = OutboundMessage(
     (("收到", "/affirm"), ("不去了，取消提醒", '/unsubscribe{"sub":"7"}')),
     key="sub7:lec-1:1440",
 )
-
-
-@pytest.fixture
-async def bot(api):
-    bot = Bot(TOKEN, request=FakeRequest(api), get_updates_request=FakeRequest(api))
-    await bot.initialize()
-    yield bot
-    await bot.shutdown()
 
 
 async def test_a_reminder_is_sent_with_its_buttons(bot, api):

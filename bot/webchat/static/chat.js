@@ -1,0 +1,560 @@
+/* Leling's web chat page: plain JavaScript, no build step, nothing from another origin.
+   It sends what the user types or taps to POST /api/message and shows the replies as messages
+   and cards; it keeps the last messages in localStorage so a reload resumes; it shows the inbox
+   (reminders) at the top and polls it while the page is open; it reads replies aloud with the
+   browser's own voice ("听"), or plays `audio_url` when a reply has one and the browser has no
+   voice. New replies are announced through one polite live region, one at a time, each kept
+   about a second so screen readers do not skip them. */
+(function () {
+  "use strict";
+
+  var UI = {
+    zh: {
+      brand: "乐龄伴学", bigger: "大字", sizes: ["标准", "大", "特大"], size_is: "字号：",
+      other_lang: "English", other_lang_code: "en",
+      send: "发送", home: "回首页", human: "找人帮忙", send_location: "发送我的位置",
+      placeholder: "在这里打字问我", input_label: "输入您的问题", skip: "跳到输入框",
+      conversation: "对话", thinking: "正在想，请稍等…", got_it: "知道了", always: "常用",
+      you: "您说", leling: "乐龄伴学", reminder: "提醒", listen: "听", listen_label: "朗读这条回复",
+      stop: "停止朗读", chosen: "您选了：", options: "可以选择：",
+      inbox_title: "您有{n}条提醒", full_text: "看全文",
+      address: "地址：", phone: "电话：", distance: "距离：", when: "时间：", place: "地点：",
+      repeat: "", length: "时长：", speaker: "主讲：", online: "线上：", level: "难度：",
+      call: "打电话", map: "看地图", remind: "提醒我", online_link: "打开直播链接",
+      open_yes: "现在开着", accessible: "有无障碍设施", cancelled: "已取消",
+      call_nearest: "打给",
+      no_voice: "这个浏览器不能朗读。您可以把字调大一些来看。",
+      loc_asking: "正在获取您的位置…",
+      loc_denied: "没关系，不用位置也可以。请告诉我您在哪个区，或者附近有什么地标，比如“天坛附近”。",
+      loc_unavailable: "这个浏览器暂时拿不到位置。请告诉我您在哪个区，或者附近有什么地标。",
+      offline: "网络好像断了。请检查一下网络，再点一次“发送”。您刚才的话还在输入框里。",
+      too_long: "您的话有点长，请分成几句短话发给我。"
+    },
+    en: {
+      brand: "Leling", bigger: "Bigger text", sizes: ["normal", "large", "largest"], size_is: "Text size: ",
+      other_lang: "中文", other_lang_code: "zh",
+      send: "Send", home: "Home", human: "Get help", send_location: "Send my location",
+      placeholder: "Type your question here", input_label: "Your question", skip: "Skip to the input",
+      conversation: "Conversation", thinking: "Thinking, one moment…", got_it: "Got it", always: "Always here",
+      you: "You said", leling: "Leling", reminder: "Reminder", listen: "Listen", listen_label: "Read this reply aloud",
+      stop: "Stop reading", chosen: "You chose: ", options: "Choices:",
+      inbox_title: "You have {n} reminder(s)", full_text: "Show all the text",
+      address: "Address: ", phone: "Phone: ", distance: "Distance: ", when: "When: ", place: "Where: ",
+      repeat: "", length: "Length: ", speaker: "Speaker: ", online: "Online: ", level: "Level: ",
+      call: "Call", map: "Map", remind: "Remind me", online_link: "Open the live link",
+      open_yes: "open now", accessible: "step-free access", cancelled: "cancelled",
+      call_nearest: "Call",
+      no_voice: "This browser cannot read aloud. You can make the text bigger instead.",
+      loc_asking: "Getting your location…",
+      loc_denied: "That is fine. Please tell me your district or a landmark near you, such as “near the Temple of Heaven”.",
+      loc_unavailable: "This browser cannot get your location now. Please tell me your district or a landmark near you.",
+      offline: "The network seems to be down. Please check it and tap “Send” again. Your words are still in the box.",
+      too_long: "That is a bit long. Please send it as a few short messages."
+    }
+  };
+  var SHARE_LOCATION = "/share_location";
+  var HISTORY_KEY = "leling.history";
+  var HISTORY_MAX = 40;
+  var POLL_MS = 30000;
+  var ANNOUNCE_MS = 1000;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var lang = document.documentElement.lang === "en" ? "en" : "zh";
+  var busy = false;
+  var history = [];
+  var liveQueue = [];
+  var liveTimer = null;
+  var pollTimer = null;
+
+  function t(key) { return (UI[lang] || UI.zh)[key]; }
+
+  function store(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* private mode: no memory */ }
+  }
+  function recall(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  /* -- announcements: one at a time, each kept about a second -------------------------- */
+  function announce(text) {
+    if (!text) return;
+    liveQueue.push(text.length > 300 ? text.slice(0, 300) + "…" : text);
+    if (!liveTimer) nextAnnouncement();
+  }
+  function nextAnnouncement() {
+    var live = $("live");
+    if (!liveQueue.length) { live.textContent = ""; liveTimer = null; return; }
+    live.textContent = liveQueue.shift();
+    liveTimer = window.setTimeout(nextAnnouncement, ANNOUNCE_MS);
+  }
+
+  /* -- text size and language ------------------------------------------------------------ */
+  function applySize(size) {
+    document.documentElement.setAttribute("data-size", String(size));
+    $("size-now").textContent = t("sizes")[size - 1];
+  }
+  function currentSize() {
+    var s = parseInt(document.documentElement.getAttribute("data-size"), 10);
+    return s >= 1 && s <= 3 ? s : 1;
+  }
+
+  function applyLang(newLang) {
+    lang = newLang === "en" ? "en" : "zh";
+    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+    document.title = lang === "en" ? "Leling 乐龄伴学" : "乐龄伴学 Leling";
+    document.querySelectorAll("[data-t]").forEach(function (node) {
+      node.textContent = t(node.getAttribute("data-t"));
+    });
+    document.querySelectorAll("[data-tp]").forEach(function (node) {
+      node.setAttribute(node.getAttribute("data-tp"), t(node.getAttribute("data-tp")));
+    });
+    document.querySelectorAll("[data-ta]").forEach(function (node) {
+      node.setAttribute("aria-label", t(node.getAttribute("data-ta")));
+    });
+    var other = $("lang-btn");
+    other.textContent = t("other_lang");
+    other.lang = t("other_lang_code") === "en" ? "en" : "zh-CN";
+    applySize(currentSize());
+    store("leling.lang", lang);
+  }
+
+  /* -- talking to the server --------------------------------------------------------------- */
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "X-Leling-Lang": lang },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return { error: "bad", replies: [] }; });
+    });
+  }
+
+  function send(body, shown) {
+    if (busy) return Promise.resolve(false);
+    busy = true;
+    $("thinking").hidden = false;
+    $("log").setAttribute("aria-busy", "true");
+    if (shown) addEntry({ role: "user", text: shown });
+    return post("/api/message", body).then(function (data) {
+      if (data.lang) applyLang(data.lang);
+      if (data.forgotten) forgetHere(data.csrf);
+      var replies = data.replies || [];
+      var first = null;
+      replies.forEach(function (reply, i) {
+        var node = addEntry({ role: "bot", reply: reply });
+        if (i === 0) first = node;
+      });
+      if (data.inbox) checkInbox();
+      return { ok: !data.error, first: first };
+    }).catch(function () {
+      var node = addEntry({ role: "bot", reply: { text: t("offline"), buttons: [], items: [] } }, true);
+      return { ok: false, first: node };
+    }).finally(function () {
+      busy = false;
+      $("thinking").hidden = true;
+      $("log").removeAttribute("aria-busy");
+    });
+  }
+
+  /* The user's data was deleted on the server: delete this device's copy too. */
+  function forgetHere(newToken) {
+    if (newToken) csrf = newToken;
+    history = [];
+    ["leling.history", "leling.nearest"].forEach(function (key) {
+      try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+    });
+    document.querySelectorAll("#log .msg").forEach(function (node) { node.remove(); });
+    $("call-nearest").hidden = true;
+  }
+
+  /* -- the conversation log --------------------------------------------------------------- */
+  function addEntry(entry, transient) {
+    var node = render(entry, true);
+    $("log").appendChild(node);
+    disableOlder(node);
+    if (!transient) {
+      history.push(entry);
+      if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
+      store(HISTORY_KEY, JSON.stringify(history));
+    }
+    if (entry.role !== "user") announce(speakable(entry));
+    node.scrollIntoView({ block: "start" });
+    return node;
+  }
+
+  function speakable(entry) {
+    if (entry.role === "reminder") return t("reminder") + "：" + (entry.message.text || "");
+    var r = entry.reply || {};
+    return (r.text || "") + (r.note ? "\n" + r.note : "");
+  }
+
+  /* Only the newest reply's buttons can be used; older ones are disabled. */
+  function disableOlder(newest) {
+    document.querySelectorAll(".msg-bot .buttons").forEach(function (group) {
+      if (!newest.contains(group)) {
+        group.querySelectorAll("button:not([disabled])").forEach(function (b) { b.disabled = true; });
+      }
+    });
+  }
+
+  function render(entry, fresh) {
+    if (entry.role === "user") {
+      var mine = el("div", "msg msg-user");
+      mine.appendChild(el("span", "label", t("you")));
+      mine.appendChild(document.createTextNode(entry.text));
+      return mine;
+    }
+    if (entry.role === "reminder") return renderReminder(entry.message);
+    return renderReply(entry.reply, entry, fresh);
+  }
+
+  function renderReminder(message) {
+    var node = el("article", "msg msg-bot msg-reminder");
+    node.tabIndex = -1;
+    node.appendChild(el("span", "label", t("reminder")));
+    node.appendChild(el("p", "", message.text));
+    addButtons(node, message.buttons || [], null);
+    return node;
+  }
+
+  function renderReply(reply, entry, fresh) {
+    var node = el("article", "msg msg-bot");
+    node.tabIndex = -1;
+    node.setAttribute("lang", lang === "en" ? "en" : "zh-CN");
+    node.appendChild(el("span", "label", t("leling")));
+    var items = (reply.items || []).filter(function (i) { return i.card; });
+    var text = reply.text || "";
+    var lines = text.split("\n");
+    if (reply.guide) node.appendChild(guideCard(reply.guide));
+    if (items.length && lines.length > 2) {
+      /* the cards say it all; the first line leads, the full text stays one tap away */
+      node.appendChild(el("p", "lead", lines[0]));
+      var details = el("details");
+      details.appendChild(el("summary", "", t("full_text")));
+      details.appendChild(el("p", "", text));
+      node.appendChild(details);
+    } else {
+      node.appendChild(el("p", "text", text));
+    }
+    if (items.length) {
+      var cards = el("div", "cards");
+      items.forEach(function (item) { cards.appendChild(itemCard(item)); });
+      var firstCenter = items.filter(function (i) { return i.type === "center" && i.card.tel; })[0];
+      if (firstCenter && fresh) rememberNearest(firstCenter.card);
+      node.appendChild(cards);
+    }
+    if (reply.note) node.appendChild(el("p", "note", reply.note));
+    addButtons(node, (reply.buttons || []).filter(function (b) { return !b.in_card; }), entry);
+    var tools = el("div", "tools");
+    var listen = el("button", "btn btn-quiet listen", t("listen"));
+    listen.type = "button";
+    listen.setAttribute("aria-label", t("listen_label"));
+    listen.addEventListener("click", function () { speak(reply, listen); });
+    tools.appendChild(listen);
+    node.appendChild(tools);
+    if (entry && entry.chosen) markChosen(node, entry.chosen);
+    return node;
+  }
+
+  function addButtons(node, buttons, entry) {
+    if (!buttons.length) return;
+    var group = el("div", "buttons");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", t("options"));
+    buttons.forEach(function (b) {
+      var btn = el("button", "btn btn-main", b.title);
+      btn.type = "button";
+      btn.setAttribute("data-choice", b.payload);
+      btn.addEventListener("click", function () { choose(b, node, entry); });
+      group.appendChild(btn);
+    });
+    node.appendChild(group);
+  }
+
+  function markChosen(node, title) {
+    node.querySelectorAll(".buttons button").forEach(function (b) {
+      b.disabled = true;
+      if (b.textContent === title) {
+        b.classList.add("chosen");
+        b.textContent = "✓ " + title;
+      }
+    });
+    if (!node.querySelector(".chosen-text")) {
+      var said = el("p", "chosen-text", t("chosen") + title);
+      var group = node.querySelector(".buttons");
+      if (group) group.parentNode.insertBefore(said, group.nextSibling);
+    }
+  }
+
+  function choose(button, node, entry) {
+    if (busy) return;
+    if (button.payload === SHARE_LOCATION) { shareLocation(); return; }
+    markChosen(node, button.title);
+    if (entry) { entry.chosen = button.title; store(HISTORY_KEY, JSON.stringify(history)); }
+    send({ payload: button.payload }, null).then(focusReply);
+  }
+
+  function focusReply(result) {
+    if (result && result.first) result.first.focus({ preventScroll: true });
+  }
+
+  /* -- cards -------------------------------------------------------------------------------- */
+  function fact(list, label, value) {
+    if (!value) return;
+    var row = el("div");
+    row.appendChild(el("dt", "", label));
+    row.appendChild(el("dd", "", value));
+    list.appendChild(row);
+  }
+
+  function linkButton(href, text, cls) {
+    var a = el("a", "btn " + (cls || ""), text);
+    a.href = href;
+    if (/^https?:/.test(href)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+    return a;
+  }
+
+  function itemCard(item) {
+    var c = item.card;
+    var card = el("section", "card card-" + item.type);
+    card.appendChild(el("h3", "", c.title));
+    var facts = el("dl", "facts");
+    if (item.type === "center") {
+      fact(facts, t("distance"), c.distance);
+      fact(facts, t("address"), c.address);
+      fact(facts, t("phone"), c.phone);
+      card.appendChild(facts);
+      var hours = el("p", c.open_now ? "open-yes" : c.open_now === false ? "open-no" : "", c.hours);
+      card.appendChild(hours);
+      if (c.accessible) card.appendChild(el("p", "", t("accessible")));
+      var actions = el("div", "actions");
+      if (c.tel) {
+        actions.appendChild(linkButton(c.tel, t("call") + " " + c.phone, "btn-main btn-primary"));
+      }
+      if (c.map_url) actions.appendChild(linkButton(c.map_url, t("map"), "btn-main"));
+      card.appendChild(actions);
+      return card;
+    }
+    if (c.cancelled) card.appendChild(el("p", "open-no", t("cancelled")));
+    fact(facts, t("when"), c.when);
+    if (c.repeat) fact(facts, "", "（" + c.repeat + "）");
+    fact(facts, t("length"), c.length);
+    fact(facts, t("speaker"), c.speaker);
+    fact(facts, t("place"), c.place);
+    fact(facts, t("address"), c.address);
+    card.appendChild(facts);
+    var acts = el("div", "actions");
+    if (c.remind) {
+      var remind = el("button", "btn btn-main btn-primary", t("remind"));
+      remind.type = "button";
+      remind.setAttribute("aria-label", t("remind") + "：" + c.title);
+      remind.addEventListener("click", function () {
+        var node = card.closest(".msg");
+        choose({ title: t("remind") + "：" + c.title, payload: c.remind }, node, null);
+        remind.disabled = true;
+      });
+      acts.appendChild(remind);
+    }
+    if (c.tel) acts.appendChild(linkButton(c.tel, t("call") + " " + c.phone, "btn-main"));
+    if (c.online_url) acts.appendChild(linkButton(c.online_url, t("online_link"), "btn-main"));
+    card.appendChild(acts);
+    return card;
+  }
+
+  function guideCard(guide) {
+    var card = el("section", "card card-guide");
+    if (guide.title) card.appendChild(el("h3", "", guide.title));
+    card.appendChild(el("p", "step", guide.label || (guide.step + "/" + guide.total)));
+    if (guide.image_url) {
+      var img = el("img");
+      img.src = guide.image_url;
+      img.alt = guide.label || "";
+      card.appendChild(img);
+    }
+    return card;
+  }
+
+  /* The first center of the newest list is the nearest to where the user is (or said): its
+     phone stays one tap away in the top bar. */
+  function rememberNearest(card) {
+    var nearest = { tel: card.tel, name: card.title, phone: card.phone };
+    store("leling.nearest", JSON.stringify(nearest));
+    showNearest(nearest);
+  }
+
+  function showNearest(nearest) {
+    if (!nearest || !nearest.tel) return;
+    var a = $("call-nearest");
+    a.href = nearest.tel;
+    a.querySelector("span").textContent = t("call_nearest") + " " + nearest.name;
+    a.hidden = false;
+  }
+
+  /* -- reading aloud ------------------------------------------------------------------------ */
+  function voiceFor(code) {
+    if (!("speechSynthesis" in window)) return null;
+    var want = code === "en" ? "en" : "zh";
+    var voices = window.speechSynthesis.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if ((voices[i].lang || "").toLowerCase().indexOf(want) === 0) return voices[i];
+    }
+    return null;
+  }
+
+  function speak(reply, button) {
+    var text = (reply.text || "") + (reply.note ? "\n" + reply.note : "");
+    var voice = voiceFor(lang);
+    if (voice) {
+      window.speechSynthesis.cancel();
+      var u = new window.SpeechSynthesisUtterance(text);
+      u.voice = voice;
+      u.lang = voice.lang;
+      u.rate = 0.9;
+      window.speechSynthesis.speak(u);
+      return;
+    }
+    if (reply.audio_url) {  /* the server's voice (docs/web.md, "Reading aloud") */
+      new window.Audio(reply.audio_url).play().catch(function () { announce(t("no_voice")); });
+      return;
+    }
+    var note = button.parentNode.querySelector(".no-voice");
+    if (!note) button.parentNode.insertBefore(el("p", "no-voice", t("no_voice")), button);
+    announce(t("no_voice"));
+  }
+
+  /* -- location ------------------------------------------------------------------------------ */
+  function shareLocation() {
+    if (busy) return;
+    if (!("geolocation" in navigator) || !window.isSecureContext) {
+      addEntry({ role: "bot", reply: { text: t("loc_unavailable"), buttons: [], items: [] } }, true);
+      return;
+    }
+    announce(t("loc_asking"));
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      send({ location: { lat: pos.coords.latitude, lon: pos.coords.longitude } }, t("send_location"))
+        .then(focusReply);
+    }, function (err) {
+      var key = err && err.code === 1 ? "loc_denied" : "loc_unavailable";
+      addEntry({ role: "bot", reply: { text: t(key), buttons: [], items: [] } }, true);
+    }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 600000 });
+  }
+
+  /* -- the inbox ------------------------------------------------------------------------------- */
+  function checkInbox() {
+    return fetch("/api/inbox", { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : { messages: [] };
+    }).then(function (data) {
+      var messages = data.messages || [];
+      if (!messages.length) return;
+      var box = $("inbox");
+      var list = $("inbox-list");
+      list.textContent = "";
+      messages.forEach(function (m) {
+        list.appendChild(renderReminder(m));
+        history.push({ role: "reminder", message: { text: m.text, buttons: m.buttons || [] } });
+      });
+      history = history.slice(-HISTORY_MAX);
+      store(HISTORY_KEY, JSON.stringify(history));
+      $("inbox-title").textContent = t("inbox_title").replace("{n}", String(messages.length));
+      box.hidden = false;
+      announce($("inbox-title").textContent + "：" + messages.map(function (m) { return m.text; }).join("；"));
+      var last = messages[messages.length - 1].id;
+      return post("/api/inbox/ack", { up_to: last });
+    }).catch(function () { /* offline: the next poll tries again */ });
+  }
+
+  function startPolling() {
+    if (pollTimer) return;
+    pollTimer = window.setInterval(function () {
+      if (document.visibilityState === "visible") checkInbox();
+    }, POLL_MS);
+  }
+
+  /* -- start ----------------------------------------------------------------------------------- */
+  function restore() {
+    try { history = JSON.parse(recall(HISTORY_KEY) || "[]") || []; } catch (e) { history = []; }
+    if (!Array.isArray(history)) history = [];
+    var log = $("log");
+    history.forEach(function (entry) { log.appendChild(render(entry)); });
+    var last = log.querySelector(".msg-bot:last-of-type");
+    document.querySelectorAll(".msg-bot .buttons").forEach(function (group) {
+      if (!last || !last.contains(group)) {
+        group.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }
+    });
+    if (log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "start" });
+    return history.length > 0;
+  }
+
+  function init() {
+    var saved = parseInt(recall("leling.size") || "1", 10);
+    applySize(saved >= 1 && saved <= 3 ? saved : 1);
+    var savedLang = recall("leling.lang");
+    applyLang(savedLang || lang);
+    showNearest(JSON.parse(recall("leling.nearest") || "null"));
+
+    $("size-btn").addEventListener("click", function () {
+      var next = currentSize() % 3 + 1;
+      applySize(next);
+      store("leling.size", String(next));
+      announce(t("size_is") + t("sizes")[next - 1]);
+    });
+    $("lang-btn").addEventListener("click", function () {
+      var want = t("other_lang_code");
+      send({ payload: '/set_lang{"lang":"' + want + '"}' }, null).then(focusReply);
+    });
+    document.querySelectorAll(".always [data-payload]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        send({ payload: b.getAttribute("data-payload") }, b.textContent).then(focusReply);
+      });
+    });
+    $("loc-btn").addEventListener("click", shareLocation);
+    $("inbox-close").addEventListener("click", function () {
+      $("inbox").hidden = true;
+      $("input").focus();
+    });
+    var input = $("input");
+    function submit() {
+      var text = input.value.trim();
+      if (!text || busy) return;
+      if (text.length > 500) { announce(t("too_long")); return; }
+      send({ text: text }, text).then(function (result) {
+        if (result && result.ok !== false) input.value = "";
+        input.focus();
+      });
+    }
+    $("composer").addEventListener("submit", function (ev) { ev.preventDefault(); submit(); });
+    input.addEventListener("keydown", function (ev) {
+      /* Enter sends; Shift+Enter is a new line; Enter that ends an IME composition does not */
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+        ev.preventDefault();
+        submit();
+      }
+    });
+
+    var params = new URLSearchParams(window.location.search);
+    var start = params.get("start");
+    var resumed = restore();
+    if (start) {
+      window.history.replaceState(null, "", window.location.pathname);
+      send({ start: start, lang: lang }, null);
+    } else if (!resumed) {
+      send({ payload: "/start", lang: savedLang || lang }, null);
+    }
+    checkInbox();
+    startPolling();
+    if ("speechSynthesis" in window) window.speechSynthesis.getVoices();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,209 @@
+"""Reading a catalogue's files defensively: every way a file can be wrong is one `Problem`.
+
+A catalogue folder comes from an operator's spreadsheet or a shared drive, so a file may be
+missing, huge, a directory, a symlink to `/dev/zero` or to somewhere outside the folder, saved
+by Excel as GBK or UTF-16, or contain NUL bytes; a YAML file may repeat a key or nest a thousand
+levels deep. None of these may crash the import or hang it: each is reported in one line naming
+the file (and line or row), and the file's content is not used.
+
+`read_text` returns a file's text (UTF-8, with or without a BOM; GB18030/GBK read with a
+warning) or None; `load_yaml` parses YAML text strictly (duplicate keys, depth, anchors).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+
+from content.problems import Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # per file: a city's 5,000 centers fit in ~1.5 MB
+MAX_GUIDE_BYTES = 256 * 1024
+MAX_DEPTH = 12  # the deepest catalogue record (a guide's step text) is 5 levels deep
+MAX_FIELD_CHARS = 4000  # a CSV value; the longest real one (an address, hours) is ~100
+
+
+def _problem(file: str, message: str, row: int | None = None, level: str = "error") -> Problem:
+    return Problem(file, message, row=row, level=level)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def read_bytes(
+    path: Path, root: Path, problems: list, name: str, limit: int = MAX_FILE_BYTES
+) -> bytes | None:
+    """The bytes of the regular file `path` inside the folder `root`, at most `limit` of them;
+    None (and a problem) when it is missing, not a regular file, a symlink leading out of
+    `root` or in a loop, or too big."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            problems.append(_problem(name, "is a symlink to a file that does not exist"))
+        else:
+            problems.append(_problem(name, "file is missing"))
+        return None
+    except (RuntimeError, OSError) as exc:  # a symlink loop (ELOOP), a permission error
+        problems.append(_problem(name, f"cannot be opened ({_reason(exc)})"))
+        return None
+    if not _inside(target, root.resolve()):
+        problems.append(_problem(name, "is a symlink to a place outside the catalogue folder"))
+        return None
+    try:
+        info = os.stat(target)
+    except OSError as exc:
+        problems.append(_problem(name, f"cannot be opened ({_reason(exc)})"))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        problems.append(_problem(name, f"is {kind}; it must be a text file"))
+        return None
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the check must not block the import.
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        problems.append(_problem(name, f"cannot be read ({_reason(exc)})"))
+        return None
+    if len(data) > limit:
+        problems.append(
+            _problem(name, f"is larger than {limit // 1024} KB; split it or remove old entries")
+        )
+        return None
+    return data
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return "a symlink loop" if isinstance(exc, RuntimeError) else type(exc).__name__
+
+
+def decode(data: bytes, problems: list, name: str) -> str | None:
+    """Text from a file's bytes: UTF-8 (a BOM is dropped), else GB18030/GBK (Excel's "CSV" on a
+    Chinese Windows) with a warning; UTF-16 and anything else are one error saying how to save
+    it. NUL bytes are an error with their line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(
+            _problem(name, "is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")
+        )
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            problems.append(
+                _problem(
+                    name,
+                    f"is neither UTF-8 nor GBK/GB18030 (bad byte at offset {exc.start}); "
+                    "save it as 'CSV UTF-8'",
+                )
+            )
+            return None
+        problems.append(
+            _problem(
+                name,
+                "was read as GBK/GB18030 (Excel's default on Chinese Windows); saving it as "
+                "'CSV UTF-8' is safer",
+                level="warning",
+            )
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        problems.append(_problem(name, "contains a NUL byte (\\0); remove it", row=line))
+        return None
+    return text
+
+
+def read_text(
+    path: Path, root: Path, problems: list, name: str | None = None, limit: int = MAX_FILE_BYTES
+) -> str | None:
+    """`read_bytes` then `decode`."""
+    name = name or path.name
+    data = read_bytes(path, root, problems, name, limit)
+    return None if data is None else decode(data, problems, name)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys, anchors/aliases and deep nesting."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key; SafeLoader reports it below
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"key {key!r} appears twice in one mapping (first on line {first})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str, problems: list, name: str) -> tuple[Any, Any] | None:
+    """(data, node) of a YAML document, or None with one problem (syntax error, duplicate key,
+    anchor, nesting too deep). `node` gives each item's line."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(
+            _problem(
+                name,
+                f"is not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                row=mark.line + 1 if mark else None,
+            )
+        )
+        return None
+    except RecursionError:  # belt and braces: MAX_DEPTH stops this first
+        problems.append(_problem(name, "is nested too deeply"))
+        return None
+    finally:
+        loader.dispose()
+    return data, node

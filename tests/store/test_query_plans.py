@@ -1,0 +1,256 @@
+"""Every per-user and per-event query in store/ uses an index (issue #16).
+
+The test does not keep a list of queries: it calls every public function of every module in
+`store/` (arguments chosen by parameter name), records the SQL each one runs through the
+connection's trace callback, and asks SQLite for the plan of each statement. A statement whose
+bound values include the test's user, subscription, event or announcement is a per-user or
+per-event query; its plan may not SCAN a table that grows with users. A new store function is
+covered as soon as it exists; one with a parameter name the test does not know fails with a
+message saying which name to add to `ARGS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import store
+from store.db import open_db
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 4, 15, 0, tzinfo=TZ)
+USER = "telegram:plan-user-7"
+SUB = 424242
+EVENT = "lec-plan-event"
+OCCURRENCE = "2026-12-06T19:00:00+08:00"
+ANNOUNCEMENT = 535353
+ROW = 616161  # one of USER's reminder rows
+REQUEST = 717171  # one of USER's help requests
+
+# Tables that do not grow with users: scanning them is fine.
+SMALL_TABLES = {
+    "centers",
+    "lectures",
+    "lessons",
+    "guides",
+    "landmarks",
+    "catalogue_meta",
+    "sqlite_master",
+    "sqlite_schema",
+}
+# Values that mark a statement as per-user or per-event (as they appear in expanded SQL).
+MARKERS = re.compile(
+    rf"'{re.escape(USER)}'|\b{SUB}\b|'{EVENT}'|\b{ANNOUNCEMENT}\b|\b{ROW}\b|\b{REQUEST}\b"
+)
+
+# Arguments by parameter name (optional parameters too, so filters are exercised).
+ARGS = {
+    "user_id": USER,
+    "user_ids": [USER],
+    "subscription_id": SUB,
+    "subscription_ids": [SUB],
+    "sub_id": SUB,
+    "announcement_id": ANNOUNCEMENT,
+    "request_id": REQUEST,
+    "row_id": ROW,
+    "row_ids": [ROW],
+    "ids": [ROW],
+    "now": NOW,
+    "stale_before": NOW,
+    "due": NOW,
+    "when": NOW,
+    "limit": 10,
+    "error": "timeout",
+    "status": "failed",
+    "statuses": ["pending", "sent"],
+    "lang": "zh",
+    "reason": "stuck",
+    "context": {"guide": "send_photo"},
+    "actor": USER,
+    "action": "user.forget",
+    "detail": {"user": USER},
+    "kind": "lecture",
+    "target_id": EVENT,
+    "event_kind": "lecture",
+    "event_id": EVENT,
+    "occurrence": OCCURRENCE,
+    "active": False,
+    "late": False,
+    "payload": "/subscribe" + "x" * 80,
+    "data": "k:AAAAAAAAAAAAAAAA",
+    "records": {"centers": []},
+    "meta": {"source": "test"},
+    "inserts": [(SUB, USER, "lecture", EVENT, OCCURRENCE, -60, NOW.isoformat(), "k-new")],
+    "updates": [(NOW.isoformat(), -30, ROW)],
+    "deletes": [ROW],
+    "snapshots": [("lecture", EVENT, OCCURRENCE, "{}")],
+    "state": {"lang": "zh"},
+}
+SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
+
+
+def _seed(db) -> None:
+    """One user with a bit of everything, and a few other users around them."""
+    ex = db.conn.execute
+    for uid in (USER, "telegram:1", "web:2"):
+        ex(
+            "INSERT INTO users (id, channel, created_at, quiet_start, quiet_end) "
+            "VALUES (?, 'telegram', 'x', '21:00', '07:00')",
+            [uid],
+        )
+        ex("INSERT INTO sessions (user_id, state, updated_at) VALUES (?, '{}', 'x')", [uid])
+    ex(
+        "INSERT INTO subscriptions (id, user_id, kind, target_id, active, created_at) "
+        "VALUES (?, ?, 'lecture', ?, 1, 'x')",
+        [SUB, USER, EVENT],
+    )
+    for i, status in enumerate(("pending", "claimed", "sent")):
+        ex(
+            "INSERT INTO reminders (id, subscription_id, user_id, event_kind, event_id, "
+            "occurrence, offset_minutes, due_at, status, idem_key, claimed_at) "
+            "VALUES (?, ?, ?, 'lecture', ?, ?, -60, ?, ?, ?, ?)",
+            [ROW + i, SUB, USER, EVENT, OCCURRENCE, NOW.isoformat(), status, f"k{i}", "x"],
+        )
+    ex(
+        "INSERT INTO reminder_events (event_kind, event_id, occurrence, snapshot) "
+        "VALUES ('lecture', ?, ?, '{}')",
+        [EVENT, OCCURRENCE],
+    )
+    ex(
+        "INSERT INTO announcements (id, author, audience, text, created_at) "
+        "VALUES (?, 'volunteer', '{}', 'hello', 'x')",
+        [ANNOUNCEMENT],
+    )
+    ex(
+        "INSERT INTO deliveries (announcement_id, user_id, idem_key) VALUES (?, ?, 'd1')",
+        [ANNOUNCEMENT, USER],
+    )
+    ex(
+        "INSERT INTO help_requests (id, user_id, reason, context, created_at) "
+        "VALUES (?, ?, 'stuck', '{}', 'x')",
+        [REQUEST, USER],
+    )
+    ex(
+        "INSERT INTO audit_log (at, actor, action, detail) VALUES ('x', ?, 'user.inactive', '{}')",
+        [USER],
+    )
+    db.conn.commit()
+
+
+def _store_functions():
+    for info in pkgutil.iter_modules(store.__path__):
+        module = importlib.import_module(f"store.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            params = list(inspect.signature(fn).parameters.values())
+            if params and params[0].name == "db":
+                yield f"store.{info.name}.{name}", fn, params[1:]
+
+
+STORE_FUNCTIONS = sorted(_store_functions(), key=lambda f: f[0])
+
+
+def _arguments(qualname: str, params) -> tuple[list, dict]:
+    args, kwargs = [], {}
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name in SKIP_PARAMS:
+            continue
+        if p.name not in ARGS:
+            if p.default is not p.empty:
+                continue
+            pytest.fail(f"{qualname}: add a value for parameter {p.name!r} to ARGS")
+        if p.kind == p.KEYWORD_ONLY:
+            kwargs[p.name] = ARGS[p.name]
+        else:
+            args.append(ARGS[p.name])
+    return args, kwargs
+
+
+def _traced(fn, args, kwargs) -> list[str]:
+    db = open_db(":memory:")
+    _seed(db)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        result = fn(db, *args, **kwargs)
+        if inspect.isgenerator(result):
+            list(result)
+    except (ValueError, KeyError, LookupError):
+        pass  # the SQL run before the error is still checked
+    finally:
+        db.conn.set_trace_callback(None)
+    plans = []
+    for sql in statements:
+        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if head not in ("SELECT", "UPDATE", "DELETE", "INSERT", "WITH") or not MARKERS.search(sql):
+            continue
+        rows = db.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        plans.append((sql, [r[3] for r in rows]))
+    db.conn.close()
+    return plans
+
+
+def _full_scans(details: list[str]) -> list[str]:
+    bad = []
+    for detail in details:
+        m = re.match(r"SCAN (\S+)", detail)
+        if not m or m.group(1) in SMALL_TABLES or detail.startswith("SCAN CONSTANT ROW"):
+            continue
+        if "VIRTUAL TABLE" in detail:
+            continue
+        bad.append(detail)
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("qualname", "fn", "params"), STORE_FUNCTIONS, ids=[f[0] for f in STORE_FUNCTIONS]
+)
+def test_per_user_and_per_event_queries_use_an_index(qualname, fn, params):
+    args, kwargs = _arguments(qualname, params)
+    for sql, details in _traced(fn, args, kwargs):
+        assert not _full_scans(details), f"{qualname} scans a growing table:\n{sql}\n{details}"
+
+
+def test_the_trace_sees_the_per_user_queries():
+    """Guard against the test going blind (e.g. the trace no longer expanding parameters)."""
+    from store import users
+
+    plans = _traced(users.forget, [USER], {})
+    tables = " ".join(sql for sql, _ in plans)
+    for table in ("reminders", "deliveries", "help_requests", "sessions", "subscriptions"):
+        assert f"[{table}]" in tables or f" {table} " in tables, table
+    assert len(STORE_FUNCTIONS) > 30
+
+
+def test_a_scan_is_caught():
+    db = open_db(":memory:")
+    details = [
+        r[3]
+        for r in db.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT * FROM reminders WHERE last_error = '{USER}'"
+        )
+    ]
+    assert _full_scans(details) == ["SCAN reminders"]
+
+
+def test_every_foreign_key_is_indexed():
+    """Deleting a user or an announcement checks the child tables by their foreign key."""
+    db = open_db(":memory:")
+    tables = [r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        fks = db.conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall()
+        leading = {
+            db.conn.execute(f"PRAGMA index_info([{idx[1]}])").fetchone()[2]
+            for idx in db.conn.execute(f"PRAGMA index_list([{table}])").fetchall()
+        }
+        pk = [r[1] for r in db.conn.execute(f"PRAGMA table_info([{table}])") if r[5] == 1]
+        leading |= set(pk[:1])
+        for fk in fks:
+            assert fk[3] in leading, f"{table}.{fk[3]} (→ {fk[2]}) has no index"
