@@ -232,11 +232,14 @@ def clean(text: str, lang: str) -> str:
     return text.strip().lstrip("/").strip()
 
 
+_LOOP = re.compile(r"(.{1,4}?)\1{3,}")  # "与与与与", "课、课、课、课"
+
+
 def _looks_made_up(text: str, prompt: str) -> bool:
     """Whisper's two ways of filling unclear audio: a word said three times or more, or a list
     of the prompt's own words ("学习点、讲座")."""
     words = [w for w in re.split(r"[\s,，、。.!?！？]+", text) if w]
-    if any(words.count(w) >= 3 for w in words):
+    if any(words.count(w) >= 3 for w in words) or _LOOP.search(text):
         return True
     terms = {t for t in re.split(r"[、,]\s*", prompt) if t}
     listed = [w for w in re.split(r"[、]", text) if w.strip()]

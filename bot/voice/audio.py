@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 RATE = 16_000  # what speech recognisers take
 MAX_SECONDS = 60.0
 MAX_BYTES = 10 * 1024 * 1024  # a minute of 48 kHz stereo WAV is 11 MB; Opus is ~0.25 MB
-OPUS_RATE = 48_000
+OPUS_RATE = 24_000
 OPUS_BITRATE = 32_000  # speech at 32 kbit/s is transparent for a phone speaker
 
 
@@ -107,7 +107,9 @@ def encode_ogg(pcm: np.ndarray, rate: int) -> bytes:
     samples = _as_int16(np.asarray(pcm).reshape(-1))
     buf = io.BytesIO()
     with av.open(buf, mode="w", format="ogg") as out:
-        stream = out.add_stream("libopus", rate=OPUS_RATE)
+        # 24 kHz (speech up to 12 kHz: more than a phone call carries) at compression level 3
+        # of 10 encodes a 25 s reply in ~0.15 s instead of ~0.9 s at 48 kHz / level 10.
+        stream = out.add_stream("libopus", rate=OPUS_RATE, options={"compression_level": "3"})
         stream.layout = "mono"
         stream.bit_rate = OPUS_BITRATE
         resampler = av.AudioResampler(format="s16", layout="mono", rate=OPUS_RATE)
