@@ -5,6 +5,7 @@ from __future__ import annotations
 PHRASES = {
     "zh": {
         "listening": "我在听…",
+        "unavailable": "对不起，我现在还听不懂语音。请打字告诉我，好吗？",
         "empty": "对不起，我没听到声音。请按住说话按钮，对着手机说，或者打字告诉我。",
         "corrupt": "对不起，这段录音我打不开。请再录一次，或者打字告诉我。",
         "too_long": "这段录音太长了，我一次只能听一分钟以内的。请分几次说，或者打字告诉我。",
@@ -15,6 +16,7 @@ PHRASES = {
     },
     "en": {
         "listening": "Listening…",
+        "unavailable": "Sorry, I can't understand voice messages yet. Please type it.",
         "empty": "Sorry, I heard no sound. Hold the talk button and speak into the phone, or "
         "type it.",
         "corrupt": "Sorry, I can't open this recording. Please record it again, or type it.",
