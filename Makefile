@@ -47,12 +47,16 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS),bench]"
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/per_user.py
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/nlu.py
 	taskset -c 0 $(BIN)/python bench/dialogue.py
 	$(BIN)/python bench/reminders.py
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/web.py
 
 # What only Debian has. Needs root; anyone else gets a clear message and we carry on.
 SYSTEM_PACKAGES := espeak-ng chromium fonts-wqy-microhei

@@ -7,7 +7,8 @@ centers by location and landmark, lectures, lessons, whole guides, subscriptions
 odd input), each played by its own user against a fresh SQLite file, with the real NLU, the
 real scheduler planning (when installed) and the terminal channel's translation skipped — the
 turn is `Assistant.turn(Incoming)`, exactly what every channel calls. One warm-up round is not
-counted. Numeric libraries are pinned to one thread, so the figures are for one core.
+counted. Numeric libraries are pinned to one thread, so the figures are for one core. The NLU
+model comes from the shared model folder (trained only when stale, not on every run).
 Targets (issue 4): ≥ 300 turns/s, p99 ≤ 20 ms. Voice is excluded.
 """
 
@@ -29,6 +30,7 @@ from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
+import yardstick  # noqa: E402  (bench/, this script's folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,11 +79,10 @@ def run(rounds: int) -> dict:
     import nlu
 
     cat = Catalogue(read_catalogue_dir(SAMPLE)[0])
-    model_dir = Path(tempfile.mkdtemp(prefix="leling-bench-nlu-"))
     t0 = time.perf_counter()
-    parser = nlu.load_parser(
-        build(SAMPLE), model_dir=os.environ.get("LELING_NLU_MODEL_DIR") or model_dir
-    )
+    # The shared model folder ($LELING_NLU_MODEL_DIR or the user cache): the model is trained
+    # only when the data, gazetteer or NLU code changed, not on every run.
+    parser = nlu.load_parser(build(SAMPLE))
     load_s = time.perf_counter() - t0
     convs = script()
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,8 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    before = yardstick.measure()
     figures = run(args.rounds)
+    figures["yardstick_ms"] = before["median_ms"]
+    figures["load_average"] = before["load"]
     print(json.dumps(figures, indent=2) if args.json else table(figures))
+    if not args.json:
+        print(yardstick.line(before))
     ok = figures["turns_per_s"] >= TARGET_RATE and figures["p99_ms"] <= TARGET_P99_MS
     return 0 if ok else 1
 

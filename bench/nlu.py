@@ -6,6 +6,12 @@ Training runs in this process. Loading is measured in a fresh subprocess (import
 and jieba's dictionary included — what a restarted bot pays); the same subprocess then parses
 the whole held-out set and reports its resident memory (psutil RSS). Latency is measured here
 over every held-out sentence (zh and en), after one warm-up pass. Targets come from issue 3.
+
+Side by side with Home Assistant's hassil (issue #16): when the `bench` extra is installed
+(`hassil` and `home-assistant-intents`, Apache-2.0), hassil's zh-CN grammar recognises a fixed
+set of smart-home sentences while Leling parses its held-out Mandarin sentences, the two calls
+alternating in this process, so both see the same machine at the same moment; the ratio of the
+medians is printed. (Different sentences: each parser is asked what it was built for.)
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import yardstick  # noqa: E402  (bench/, this script's folder)
 
 from content.gazetteer import build  # noqa: E402
 from nlu import Parser  # noqa: E402
@@ -45,6 +53,81 @@ print(json.dumps({"load_s": loaded, "rss_mb": psutil.Process().memory_info().rss
 """
 
 
+HASSIL_SENTENCES = [
+    "打开客厅灯",
+    "把卧室的灯关掉",
+    "现在几点",
+    "客厅温度是多少",
+    "现在几点了",
+    "关掉所有的灯",
+    "今天是几号",
+    "关闭客厅灯",
+    "打开卧室灯",
+]  # all recognised (a sentence hassil cannot place costs it several times more)
+
+
+def hassil_recognizer():
+    """(load seconds, recognize(text) -> intent name or None), or None without hassil."""
+    try:
+        started = time.perf_counter()
+        import home_assistant_intents
+        from hassil import Intents, recognize
+        from hassil.intents import TextSlotList
+    except ImportError:
+        return None
+    intents = Intents.from_dict(home_assistant_intents.get_intents("zh-CN"))
+    # What Home Assistant would fill in from its entity registry.
+    slots = {
+        "name": TextSlotList.from_strings(["客厅灯", "卧室灯", "空调", "电视", "窗帘"]),
+        "area": TextSlotList.from_strings(["客厅", "卧室", "厨房"]),
+        "floor": TextSlotList.from_strings(["一楼", "二楼"]),
+    }
+
+    def run(text: str):
+        result = recognize(text, intents, slot_lists=slots)
+        return result.intent.name if result else None
+
+    for text in HASSIL_SENTENCES:  # hassil compiles its expressions on first use
+        run(text)
+    return time.perf_counter() - started, run
+
+
+def side_by_side(parser: Parser, zh: list[str], rounds: int) -> list[tuple[str, str, str]]:
+    """Leling and hassil alternating, call by call; rows for the table."""
+    found = hassil_recognizer()
+    if found is None:
+        return [("hassil side by side", "skipped: install the `bench` extra", "")]
+    load_s, hassil = found
+    ours, theirs = [], []
+    matched = sum(hassil(t) is not None for t in HASSIL_SENTENCES)
+    n = max(len(zh), len(HASSIL_SENTENCES)) * rounds
+    for i in range(n):
+        text, other = zh[i % len(zh)], HASSIL_SENTENCES[i % len(HASSIL_SENTENCES)]
+        t0 = time.perf_counter()
+        parser.parse(text, EVAL_NOW)
+        t1 = time.perf_counter()
+        hassil(other)
+        t2 = time.perf_counter()
+        ours.append((t1 - t0) * 1000)
+        theirs.append((t2 - t1) * 1000)
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    return [
+        (
+            f"side by side, {n} alternating calls: Leling zh parse p50 / p99",
+            f"{statistics.median(ours):.2f} / {percentile(ours, 0.99):.2f} ms",
+            "",
+        ),
+        (
+            f"hassil zh-CN recognize() p50 / p99 ({matched}/{len(HASSIL_SENTENCES)} sentences "
+            "matched)",
+            f"{statistics.median(theirs):.2f} / {percentile(theirs, 0.99):.2f} ms",
+            "",
+        ),
+        ("Leling / hassil (ratio of medians, same run)", f"{ratio:.2f}", "< 1 is faster"),
+        ("hassil load (import + zh-CN grammar + first calls)", f"{load_s:.2f} s", ""),
+    ]
+
+
 def held_out() -> list[str]:
     """Every held-out sentence, zh then en."""
     return [
@@ -60,6 +143,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> int:
     """Run the benchmark and print a markdown table."""
+    print(yardstick.line())
     texts = held_out()
     gazetteer = build(ROOT / "content" / "data")
     started = time.perf_counter()
@@ -112,8 +196,10 @@ def main() -> int:
     )
     print("| measure | value | target |")
     print("|---|---|---|")
-    for row in rows:
+    zh = [ex.text for ex in load_language(TEST_DIR / "zh", "zh").examples]
+    for row in rows + side_by_side(parser, zh, ROUNDS):
         print("| " + " | ".join(row) + " |")
+    print(yardstick.line())
     return 0
 
 

@@ -1,12 +1,13 @@
 """Benchmark the reminder scheduler: planning at scale, and dispatching at a steady rate.
 
-    .venv/bin/python bench/reminders.py            # 100,000 subscriptions; 10,000 sends at 25/s
+    .venv/bin/python bench/reminders.py            # 1,000,000 subscriptions; 10,000 sends at 25/s
     .venv/bin/python bench/reminders.py --quick    # 10,000 subscriptions; 500 sends at 25/s
 
 1. Planning: a synthetic Beijing catalogue (one-off lectures, weekly series, weekly lessons) and
    `--subs` subscriptions (50 % one lecture, 15 % a series, 25 % a lesson, 10 % a filter) are
-   planned from an empty outbox with `replan_all`, then re-planned (the daily no-op).
-   Targets: first planning ≤ 10 s, peak resident memory ≤ 300 MB.
+   planned from an empty outbox with `replan_all`, then re-planned a day later (the daily run:
+   the horizon moves on by a day). Targets (issue #16, 1,000,000 subscriptions): first planning
+   ≤ 60 s, daily re-plan ≤ 30 s, peak resident memory ≤ 300 MB.
 2. Dispatching: `--reminders` rows fall due at `--rate` per second; the real `Dispatcher.start()`
    (APScheduler ticking) sends them through a recording sender (JSONL, fsync'd).
    Targets: achieved rate ≥ 0.95 × configured, lateness p99 ≤ 2 s.
@@ -29,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import yardstick  # noqa: E402
 
 from content.catalogue import Catalogue  # noqa: E402
 from content.schedule import TZ  # noqa: E402
@@ -171,8 +174,8 @@ def bench_planning(workdir: Path, n_subs: int) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     first = replan_all(db, cat, NOW)
     t1, c1 = time.perf_counter(), time.process_time()
-    second = replan_all(db, cat, NOW)
-    t2 = time.perf_counter()
+    second = replan_all(db, cat, NOW + timedelta(days=1))
+    t2, c2 = time.perf_counter(), time.process_time()
     db.conn.close()
     return {
         "subs": n_subs,
@@ -180,6 +183,7 @@ def bench_planning(workdir: Path, n_subs: int) -> dict:
         "plan_s": t1 - t0,
         "plan_cpu": c1 - c0,
         "replan_s": t2 - t1,
+        "replan_cpu": c2 - c1,
         "replan_changes": second.inserted + second.updated + second.deleted,
         "rss_mb": peak_rss_mb(),
     }
@@ -274,9 +278,10 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--skip-dispatch", action="store_true")
     args = parser.parse_args()
-    n_subs = args.subs or (10_000 if args.quick else 100_000)
+    n_subs = args.subs or (10_000 if args.quick else 1_000_000)
     n_send = args.reminders or (500 if args.quick else 10_000)
     logging.basicConfig(level=logging.WARNING)
+    print(yardstick.line())
     with tempfile.TemporaryDirectory(prefix="leling-bench-") as tmp:
         plan = bench_planning(Path(tmp), n_subs)
         sent = None if args.skip_dispatch else bench_dispatch(Path(tmp), n_send, args.rate)
@@ -285,9 +290,11 @@ def main() -> int:
         "| measure | result | target |",
         "|---|---|---|",
         f"| plan {plan['subs']:,} subscriptions → {plan['rows']:,} reminders | "
-        f"{plan['plan_s']:.2f} s {ok(plan['plan_s'] <= 10)} "
-        f"(CPU {plan['plan_cpu']:.2f} s) | ≤ 10 s |",
-        f"| re-plan (daily, no changes: {plan['replan_changes']}) | {plan['replan_s']:.2f} s | — |",
+        f"{plan['plan_s']:.2f} s {ok(plan['plan_s'] <= 60)} "
+        f"(CPU {plan['plan_cpu']:.2f} s) | ≤ 60 s |",
+        f"| re-plan a day later ({plan['replan_changes']:,} rows added/moved/dropped) | "
+        f"{plan['replan_s']:.2f} s {ok(plan['replan_s'] <= 30)} (CPU {plan['replan_cpu']:.2f} s)"
+        " | ≤ 30 s |",
         f"| peak resident memory (planning) | {plan['rss_mb']:.0f} MB "
         f"{ok(plan['rss_mb'] <= 300)} | ≤ 300 MB |",
     ]
@@ -300,6 +307,7 @@ def main() -> int:
             f"{ok(sent['p99'] <= 2)} / {sent['max']:.2f} s | p99 ≤ 2 s |",
             f"| duplicates | {sent['duplicates']} {ok(sent['duplicates'] == 0)} | 0 |",
         ]
+    lines.append(yardstick.line())
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

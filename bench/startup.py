@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import yardstick  # bench/, this script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-12-04T15:00"
 
@@ -142,6 +144,7 @@ def main() -> int:
             env.pop(name, None)
         results = [(s, measure(s, env, args.runs)) for s in chosen]
     yard = statistics.median(results[0][1][0])
+    print(yardstick.line())  # the fixed CPU loop every benchmark prints (bench/yardstick.py)
     load = os.getloadavg()
     print(f"start-up, {args.runs} timed runs each; load average {load[0]:.2f} {load[1]:.2f}")
     print(

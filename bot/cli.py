@@ -17,6 +17,8 @@ import importlib.util
 import logging
 import sys
 
+from bot import logsafe  # light: logging and re only
+
 # Command groups, in the order `leling --help` lists them, with their one-line help.
 COMMANDS = {
     "run": "the service: the web chat, reminders and Telegram",
@@ -24,6 +26,7 @@ COMMANDS = {
     "content": "check, load and query the catalogue",
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
+    "maintenance": "prune old data (the retention policy)",
     "voice": "text to speech, speech to text, voice check-up",
 }
 COMMAND_MODULES = tuple(COMMANDS)
@@ -67,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(only=_command(argv))
     args = parser.parse_args(argv)
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.INFO, format=fmt, stream=sys.stderr
     )
+    logsafe.install(fmt)  # no bot token in any line, even from the libraries at DEBUG
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -41,6 +41,8 @@ class Settings:
     nlu_url: str | None = None
     web_secret: str | None = None  # signs the web chat's cookies; generated and kept when unset
     public_url: str | None = None  # the address people open (behind nginx), for the QR code
+    retain_finished_days: int = 90  # finished reminders, deliveries, … (docs/privacy.md)
+    retain_inactive_days: int = 365  # sessions and users who stopped writing
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -87,4 +89,12 @@ class Settings:
         kwargs["nlu_url"] = get("LELING_NLU_URL")
         kwargs["web_secret"] = get("LELING_WEB_SECRET")
         kwargs["public_url"] = get("LELING_PUBLIC_URL")
+        for name, key in (
+            ("LELING_RETAIN_FINISHED_DAYS", "retain_finished_days"),
+            ("LELING_RETAIN_INACTIVE_DAYS", "retain_inactive_days"),
+        ):
+            if get(name):
+                if not get(name).isdigit() or int(get(name)) < 1:
+                    raise ConfigError(f"{name}={get(name)}: a number of days, at least 1.")
+                kwargs[key] = int(get(name))
         return cls(**kwargs)

@@ -6,12 +6,16 @@ It assembles, in order: the database and catalogue (importing LELING_CONTENT whe
 NLU parser and the `Assistant`; Telegram when TELEGRAM_BOT_TOKEN is set (long polling, or a
 webhook when LELING_WEBHOOK_URL is set, at TELEGRAM_API_BASE_URL when given); the reminder
 dispatcher (always: web users' reminders go to their inbox, Telegram users' through the bot);
-and the web app (`bot/web.py`: the web chat, /healthz, the Telegram webhook) under uvicorn on
-LELING_HOST:LELING_PORT. SIGINT or SIGTERM stops everything in the
-reverse order, letting the message in hand finish.
+a watcher that loads a catalogue another process imported (`bot/catalogue_watch.py`); the
+daily retention pruning (`bot/maintenance.py`); and the web app (`bot/web.py`: the web chat,
+/healthz, the Telegram webhook) under uvicorn on LELING_HOST:LELING_PORT. SIGINT or SIGTERM
+stops everything in the reverse order, letting the message in hand finish.
 
-Database calls run on one worker thread (`Services.run`): the SQLite connection is never used
-from two threads at once and the event loop never waits on the disk.
+Database calls run on one worker thread (`Services.run`): the shared SQLite connection is never
+used from two threads at once and the event loop never waits on the disk. Conversation turns run
+on a pool of `TURN_WORKERS` threads (`Services.run_turn`), each with its own connection (the
+`Assistant` opens one per thread; SQLite in WAL mode serialises the short write transactions),
+so a slow turn holds up only its own chat.
 """
 
 from __future__ import annotations
@@ -32,12 +36,17 @@ from urllib.parse import urlsplit
 import sqlite_utils
 import uvicorn
 
+from bot import logsafe
 from bot.app import open_catalogue, open_database, open_parser
+from bot.catalogue_watch import watch_catalogue
 from bot.config import Settings
+from bot.health import Health
+from bot.maintenance import prune_daily
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
+TURN_WORKERS = 8
 
 
 @dataclass
@@ -56,11 +65,25 @@ class Services:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-db")
     )
+    health: Health = field(default_factory=Health)
+    turn_executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(
+            max_workers=TURN_WORKERS, thread_name_prefix="leling-turn"
+        )
+    )
 
     async def run(self, fn: Callable, *args, **kwargs):
         """`fn(*args, **kwargs)` on the database thread (one call at a time)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+
+    async def run_turn(self, fn: Callable, *args, **kwargs):
+        """`fn(*args, **kwargs)` — a conversation turn, which uses only the assistant — on a
+        turn worker (several at once; the assistant keeps each user's turns in order)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.turn_executor, functools.partial(fn, *args, **kwargs)
+        )
 
     async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str):
         """Speech to text off the event loop: a `bot.voice.asr.Transcript` (or the plain text
@@ -76,7 +99,10 @@ class Services:
         return await asyncio.to_thread(self.speak, text, lang)
 
     def close(self) -> None:
-        """Finish pending database work and close the connection."""
+        """Finish pending turns and database work and close the connections."""
+        self.turn_executor.shutdown(wait=True)
+        with contextlib.suppress(Exception):
+            self.assistant.close()
         self.executor.submit(self.db.conn.close).result()
         self.executor.shutdown(wait=True)
 
@@ -146,6 +172,7 @@ async def _start_telegram(services: Services, stop: asyncio.Event) -> bool:
     from bot.channels.telegram import build_application
 
     s = services.settings
+    logsafe.add_secret(s.telegram_token)
     webhook = bool(s.webhook_url)
     base = s.telegram_api_base_url.rstrip("/") if s.telegram_api_base_url else None
     app = build_application(
@@ -172,6 +199,7 @@ async def _start_telegram(services: Services, stop: asyncio.Event) -> bool:
         log.warning("could not register the command menu: %s", exc)
     if webhook:
         services.webhook_secret = s.webhook_secret or secrets.token_urlsafe(32)
+        logsafe.add_secret(services.webhook_secret)
         await app.bot.set_webhook(
             webhook_url(s), secret_token=services.webhook_secret, allowed_updates=Update.ALL_TYPES
         )
@@ -256,7 +284,7 @@ async def serve(
         )
         return 1
     services = await asyncio.to_thread(build_services, settings)
-    dispatcher = None
+    dispatcher = housekeeping = None
     server = _Server(
         uvicorn.Config(
             create_app(services),
@@ -267,6 +295,7 @@ async def serve(
         )
     )
     server_task = asyncio.create_task(server.serve(sockets=[sock]))
+    heartbeat = asyncio.create_task(services.health.beat())
     code = 0
     try:
         if settings.telegram_token:
@@ -279,6 +308,9 @@ async def serve(
                 log.error("Telegram refused TELEGRAM_BOT_TOKEN (%s); check it with BotFather", exc)
                 return 1
         dispatcher = await _start_dispatcher(services)
+        housekeeping = asyncio.gather(
+            watch_catalogue(services, dispatcher, stop), prune_daily(services, stop)
+        )
         waiters = [asyncio.create_task(stop.wait()), server_task]
         if foreground is not None:
             waiters.append(asyncio.create_task(_on_thread(foreground, services)))
@@ -291,6 +323,11 @@ async def serve(
             code = 1
     finally:
         log.info("stopping")
+        heartbeat.cancel()
+        if housekeeping is not None:  # the catalogue watcher and the daily pruning
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
         await _shutdown(services, server, server_task, dispatcher)
     return code
 

@@ -6,8 +6,11 @@ Every response carries the security headers (a CSP with no inline script and not
 another origin, `X-Content-Type-Options`, `Referrer-Policy`, …; bot/webchat/security.py).
 
 `POST /telegram/webhook` accepts an update only with the right
-`X-Telegram-Bot-Api-Secret-Token` header (403 otherwise) and queues it for the bot, as in
-python-telegram-bot's `customwebhookbot/starlettebot.py` example.
+`X-Telegram-Bot-Api-Secret-Token` header (403 otherwise; the warning is logged at most once a
+minute with a count) and queues it for the bot, as in python-telegram-bot's
+`customwebhookbot/starlettebot.py` example. Every request body is capped at 1 MB (413 beyond,
+`bot/webguard.py`). `GET /healthz` answers 503 when the event loop or the updates are stalled
+(`bot/health.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +24,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.webguard import MAX_BODY, BodyLimit, QuietLog
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness: 200 with what is running."""
+    """Liveness: 200 with what is running, or 503 naming what is stalled."""
     services = request.app.state.services
+    health = getattr(services, "health", None)
+    app = services.telegram
+    queue = getattr(app, "update_queue", None) if app is not None else None
+    stalled = health.stalled(queue.qsize() if queue is not None else 0) if health else []
+    if stalled:
+        body = {"status": "stalled", "telegram": services.telegram_mode, "stalled": stalled}
+        return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "ok", "telegram": services.telegram_mode})
 
 
@@ -42,10 +54,7 @@ async def telegram_webhook(request: Request) -> Response:
         return PlainTextResponse("Not Found", status_code=404)
     given = request.headers.get(SECRET_HEADER, "")
     if not hmac.compare_digest(given.encode(), (services.webhook_secret or "").encode()):
-        log.warning(
-            "webhook call with a wrong or missing secret token from %s",
-            request.client.host if request.client else "?",
-        )
+        request.app.state.wrong_secret.warn(request.client.host if request.client else "?")
         return PlainTextResponse("Forbidden", status_code=403)
     try:
         data = await request.json()
@@ -57,10 +66,13 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
-def create_app(services, *, limits=None, secret: bytes | None = None) -> Starlette:
+def create_app(
+    services, *, limits=None, secret: bytes | None = None, max_body: int = MAX_BODY
+) -> Starlette:
     """The Starlette app over the assembled `Services`; `limits` (a `WebLimits`) bounds what
     web chat clients may send (defaults when None); `secret` signs their cookies (default:
-    LELING_WEB_SECRET, or one generated and kept under the data directory)."""
+    LELING_WEB_SECRET, or one generated and kept under the data directory); no request body
+    may be over `max_body` bytes (413), whatever the route."""
     from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
 
     app = Starlette(
@@ -69,8 +81,11 @@ def create_app(services, *, limits=None, secret: bytes | None = None) -> Starlet
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
             *routes(),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=max_body)],
     )
     app.state.services = services
     app.state.webchat = WebChat(services, secret, limits or WebLimits())
+    app.state.wrong_secret = QuietLog(
+        log, "webhook call with a wrong or missing secret token (last from %s)"
+    )
     return app

@@ -23,7 +23,8 @@ from yaml.constructor import ConstructorError
 
 from content.problems import Problem
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # per file: a city's 5,000 centers fit in ~1.5 MB
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a CSV file: a city's 5,000 centers fit in ~1.5 MB
+MAX_YAML_BYTES = 1024 * 1024  # lectures.yaml / lessons.yaml: ~2,000 items (YAML parses slowly)
 MAX_GUIDE_BYTES = 256 * 1024
 MAX_DEPTH = 12  # the deepest catalogue record (a guide's step text) is 5 levels deep
 MAX_FIELD_CHARS = 4000  # a CSV value; the longest real one (an address, hours) is ~100
@@ -140,41 +141,23 @@ def read_text(
     return None if data is None else decode(data, problems, name)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys, anchors/aliases and deep nesting."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when installed
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise ComposerError(
-                None, None, "anchors and aliases (&name, *name) are not allowed", event.start_mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise ComposerError(
-                    None,
-                    None,
-                    f"nested more than {MAX_DEPTH} levels deep",
-                    self.peek_event().start_mark,
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class _StrictLoader(_Base):
+    """SafeLoader that refuses duplicate keys (anchors and depth are checked on the node tree
+    by `_check_tree`, since libyaml's composer is not ours to override)."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             try:
-                first = seen.setdefault(key, key_node.start_mark.line + 1)
+                first = seen.get(key)
+                seen.setdefault(key, key_node.start_mark.line + 1)
             except TypeError:  # an unhashable key; SafeLoader reports it below
                 continue
-            if first != key_node.start_mark.line + 1:
+            if first is not None:
                 raise ConstructorError(
                     None,
                     None,
@@ -184,12 +167,38 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _check_tree(root) -> None:
+    """Walk the composed nodes without recursion: nesting deeper than MAX_DEPTH, or a node
+    reached twice (an alias: `*name` shares its anchor's node), is a YAMLError."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed", node.start_mark
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", node.start_mark
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+
+
 def load_yaml(text: str, problems: list, name: str) -> tuple[Any, Any] | None:
     """(data, node) of a YAML document, or None with one problem (syntax error, duplicate key,
     anchor, nesting too deep). `node` gives each item's line."""
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_tree(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -201,8 +210,8 @@ def load_yaml(text: str, problems: list, name: str) -> tuple[Any, Any] | None:
             )
         )
         return None
-    except RecursionError:  # belt and braces: MAX_DEPTH stops this first
-        problems.append(_problem(name, "is nested too deeply"))
+    except RecursionError:  # belt and braces: the pure-Python composer on deep nesting
+        problems.append(_problem(name, f"is not valid YAML: nested more than {MAX_DEPTH} levels"))
         return None
     finally:
         loader.dispose()

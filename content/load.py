@@ -27,6 +27,7 @@ from store.catalogue import (
     catalogue_meta,
     read_catalogue,
     read_center_columns,
+    read_snapshot,
     replace_catalogue,
 )
 
@@ -114,15 +115,19 @@ def _center_table(db: sqlite_utils.Database) -> CenterTable:
 
 
 def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
-    """The catalogue currently in the database, in memory."""
-    rec = read_catalogue(db, skip=("centers",))
+    """The catalogue currently in the database, in memory (one consistent snapshot, even while
+    another process imports)."""
+    with read_snapshot(db):
+        rec = read_catalogue(db, skip=("centers",))
+        centers = _center_table(db)
+        digest = catalogue_meta(db).get("digest", "")
     data = CatalogueData(
-        centers=_center_table(db),
+        centers=centers,
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
         landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
-        digest=catalogue_meta(db).get("digest", ""),
+        digest=digest,
     )
     return Catalogue(data)
 

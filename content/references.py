@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from content.districts import BY_NAME
 from content.problems import Problem
+from content.tags import AUDIENCES, SERVICES, TOPICS
 
 
 def duplicates(file: str, rows, key, what="id") -> list[Problem]:
@@ -114,3 +115,39 @@ def check_references(
                     )
                 )
     return out
+
+
+def unknown_tags(centers, lectures, lessons) -> list[Problem]:
+    """A warning per tag that is neither listed nor a synonym of a listed one: the row imports
+    and the tag is kept (and searchable as written), but no reply can translate it and the
+    assistant will not offer it."""
+    out = []
+    checks = [("centers.csv", centers, (("services", SERVICES, "service"),))]
+    checks.append(
+        (
+            "lectures.yaml",
+            lectures,
+            (("topics", TOPICS, "topic"), ("audience", AUDIENCES, "audience")),
+        )
+    )
+    checks.append(("lessons.yaml", lessons, (("topics", TOPICS, "topic"),)))
+    for file, records, fields in checks:
+        for row, rec in records:
+            for name, vocab, what in fields:
+                for tag in getattr(rec, name):
+                    if tag not in vocab:
+                        out.append(
+                            Problem(
+                                file,
+                                f"{tag!r} is not a listed {what}: imported as written; "
+                                f"add it to {SYNONYMS_HINT}",
+                                row=row,
+                                id=rec.id,
+                                field=name,
+                                level="warning",
+                            )
+                        )
+    return out
+
+
+SYNONYMS_HINT = "synonyms.csv (variant,tag) to map it to a listed one"

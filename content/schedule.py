@@ -24,6 +24,10 @@ TZ = ZoneInfo("Asia/Shanghai")
 # arrangement in November), fall back to the statutory single days opening_hours knows.
 _PH = opening_hours.OpeningHours("PH", country="CN")
 
+# No expansion yields more than this many starts (a daily class over a 60-day window is 60):
+# a budget, so no window or rule can make one listing expand without end.
+MAX_OCCURRENCES = 1000
+
 
 @lru_cache(maxsize=4096)
 def holiday_name(day: date) -> str | None:
@@ -52,8 +56,9 @@ def occurrences(
     *,
     skip_holidays: bool = True,
     tz: ZoneInfo = TZ,
+    limit: int = MAX_OCCURRENCES,
 ) -> list[datetime]:
-    """Start times of `schedule` in [start, end), as aware datetimes in `tz`.
+    """The first `limit` start times of `schedule` in [start, end), as aware datetimes in `tz`.
 
     Skips `exdates`, and public holidays unless `skip_holidays` is False.
     """
@@ -66,10 +71,10 @@ def occurrences(
     if lo >= hi:
         return []
     rule = _rule(schedule.rrule, first)
-    out = []
-    for when in rule.between(lo, hi, inc=True):
-        if when >= hi:
-            continue
+    out: list[datetime] = []
+    for when in rule.xafter(lo, inc=True):
+        if when >= hi or len(out) >= limit:
+            break
         day = when.date()
         if day in schedule.exdates or (skip_holidays and is_public_holiday(day)):
             continue

@@ -12,10 +12,17 @@ from typing import Literal
 
 import opening_hours
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from content.districts import BEIJING_BBOX, BY_NAME
-from content.tags import APPS, AUDIENCES, KINDS, LEVELS, SERVICES, TOPICS
+from content.tags import APPS, AUDIENCES, KINDS, LEVELS, SERVICES, TOPICS, canonical
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -30,9 +37,18 @@ _FINE_FREQ = re.compile(r"(^|;)\s*FREQ\s*=\s*(SECONDLY|MINUTELY|HOURLY)\b", re.I
 _FINE_BY = re.compile(r"(^|;)\s*(BYHOUR|BYMINUTE|BYSECOND)\s*=", re.I)
 
 
-def _check_date(v: date | datetime | None) -> date | datetime | None:
-    """A date within EARLIEST_YEAR … today + YEARS_AHEAD."""
-    if v is None:
+def _reading_files(info: ValidationInfo | None) -> bool:
+    """Whether a catalogue folder is being checked (`content.validate` passes a context), as
+    opposed to records loaded back from the database: the range checks below apply to new files
+    only, so a catalogue imported by an earlier release still loads."""
+    return info is not None and info.context is not None
+
+
+def _check_date(
+    v: date | datetime | None, info: ValidationInfo | None = None
+) -> date | datetime | None:
+    """A date within EARLIEST_YEAR … today + YEARS_AHEAD (when reading files)."""
+    if v is None or not _reading_files(info):
         return v
     day = v.date() if isinstance(v, datetime) else v
     latest = date.today().year + YEARS_AHEAD
@@ -67,6 +83,18 @@ def _check_tags(values: list[str], vocab: dict, what: str) -> list[str]:
     if unknown:
         raise ValueError(f"unknown {what} {', '.join(unknown)} (known: {', '.join(vocab)})")
     return values
+
+
+def _tags(values: list[str], vocab: dict, info: ValidationInfo) -> list[str]:
+    """Tags with synonyms mapped to listed tags (the folder's `synonyms` from the validation
+    context first), duplicates dropped; unknown tags are kept (the validator warns)."""
+    extra = (info.context or {}).get("synonyms") if info is not None else None
+    out: list[str] = []
+    for v in values:
+        tag = canonical(v, vocab, extra)
+        if tag not in out:
+            out.append(tag)
+    return out
 
 
 def _check_district(v: str | None) -> str | None:
@@ -116,8 +144,8 @@ class Center(_Model):
 
     @field_validator("services")
     @classmethod
-    def _known_services(cls, v: list[str]) -> list[str]:
-        return _check_tags(v, SERVICES, "service")
+    def _known_services(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _tags(v, SERVICES, info)
 
     @field_validator("accessible", mode="before")
     @classmethod
@@ -161,14 +189,14 @@ class Schedule(_Model):
 
     @field_validator("rrule")
     @classmethod
-    def _rrule(cls, v: str) -> str:
-        fine = _FINE_FREQ.search(v)
+    def _rrule(cls, v: str, info: ValidationInfo) -> str:
+        fine = _FINE_FREQ.search(v) if _reading_files(info) else None
         if fine:
             raise ValueError(
                 f"FREQ={fine[2].upper()} repeats more often than daily; classes and lectures "
                 "repeat DAILY, WEEKLY, MONTHLY or YEARLY"
             )
-        by = _FINE_BY.search(v)
+        by = _FINE_BY.search(v) if _reading_files(info) else None
         if by:
             raise ValueError(f"{by[2].upper()} is not allowed; the time of day goes in `time`")
         try:
@@ -193,14 +221,14 @@ class Schedule(_Model):
 
     @field_validator("start", "until")
     @classmethod
-    def _dates(cls, v: date | None) -> date | None:
-        return _check_date(v)
+    def _dates(cls, v: date | None, info: ValidationInfo) -> date | None:
+        return _check_date(v, info)
 
     @field_validator("exdates")
     @classmethod
-    def _exdates(cls, v: list[date]) -> list[date]:
+    def _exdates(cls, v: list[date], info: ValidationInfo) -> list[date]:
         for d in v:
-            _check_date(d)
+            _check_date(d, info)
         return v
 
     @model_validator(mode="after")
@@ -226,16 +254,16 @@ class Lecture(_Model):
     district: str | None = None
     status: Literal["scheduled", "cancelled"] = "scheduled"
 
-    _topics = field_validator("topics")(lambda cls, v: _check_tags(v, TOPICS, "topic"))
-    _audience = field_validator("audience")(lambda cls, v: _check_tags(v, AUDIENCES, "audience"))
+    _topics = field_validator("topics")(lambda cls, v, info: _tags(v, TOPICS, info))
+    _audience = field_validator("audience")(lambda cls, v, info: _tags(v, AUDIENCES, info))
     _district = field_validator("district")(lambda cls, v: _check_district(v))
 
     @field_validator("starts_at")
     @classmethod
-    def _aware(cls, v: datetime | None) -> datetime | None:
+    def _aware(cls, v: datetime | None, info: ValidationInfo) -> datetime | None:
         if v is not None and v.tzinfo is None:
             raise ValueError("needs a UTC offset, e.g. 2026-12-12T14:00:00+08:00")
-        return _check_date(v)
+        return _check_date(v, info)
 
     @field_validator("online_url")
     @classmethod
@@ -278,7 +306,7 @@ class Lesson(_Model):
     skip_holidays: bool = True
 
     _apps = field_validator("apps")(lambda cls, v: _check_tags(v, APPS, "app"))
-    _topics = field_validator("topics")(lambda cls, v: _check_tags(v, TOPICS, "topic"))
+    _topics = field_validator("topics")(lambda cls, v, info: _tags(v, TOPICS, info))
     _district = field_validator("district")(lambda cls, v: _check_district(v))
 
 

@@ -1,8 +1,11 @@
 """The documented tag vocabularies of the catalogue.
 
 Tags are stored in Chinese (they double as the NLU entity canonical values); each has an English
-label for replies in English. Validation rejects a tag that is not listed here, so a typo in a
-spreadsheet cannot silently hide a centre from a search. To add a tag, add it here and to
+label for replies in English. A district office writes tags the way people say them (太极拳, 国画,
+挂号), so `SYNONYMS` maps common variants to the listed tags when a catalogue is read (a folder's
+own `synonyms.csv` adds to it). A `services`/`topics`/`audience` tag that is still not listed is a
+warning, not an error: the row imports and the tag is kept and searchable as written. Apps stay
+strict (guides and lessons link through them). To add a tag, add it here and to
 `content/data/README.md`.
 """
 
@@ -95,3 +98,94 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 LEVELS = ("入门", "进阶")
+
+# Variant → the listed tag(s) it means. A variant maps to the first of its targets that the field
+# knows (心理 is 心理咨询 among services, 心理健康 among topics). Keep in step with the table in
+# content/data/README.md.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # services
+    "太极拳": ("太极",),
+    "太极剑": ("太极",),
+    "国画": ("绘画",),
+    "油画": ("绘画",),
+    "水彩": ("绘画",),
+    "美术": ("绘画",),
+    "画画": ("绘画",),
+    "剪纸": ("手工",),
+    "编织": ("手工",),
+    "手机": ("智能手机",),
+    "计算机": ("电脑",),
+    "唱歌": ("声乐",),
+    "合唱团": ("合唱",),
+    "古筝": ("乐器",),
+    "葫芦丝": ("乐器",),
+    "电子琴": ("乐器",),
+    "跳舞": ("舞蹈",),
+    "广场舞": ("舞蹈",),
+    "京剧": ("戏曲",),
+    "评剧": ("戏曲",),
+    "养生": ("养生保健",),
+    "保健": ("养生保健",),
+    "中医养生": ("养生保健",),
+    "外语": ("英语",),
+    "阅读": ("读书",),
+    "读书会": ("读书",),
+    "反诈": ("防诈骗",),
+    "反诈骗": ("防诈骗",),
+    "防骗": ("防诈骗",),
+    "诈骗": ("防诈骗",),
+    "家教": ("家庭教育",),
+    "心理": ("心理咨询", "心理健康"),
+    "法律": ("法律咨询",),
+    "普法": ("法律咨询",),
+    "志愿者": ("志愿服务",),
+    "摄像": ("摄影",),
+    # topics
+    "挂号": ("就医挂号",),
+    "预约挂号": ("就医挂号",),
+    "就医": ("就医挂号",),
+    "看病": ("就医挂号",),
+    "打车": ("出行打车",),
+    "叫车": ("出行打车",),
+    "网约车": ("出行打车",),
+    "出行": ("出行打车",),
+    "支付": ("移动支付",),
+    "手机支付": ("移动支付",),
+    "扫码支付": ("移动支付",),
+    "视频": ("视频通话",),
+    "视频聊天": ("视频通话",),
+    "语音": ("语音输入",),
+    "网课": ("网上学习",),
+    "在线学习": ("网上学习",),
+    "健康宝": ("健康码",),
+    "医保码": ("健康码",),
+    "亲子": ("亲子沟通",),
+    "青少年": ("青春期",),
+    "隔代": ("隔代教育",),
+    "幼升小": ("幼小衔接",),
+    "家风家训": ("家风",),
+    # audiences
+    "幼儿园": ("3-6岁",),
+    "学前": ("3-6岁",),
+    "婴幼儿": ("0-3岁",),
+    "托育": ("0-3岁",),
+    "小学生": ("小学",),
+    "初中生": ("初中",),
+    "高中生": ("高中",),
+    "爷爷奶奶": ("祖辈",),
+    "祖父母": ("祖辈",),
+    "父母": ("家长",),
+}
+
+
+def canonical(value: str, vocab, extra: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The listed tag `value` stands for in a field whose tags are `vocab`: itself when listed,
+    else the first target of its synonym (the folder's own `extra` first) that `vocab` knows,
+    else `value` unchanged (kept, and warned about by the validator)."""
+    if value in vocab:
+        return value
+    for table in (extra or {}, SYNONYMS):
+        for target in table.get(value, ()):
+            if target in vocab:
+                return target
+    return value

@@ -20,13 +20,15 @@ from content.files import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     MAX_GUIDE_BYTES,
+    MAX_YAML_BYTES,
     decode,
     load_yaml,
     read_bytes,
 )
 from content.problems import Problem
-from content.references import check_references, duplicates
+from content.references import check_references, duplicates, unknown_tags
 from content.schema import Center, Guide, Landmark, Lecture, Lesson
+from content.tags import AUDIENCES, SERVICES, TOPICS
 
 CENTER_COLUMNS = [
     "id",
@@ -112,6 +114,7 @@ def _read_csv(
     key: str,
     problems,
     seen: set | None = None,
+    context: dict | None = None,
 ):
     """Valid (row, record) pairs; ids of every row, valid or not, go into `seen`
     (None there means the file could not be read at all)."""
@@ -165,7 +168,7 @@ def _read_csv(
         raw = {h: v.strip() for h, v in zip(header, values, strict=True)}
         raw = {k: v for k, v in raw.items() if v != "" or k in ("lat", "lon", "id", "name")}
         try:
-            out.append((rowno, model.model_validate(raw)))
+            out.append((rowno, model.model_validate(raw, context=context)))
         except ValidationError as exc:
             problems += _pydantic_problems(exc, file=name, row=rowno, id=ident)
     return out
@@ -188,7 +191,9 @@ def _yaml_items(text: str | None, name: str, problems: list[Problem]):
         yield i, sub.start_mark.line + 1, item
 
 
-def _read_yaml_list(text: str | None, name: str, model: type[BaseModel], problems):
+def _read_yaml_list(
+    text: str | None, name: str, model: type[BaseModel], problems, context: dict | None = None
+):
     out = []
     for i, line, item in _yaml_items(text, name, problems):
         ident = item.get("id") if isinstance(item, dict) else None
@@ -196,7 +201,7 @@ def _read_yaml_list(text: str | None, name: str, model: type[BaseModel], problem
             problems.append(Problem(name, "must be a mapping of fields", row=line, item=i))
             continue
         try:
-            out.append((line, model.model_validate(item)))
+            out.append((line, model.model_validate(item, context=context)))
         except ValidationError as exc:
             problems += _pydantic_problems(exc, file=name, row=line, item=i, id=ident)
     return out
@@ -206,6 +211,40 @@ _READABLE = object()  # marks a file whose rows could be read, valid or not
 
 
 MAX_GUIDES = 500
+SYNONYMS_FILE = "synonyms.csv"
+
+
+def read_synonyms(text: str | None, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """A folder's own synonyms.csv (`variant,tag`): variant → the listed tags it means. A row
+    whose tag is not listed is a warning and is ignored."""
+    out: dict[str, tuple[str, ...]] = {}
+    if text is None:
+        return out
+    rows = _csv_rows(csv.reader(io.StringIO(text)), SYNONYMS_FILE, problems)
+    header = [h.strip() for h in next(rows, [])]
+    if header[:2] != ["variant", "tag"]:
+        problems.append(
+            Problem(SYNONYMS_FILE, "header: must be 'variant,tag'", row=1, level="warning")
+        )
+        return out
+    known = {**SERVICES, **TOPICS, **AUDIENCES}
+    for rowno, values in enumerate(rows, start=2):
+        variant, tag = (v.strip() for v in [*values, "", ""][:2])
+        if not variant and not tag:
+            continue
+        if not variant or tag not in known:
+            problems.append(
+                Problem(
+                    SYNONYMS_FILE,
+                    f"{tag!r} is not a listed tag; this row is ignored",
+                    row=rowno,
+                    field="tag",
+                    level="warning",
+                )
+            )
+            continue
+        out[variant] = (*out.get(variant, ()), tag)
+    return out
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -280,15 +319,37 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     def text(name: str) -> str | None:
         return read(path / name, name)
 
+    ctx = {"synonyms": {}}
+    if (path / SYNONYMS_FILE).exists() or (path / SYNONYMS_FILE).is_symlink():
+        ctx["synonyms"] = read_synonyms(text(SYNONYMS_FILE), problems)
     center_ids: set = set()
     centers = _read_csv(
-        text("centers.csv"), "centers.csv", CENTER_COLUMNS, Center, "id", problems, center_ids
+        text("centers.csv"),
+        "centers.csv",
+        CENTER_COLUMNS,
+        Center,
+        "id",
+        problems,
+        center_ids,
+        ctx,
     )
     landmarks = _read_csv(
         text("landmarks.csv"), "landmarks.csv", LANDMARK_COLUMNS, Landmark, "name", problems
     )
-    lectures = _read_yaml_list(text("lectures.yaml"), "lectures.yaml", Lecture, problems)
-    lessons = _read_yaml_list(text("lessons.yaml"), "lessons.yaml", Lesson, problems)
+    lectures = _read_yaml_list(
+        read(path / "lectures.yaml", "lectures.yaml", MAX_YAML_BYTES),
+        "lectures.yaml",
+        Lecture,
+        problems,
+        ctx,
+    )
+    lessons = _read_yaml_list(
+        read(path / "lessons.yaml", "lessons.yaml", MAX_YAML_BYTES),
+        "lessons.yaml",
+        Lesson,
+        problems,
+        ctx,
+    )
     guide_paths = _guide_files(path, problems)
     guides = _read_guides(guide_paths, read, problems)
 
@@ -300,6 +361,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     problems += check_references(
         centers, lectures, lessons, guides, landmarks, center_ids, guide_files, _READABLE
     )
+    problems += unknown_tags(centers, lectures, lessons)
 
     data = CatalogueData(
         centers=[c for _, c in centers],

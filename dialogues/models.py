@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dialogues import sanitize
+
 # The payload of the button that asks the channel for the user's location. Channels that can
 # (Telegram's request_location keyboard, the browser's geolocation) render it natively; the
 # engine answers it with instructions when a channel cannot.
@@ -30,6 +32,11 @@ class Incoming:
     lang: str | None = None
     voice: bool = False
     unsure: bool = False
+
+    def __post_init__(self) -> None:
+        # The edge: whatever a channel hands in is made safe to store before anything uses it.
+        object.__setattr__(self, "user_id", sanitize.text(self.user_id, 128))
+        object.__setattr__(self, "text", sanitize.text(self.text))
 
 
 @dataclass(frozen=True)

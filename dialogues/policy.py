@@ -65,7 +65,10 @@ RULES = frozenset({"out_of_scope"})
 def _action(path: str) -> Callable[[Turn], list[Reply]]:
     """The function `module.function` of dialogues/actions/."""
     module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(f"dialogues.actions.{module}"), name)
+    found = getattr(importlib.import_module(f"dialogues.actions.{module}"), name, None)
+    if not callable(found):
+        raise ValueError(f"nlu/intents.yml names action {path!r}, which does not exist")
+    return found
 
 
 # Intent → the action that answers it, as declared in nlu/intents.yml.

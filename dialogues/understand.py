@@ -4,8 +4,10 @@ and only then the NLU.
 Button presses arrive as payloads (`/guide_next`, `/subscribe{"lecture":"lec-1"}`) and skip the
 NLU, as in Rasa. A few replies only make sense against the last message ("2", "更多", "都不是",
 "继续上次的") and are resolved here from the session state. Input that is not a question at all
-(emoji only, 5,000 characters, control characters, HTML or SQL, a malformed /location) becomes
-an internal intent starting with "_" that the policy answers kindly.
+(emoji only, 5,000 characters, control characters, a malformed /location, a button payload
+that fails `payload_rules`) becomes an internal intent starting with "_" that the policy answers
+kindly. Text that looks like HTML or SQL is read like any other: all SQL is parameterised and
+every channel escapes what it renders.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import unicodedata
 from datetime import datetime
 
 from dialogues import payload as payloads
+from dialogues import payload_rules, sanitize
 from dialogues.state import SessionState
 from nlu import intents
+from nlu.ordinals import ordinal
 from nlu.parse import EMOJI, Parse
+from nlu.shortcuts import plain, shortcuts
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +43,6 @@ DEEP_LINKS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 _LOCATION = re.compile(r"^/location\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_HTML = re.compile(r"<\s*/?\s*[a-z!][^>]{0,200}>", re.IGNORECASE)
-_SQL = re.compile(
-    r"(\b(select|insert|update|delete|drop|union|alter|create)\b.{0,80}"
-    r"\b(from|into|table|set|select|where|database)\b)|(;\s*--)|('\s*or\s*'?1'?\s*=\s*'?1)",
-    re.IGNORECASE | re.DOTALL,
-)
 _EMOJI_INTENT = {
     "👍": "affirm",
     "👌": "affirm",
@@ -57,127 +56,6 @@ _EMOJI_INTENT = {
     "👎": "deny",
 }
 
-_PUNCT = "。.!！?？~～,，、 ;；:：\"'“”‘’"
-_MORE = {
-    "更多",
-    "还有吗",
-    "还有呢",
-    "还有别的吗",
-    "还有没有",
-    "下一页",
-    "再来几个",
-    "再看看",
-    "换一批",
-    "看更多",
-    "再多几个",
-    "more",
-    "show more",
-    "more please",
-    "next page",
-    "any more",
-    "anymore",
-    "see more",
-    "more results",
-    "show me more",
-}
-_HOME = {
-    "回首页",
-    "首页",
-    "主菜单",
-    "菜单",
-    "回到首页",
-    "返回首页",
-    "home",
-    "menu",
-    "main menu",
-    "start over",
-    "go home",
-    "back to start",
-}
-_NONE = {
-    "都不是",
-    "都不对",
-    "两个都不是",
-    "不是这些",
-    "none of these",
-    "neither",
-    "none",
-    "neither of them",
-    "none of them",
-}
-_RESUME = {
-    "继续上次的",
-    "接着上次的",
-    "继续上次",
-    "接着上次",
-    "继续上次学的",
-    "接着学",
-    "继续学",
-    "上次学到哪了",
-    "接着学吧",
-    "继续学吧",
-    "resume",
-    "continue where i left off",
-    "continue last time",
-    "pick up where i left off",
-    "continue my lesson",
-    "continue the guide",
-}
-_LANG = {
-    "说中文": "zh",
-    "用中文": "zh",
-    "中文": "zh",
-    "普通话": "zh",
-    "汉语": "zh",
-    "说普通话": "zh",
-    "讲中文": "zh",
-    "chinese": "zh",
-    "in chinese": "zh",
-    "english": "en",
-    "in english": "en",
-    "speak english": "en",
-    "english please": "en",
-    "说英语": "en",
-    "用英语": "en",
-    "英文": "en",
-    "英语": "en",
-}
-# Shared with dialogues.actions.refs (ordinals inside a sentence).
-ZH_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_EN_ORD = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "last": -1,
-}
-_ORDINAL_ZH = re.compile(
-    r"^第?([0-9]{1,2}|[一二两三四五六七八九十]|十[一二三四五六])"
-    r"(个|号|项|条|场|节|家|种|位|门)?$"
-)
-_ORDINAL_EN = re.compile(
-    r"^(?:number |no\.? ?|#|option )?([0-9]{1,2})$|"
-    r"^(?:the )?(first|second|third|fourth|fifth|last)(?: one)?$"
-)
-
 
 def clean(text: str) -> str:
     """Drop control and zero-width characters; keep everything else as typed."""
@@ -186,34 +64,12 @@ def clean(text: str) -> str:
 
 def normal(text: str) -> str:
     """A comparison form: NFKC (full-width digits → ASCII), lower case, outer punctuation off."""
-    return unicodedata.normalize("NFKC", text).lower().strip(_PUNCT)
+    return plain(text)
 
 
 def symbols_only(text: str) -> bool:
     """True for emoji, symbols and punctuation with no letters or digits at all."""
     return bool(text) and not any(unicodedata.category(ch)[0] in "LN" for ch in text)
-
-
-def looks_like_code(text: str) -> bool:
-    """True for HTML tags or SQL fragments (pasted by accident, or someone poking)."""
-    return bool(_HTML.search(text) or _SQL.search(text))
-
-
-def ordinal(text: str) -> int | None:
-    """1 for "1", "第一个", "一号", "the first one"; -1 for "last"; None otherwise."""
-    t = normal(text)
-    m = _ORDINAL_ZH.match(t)
-    if m:
-        word = m.group(1)
-        if word.isdigit():
-            return int(word)
-        if word.startswith("十") and len(word) == 2:
-            return 10 + ZH_NUMBERS[word[1]]
-        return ZH_NUMBERS.get(word)
-    m = _ORDINAL_EN.match(t)
-    if m:
-        return int(m.group(1)) if m.group(1) else _EN_ORD[m.group(2)]
-    return None
 
 
 def parse_coords(text: str) -> tuple[float, float] | None:
@@ -231,7 +87,7 @@ def _internal(text: str, intent: str, conversation_lang: str, **entities: str) -
     return Parse.resolved(text, intent, entities, conversation_lang)
 
 
-def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
+def _from_payload(text: str, state: SessionState, lang: str, now: datetime) -> Parse | None:
     decoded = payloads.decode(text)
     if decoded is None:
         return None
@@ -239,6 +95,11 @@ def _from_payload(text: str, state: SessionState, lang: str) -> Parse | None:
     intent = COMMANDS.get(intent, intent)
     if intent not in KNOWN_INTENTS:
         return _internal(text, "_unknown_command", lang)
+    try:
+        payload_rules.check(entities, now)
+    except payload_rules.BadPayload as exc:
+        log.info("payload for %s rejected: %s (%d chars)", intent, exc, len(text))
+        return _internal(text, "_bad_payload", lang)
     if "ref" in entities:
         entities = {
             **state.refs.get(entities["ref"], {}),
@@ -259,7 +120,7 @@ _LANG_ARGS = {
 }
 
 
-def _deep_link(text: str, lang: str) -> Parse | None:
+def _deep_link(text: str, lang: str, now: datetime) -> Parse | None:
     parts = text.split(maxsplit=1)
     if len(parts) != 2:
         return None
@@ -272,6 +133,8 @@ def _deep_link(text: str, lang: str) -> Parse | None:
     kind, _, ident = parts[1].strip().partition("_")
     if kind in DEEP_LINKS and ident:
         intent, key = DEEP_LINKS[kind]
+        if not payload_rules.valid({key: ident}, now):
+            return _internal(text, "_bad_payload", lang)
         return _internal(text, intent, lang, **{key: ident})
     return _internal(text, "greet", lang)
 
@@ -293,16 +156,17 @@ def _shortcut(text: str, state: SessionState, lang: str) -> Parse | None:
     in_guide = state.in_loop("guide")
     if n is not None and not state.choices and t.isdigit() and not in_guide:
         return _internal(text, "help", lang)  # a bare number, no list: the numbered menu
-    if t in _MORE:  # with no list shown, the engine says so (more.nothing)
+    words = shortcuts()
+    if t in words.more:  # with no list shown, the engine says so (more.nothing)
         return _internal(text, "more", lang)
-    if t in _HOME:
+    if t in words.home:
         return _internal(text, "help", lang)
-    if t in _NONE:
+    if t in words.none:
         return _internal(text, "deny", lang)
-    if t in _RESUME and state.guide:
+    if t in words.resume and state.guide:
         return _internal(text, "resume_guide", lang)
-    if t in _LANG:
-        return _internal(text, "set_lang", lang, lang=_LANG[t])
+    if t in words.language:
+        return _internal(text, "set_lang", lang, lang=words.language[t])
     return None
 
 
@@ -326,7 +190,7 @@ def understand(
             return _internal(text, "_bad_location", lang), None
         return _internal(text, "share_location", lang), coords
     if text.startswith("/"):
-        parsed = _deep_link(text, lang) or _from_payload(text, state, lang)
+        parsed = _deep_link(text, lang, now) or _from_payload(text, state, lang, now)
         if parsed is not None:
             return parsed, None
     if symbols_only(text):
@@ -336,14 +200,13 @@ def understand(
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji
             return _internal(text, "_puzzled", lang), None
         return _internal(text, "_symbols", lang), None
-    if looks_like_code(text):
-        return _internal(text, "_code", lang), None
     short = _shortcut(text, state, lang)
     if short is not None:
         return short, None
     try:
         parsed = Parse.from_dict(parser.parse(text, now=now))
-    except Exception:  # the NLU must never take the conversation down
-        log.exception("NLU failed on %r", text[:80])
+    except Exception as exc:  # the NLU must never take the conversation down
+        # The length only: what the user wrote never goes into a log.
+        log.error("NLU failed on a message of %d chars", len(text), exc_info=sanitize.exc_info(exc))
         return _internal(text, "out_of_scope", lang), None
     return parsed, None

@@ -5,18 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from content import timefmt
+from dialogues.payload_rules import FUTURE, MAX_WINDOW, PAST
+from nlu.parse import interval, iso
 
 DEFAULT_DAYS = 14
-
-
-def _aware(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timefmt.TZ)
 
 
 def _words(text: str, now: datetime) -> tuple[datetime, datetime] | None:
@@ -35,16 +27,25 @@ def _words(text: str, now: datetime) -> tuple[datetime, datetime] | None:
 
 
 def from_entity(value, now: datetime | None = None) -> tuple[datetime, datetime] | None:
-    """(start, end) of a `time` entity: `{"from": ISO, "to": ISO}` or "ISO|ISO" (a payload)."""
-    if isinstance(value, str) and now is not None and _aware(value.partition("|")[0]) is None:
+    """(start, end) of a `time` entity: `{"from": ISO, "to": ISO}` or "ISO|ISO" (a payload).
+
+    Bounded, so no phrase makes a listing expand years of sessions: a window lasts at most
+    `MAX_WINDOW` (a longer one is cut), and one starting more than a year before or three years
+    after `now` is None (the default window is used).
+    """
+    span = _from_entity(value, now)
+    if span is None:
+        return None
+    start, end = span
+    if now is not None and not (now - PAST <= start <= now + FUTURE):
+        return None
+    return start, min(end, start + MAX_WINDOW)
+
+
+def _from_entity(value, now: datetime | None) -> tuple[datetime, datetime] | None:
+    if isinstance(value, str) and now is not None and iso(value.partition("|")[0]) is None:
         return _words(value, now)
-    if isinstance(value, dict):
-        start, end = _aware(value.get("from")), _aware(value.get("to"))
-    elif isinstance(value, str) and "|" in value:
-        a, _, b = value.partition("|")
-        start, end = _aware(a), _aware(b)
-    else:
-        start, end = _aware(value) if isinstance(value, str) else None, None
+    start, end = interval(value)
     if start is None:
         return None
     if end is None or end <= start:
@@ -53,11 +54,13 @@ def from_entity(value, now: datetime | None = None) -> tuple[datetime, datetime]
 
 
 def of_query(query: dict, now: datetime) -> tuple[datetime, datetime, bool]:
-    """(start, end, is_default) for a stored query; never starts before `now`."""
-    start, end = _aware(query.get("from")), _aware(query.get("to"))
-    if start is None or end is None:
+    """(start, end, is_default) for a stored query; never starts before `now`, and bounded
+    like `from_entity` (a session saved before the bounds existed may hold any window)."""
+    start, end = iso(query.get("from")), iso(query.get("to"))
+    if start is None or end is None or start > now + FUTURE:
         return now, now + timedelta(days=DEFAULT_DAYS), True
-    return max(start, now), end, False
+    start = max(start, now)
+    return start, min(end, start + MAX_WINDOW), False
 
 
 def label(start: datetime, end: datetime, now: datetime, lang: str, default: bool) -> str:

@@ -80,6 +80,7 @@ def commands() -> dict[str, str]:
     return {c: i.name for i in registry().values() for c in i.commands}
 
 
+@cache
 def flagged(flag: str) -> frozenset[str]:
     """The intents with a true boolean field (`clarify`, `keeps_loop`)."""
     return frozenset(n for n, i in registry().items() if getattr(i, flag))

@@ -15,6 +15,16 @@ def is_cjk(ch: str) -> bool:
     return bool(CJK_RE.match(ch))
 
 
+def has_cjk(text: str) -> bool:
+    """True when `text` has at least one Chinese character."""
+    return bool(CJK_RE.search(text))
+
+
+def latin_words(text: str, min_letters: int = 1) -> list[str]:
+    """The Latin-script words of `text` that have at least `min_letters` letters."""
+    return [w for w in LATIN_WORD_RE.findall(text) if sum(c.isalpha() for c in w) >= min_letters]
+
+
 def detect_language(text: str, default: str = "zh") -> str:
     """'zh' or 'en' by script: Chinese characters against Latin words.
 

@@ -220,7 +220,7 @@ _APPROX_PAIRS = frozenset(
 )
 
 
-def _cn_int(run: str) -> int | None:
+def cn_int(run: str) -> int | None:
     """Value of a positional Chinese numeral (十二, 两千五, 一百零五, 三万), else None."""
     total = 0
     section = 0
@@ -318,10 +318,10 @@ def _numeral_replacement(s: str, i: int, j: int, hour_end: int) -> str | None:
     if minute_context:
         if len(run) == 2 and run[0] in "零〇" and run[1] in _PLAIN_DIGITS:
             return "0" + str(_DIGITS[run[1]])
-        value = _cn_int(run)
+        value = cn_int(run)
         return str(value) if value is not None and value < 60 else None
     if i and s[i - 1] == "第":
-        value = _cn_int(run)
+        value = cn_int(run)
         return None if value is None else str(value)
     if all(c in _PLAIN_DIGITS for c in run) and len(run) > 1:
         # 二零二六年, phone and room numbers are read digit by digit; 三四天 is "3 or 4 days".
@@ -331,7 +331,7 @@ def _numeral_replacement(s: str, i: int, j: int, hour_end: int) -> str | None:
     unit = _UNIT_AFTER.match(s, j)
     if unit is None:
         return None
-    value = _cn_int(run)
+    value = cn_int(run)
     if value is None:
         return None
     word = unit.group()

@@ -156,14 +156,7 @@ class Parse:
     def time(self) -> tuple[datetime, datetime] | None:
         """The `time` entity as aware (start, end): from `{"from": ISO, "to": ISO}` or the
         payload form "ISO|ISO"; None when absent or not ISO (e.g. words a button kept)."""
-        value = self.entity("time")
-        if isinstance(value, dict):
-            start, end = _iso(value.get("from")), _iso(value.get("to"))
-        elif isinstance(value, str) and "|" in value:
-            a, _, b = value.partition("|")
-            start, end = _iso(a), _iso(b)
-        else:
-            return None
+        start, end = interval(self.entity("time"))
         return (start, end) if start and end else None
 
     def top(self, n: int) -> list[tuple[str, float]]:
@@ -199,7 +192,19 @@ class Parse:
         return self.to_dict()[key]
 
 
-def _iso(text) -> datetime | None:
+def interval(value: Any) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of a `time` value: `{"from": ISO, "to": ISO}`, "ISO|ISO" (a payload) or one
+    ISO string (no end); (None, None) for anything else."""
+    if isinstance(value, dict):
+        return iso(value.get("from")), iso(value.get("to"))
+    if isinstance(value, str):
+        a, _, b = value.partition("|")
+        return iso(a), iso(b)
+    return None, None
+
+
+def iso(text: Any) -> datetime | None:
+    """An aware datetime from ISO text (Beijing time when it has no offset), or None."""
     if not text:
         return None
     try:

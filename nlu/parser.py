@@ -10,6 +10,7 @@ from .model import Model
 from .normalize import is_blank
 from .timeparse import parse_times
 from .timeparse.core import TZ
+from .timeparse.offsets import find_offset
 
 OUT_OF_SCOPE = "out_of_scope"
 OUT_OF_SCOPE_THRESHOLD = 0.3
@@ -17,6 +18,7 @@ RANKING_SIZE = 5
 GUIDE_INTENT = "start_guide"
 GUIDE_MIN_CONFIDENCE = 0.5
 STRIP = " ,.!?;:，。！？；：、~…"
+OFFSET_EXTRACTOR = "OffsetExtractor"
 
 
 class Parser:
@@ -87,6 +89,20 @@ class Parser:
                     "extractor": match.extractor,
                 }
             )
+        offset = find_offset(a.folded)
+        if offset is not None:  # "提前两小时": when to remind, for subscribe and its follow-ups
+            start, end = a.normalized.original_span(offset.start, offset.end)
+            entities.append(
+                {
+                    "entity": "offset",
+                    "value": offset.value,
+                    "start": start,
+                    "end": end,
+                    "confidence": 1.0,
+                    "extractor": OFFSET_EXTRACTOR,
+                }
+            )
+            entities.sort(key=lambda e: e["start"])
         return {
             "text": text,
             "intent": intent,

@@ -121,7 +121,8 @@ def _classify(
     """("cancelled" | "series_cancelled" | "moved" | "session_cancelled", new snapshot).
 
     A series counts as moved when a session that was never planned appears within two weeks of
-    the lost one and inside the range already planned (so a horizon extension is not a move).
+    the lost one and inside the range already planned (so a horizon extension is not a move), or
+    on the lost session's day.
     """
     item = events.item(kind, event_id)
     if item is None or item.status == "cancelled":
@@ -131,7 +132,14 @@ def _classify(
     for s in events.sessions_of(kind, event_id):
         if s.starts_iso in known:
             continue
-        if item.schedule is not None and s.starts_iso > last_known:
+        # Beyond the planned range a session is new because the horizon moved on, unless it is
+        # on the lost session's own day (its time changed; with a 14-day horizon and holidays,
+        # the lost session may be the only one planned).
+        if (
+            item.schedule is not None
+            and s.starts_iso > last_known
+            and s.starts_at.date() != lost_at.date()
+        ):
             break
         if item.schedule is None or abs(s.starts_at - lost_at) <= MOVE_WINDOW:
             return "moved", json.loads(events.snapshot_json(s))

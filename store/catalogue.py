@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -60,6 +61,26 @@ def read_catalogue(db: sqlite_utils.Database, skip: Iterable[str] = ()) -> dict[
         for table in CATALOGUE_TABLES
         if table not in skip
     }
+
+
+@contextmanager
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """Run the reads inside in ONE read transaction, so an import committed by another process
+    meanwhile is seen entirely or not at all (WAL snapshot isolation). Re-entrant."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.conn.rollback()  # read only: nothing to keep
+
+
+def catalogue_version(db: sqlite_utils.Database) -> tuple[str, str]:
+    """(digest, imported_at) of the loaded catalogue: changes with every import."""
+    meta = catalogue_meta(db)
+    return meta.get("digest", ""), meta.get("imported_at", "")
 
 
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:

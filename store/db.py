@@ -1,7 +1,8 @@
 """Opening the SQLite database and bringing its schema up to date.
 
 The schema version lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from
-version i to i+1. Migrations only ever move forward and each runs in its own transaction.
+version i to i+1. Migrations only ever move forward and each runs in its own transaction, which
+also reads the version (under the write lock), so concurrent openers cannot race.
 """
 
 from __future__ import annotations
@@ -230,6 +231,12 @@ def _per_user_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_audit_log_actor ON audit_log (actor)")
 
 
+def _user_local_id_index(db: sqlite_utils.Database) -> None:
+    # `leling … --user c3` finds "terminal:c3" by the part after the channel prefix
+    # (store.users.find): an index on that expression instead of a scan of every user.
+    db.execute("CREATE INDEX idx_users_local_id ON users (substr(id, instr(id, ':') + 1))")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -237,6 +244,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_reminder_events,
     _web_inbox,
     _per_user_indexes,
+    _user_local_id_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -251,19 +259,31 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Apply every pending migration, each in one transaction; return the resulting version."""
-    version = schema_version(db)
+    """Apply every pending migration, each in one transaction; return the resulting version.
+
+    The version is read again, and changed, under `BEGIN IMMEDIATE` (the write lock), so
+    several processes opening a new database at once never apply a migration twice: whoever
+    gets the lock second finds the work done.
+    """
+    version = _check_version(db, schema_version(db))
+    while version < SCHEMA_VERSION:
+        with transaction(db):
+            version = _check_version(db, schema_version(db))
+            if version >= SCHEMA_VERSION:
+                break  # another process migrated while we waited for the lock
+            MIGRATIONS[version](db)
+            version += 1
+            db.execute(f"PRAGMA user_version = {version}")
+        log.info("database migrated to schema version %d", version)
+    return version
+
+
+def _check_version(db: sqlite_utils.Database, version: int) -> int:
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
             f"{db.conn.execute('PRAGMA database_list').fetchone()[2]} has schema version "
             f"{version}, but this Leling only knows up to {SCHEMA_VERSION}. Upgrade Leling."
         )
-    while version < SCHEMA_VERSION:
-        with transaction(db):
-            MIGRATIONS[version](db)
-            version += 1
-            db.execute(f"PRAGMA user_version = {version}")
-        log.info("database migrated to schema version %d", version)
     return version
 
 
@@ -282,6 +302,17 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.conn.rollback()
         raise
     db.conn.commit()
+
+
+@contextmanager
+def page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[sqlite_utils.Database]:
+    """A page cache of `kib` KiB on this connection meanwhile (bulk writes), then the old one."""
+    old = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA cache_size = {old}")
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

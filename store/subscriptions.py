@@ -84,34 +84,47 @@ def active_for(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     ]
 
 
-def all_active(db: sqlite_utils.Database) -> list[dict]:
-    """Every active subscription of an active user (for reminder planning)."""
+def count_active(db: sqlite_utils.Database, user_id: str) -> int:
+    """How many active subscriptions the user has (one cheap query, for every web turn)."""
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM subscriptions WHERE user_id = ? AND active = 1", [user_id]
+    ).fetchone()[0]
+
+
+_ACTIVE_COLUMNS = (
+    "id",
+    "user_id",
+    "kind",
+    "target_id",
+    "filter",
+    "offsets",
+    "active",
+    "created_at",
+    "cancelled_at",
+)
+
+
+def active_after(db: sqlite_utils.Database, after_id: int, limit: int) -> list[dict]:
+    """Up to `limit` active subscriptions of active users with id > `after_id`, by id: one
+    page of a walk over all of them that never holds more than a page (reminder planning)."""
     return [
-        _decode(
-            dict(
-                zip(
-                    (
-                        "id",
-                        "user_id",
-                        "kind",
-                        "target_id",
-                        "filter",
-                        "offsets",
-                        "active",
-                        "created_at",
-                        "cancelled_at",
-                    ),
-                    r,
-                    strict=True,
-                )
-            )
-        )
+        _decode(dict(zip(_ACTIVE_COLUMNS, r, strict=True)))
         for r in db.execute(
             "SELECT s.id, s.user_id, s.kind, s.target_id, s.filter, s.offsets, s.active, "
             "s.created_at, s.cancelled_at FROM subscriptions s JOIN users u "
-            "ON u.id = s.user_id WHERE s.active = 1 AND u.active = 1 ORDER BY s.id"
+            "ON u.id = s.user_id WHERE s.id > ? AND s.active = 1 AND u.active = 1 "
+            "ORDER BY s.id LIMIT ?",
+            [after_id, limit],
         )
     ]
+
+
+def all_active(db: sqlite_utils.Database) -> list[dict]:
+    """Every active subscription of an active user, by id."""
+    out: list[dict] = []
+    while page := active_after(db, out[-1]["id"] if out else 0, 10_000):
+        out += page
+    return out
 
 
 def deactivate(db: sqlite_utils.Database, sub_id: int) -> bool:

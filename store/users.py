@@ -106,12 +106,19 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
     return counts
 
 
+# The channel prefixes of user ids ("telegram:42", "web:…").
+CHANNELS = ("telegram", "terminal", "web", "wechat")
+
+
 def find(db: sqlite_utils.Database, name: str) -> list[str]:
     """User ids an operator may mean by `name`: the id itself when it exists, else every id whose
     part after the channel prefix is `name` ("c3" → ["terminal:c3"]), sorted."""
     if get(db, name) is not None:
         return [name]
+    # One primary-key look-up per channel, not a scan of every user.
+    candidates = [f"{channel}:{name}" for channel in CHANNELS]
+    marks = ", ".join("?" * len(candidates))
     rows = db.conn.execute(
-        "SELECT id FROM users WHERE substr(id, instr(id, ':') + 1) = ? ORDER BY id", [name]
+        f"SELECT id FROM users WHERE id IN ({marks}) ORDER BY id", candidates
     ).fetchall()
     return [row[0] for row in rows]

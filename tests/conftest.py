@@ -34,14 +34,21 @@ def nlu_model_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("nlu-model")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_env(nlu_model_dir):
+    """For the whole session (module fixtures that start processes too): the session's model
+    folder; no Rasa server, Telegram token or catalogue folder from the developer's shell."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LELING_NLU_MODEL_DIR", str(nlu_model_dir))
+        for name in ("LELING_CONTENT", "LELING_NLU_URL", "TELEGRAM_BOT_TOKEN"):
+            mp.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path, nlu_model_dir, monkeypatch):
-    """A private database path and the session's model folder; no Rasa server, no catalogue
-    folder override from the developer's shell."""
+def _isolated_db(tmp_path, monkeypatch):
+    """Each test's own LELING_DB, so no command a test runs touches the user's database."""
     monkeypatch.setenv("LELING_DB", str(tmp_path / "env-leling.db"))
-    monkeypatch.setenv("LELING_NLU_MODEL_DIR", str(nlu_model_dir))
-    for name in ("LELING_CONTENT", "LELING_NLU_URL", "TELEGRAM_BOT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

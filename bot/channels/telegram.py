@@ -47,6 +47,7 @@ from bot.channels.telegram_render import inline_keyboard, message_kwargs, render
 from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_texts import COMMANDS, ENGINE_COMMANDS
 from bot.channels.telegram_texts import text as phrase
+from dialogues import sanitize
 from dialogues.models import Incoming
 from store import callbacks
 from store import users as users_store
@@ -110,12 +111,10 @@ async def converse(
         unsure=unsure,
     )
 
-    def turn():
-        replies = services.assistant.handle(incoming)
-        row = users_store.get(services.db, uid)
-        return replies, (row or {}).get("lang") or incoming.lang or "zh"
-
-    replies, lang = await services.run(turn)
+    # On a turn worker: chats are answered concurrently, each user's turns in order.
+    replies = await services.run_turn(services.assistant.handle, incoming)
+    row = await services.run(users_store.get, services.db, uid)
+    lang = (row or {}).get("lang") or incoming.lang or "zh"
     await send_replies(context, update.effective_chat.id, uid, replies, lang)
 
 
@@ -235,7 +234,7 @@ async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     except Exception as exc:  # Busy, or a recogniser failing: a kind word, never a crash
         if type(exc).__name__ != "Busy":
-            log.warning("speech recognition failed: %r", exc)
+            log.warning("speech recognition failed: %s", type(exc).__name__)
         await say("busy")
         return
     text = (getattr(heard, "text", heard) or "").strip()
@@ -321,13 +320,20 @@ async def on_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the update id and tell the user something kind; never re-raise."""
     update_id = getattr(update, "update_id", None)
-    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    error = context.error
+    # The type and traceback only: an exception's text can quote the message or the session.
+    log.error(
+        "update %s failed: %s",
+        update_id,
+        type(error).__name__,
+        exc_info=sanitize.exc_info(error) if error is not None else None,
+    )
     if isinstance(update, Update) and update.effective_chat:
         try:
             lang = lang_hint(update) or "zh"
             await context.bot.send_message(update.effective_chat.id, **_own_words(lang, "error"))
         except Exception as exc:  # the apology itself failed; logging is all that is left
-            log.warning("update %s: could not apologise: %r", update_id, exc)
+            log.warning("update %s: could not apologise: %s", update_id, type(exc).__name__)
 
 
 # -- assembly ---------------------------------------------------------------------------------
@@ -370,19 +376,24 @@ class PerChatProcessor(BaseUpdateProcessor):
     """Updates of different chats run concurrently (one user's slow turn or network call does
     not hold up the others); updates of one chat run one after another, in order."""
 
-    def __init__(self, max_concurrent_updates: int = 64):
+    def __init__(self, max_concurrent_updates: int = 64, health=None):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int | None, asyncio.Lock] = {}
+        self.health = health  # told of each update's start and end (for /healthz)
 
     async def do_process_update(self, update: object, coroutine) -> None:
         """Wait for the chat's earlier updates, then process this one."""
         chat = getattr(update, "effective_chat", None)
         key = chat.id if chat is not None else None
         lock = self._locks.setdefault(key, asyncio.Lock())
+        if self.health is not None:
+            self.health.started()
         try:
             async with lock:
                 await coroutine
         finally:
+            if self.health is not None:
+                self.health.finished()
             if not lock.locked() and self._locks.get(key) is lock:
                 del self._locks[key]
 
@@ -409,7 +420,8 @@ def build_application(
     is how many chats are served at once (1: one update after another)."""
     builder: ApplicationBuilder = Application.builder().token(token).post_init(post_init)
     if concurrency > 1:
-        builder = builder.concurrent_updates(PerChatProcessor(concurrency))
+        health = getattr(services, "health", None)
+        builder = builder.concurrent_updates(PerChatProcessor(concurrency, health))
     if request is None:
         # Enough connections for the chats in flight plus reminder sends (the rate limiter
         # caps both at ~30/s).

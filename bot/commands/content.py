@@ -6,15 +6,11 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from bot.app import open_catalogue, open_database, parse_now
+from bot.commands.content_import import cmd_import, cmd_validate
 from bot.config import Settings
 from content.districts import district as find_district
-from content.load import import_dir, load_catalogue
-from content.validate import errors, read_catalogue_dir
-from scheduler.planning import replan_all
-from store.db import open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,140 +96,6 @@ def _out(obj, as_json: bool, text: str) -> None:
 def _fail(message: str) -> int:
     print(f"leling: {message}", file=sys.stderr)
     return 1
-
-
-def cmd_validate(args) -> int:
-    data, problems = read_catalogue_dir(args.dir)
-    bad = errors(problems)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "ok": not bad,
-                    "errors": [str(p) for p in bad],
-                    "warnings": [str(p) for p in problems if p.level == "warning"],
-                },
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for p in problems:
-            print(p)
-        counts = (
-            f"{len(data.centers)} centers, {len(data.lectures)} lectures, "
-            f"{len(data.lessons)} lessons, {len(data.guides)} guides, "
-            f"{len(data.landmarks)} landmarks"
-        )
-        if bad:
-            print(f"{len(bad)} error(s) in {args.dir}; nothing was changed.")
-        else:
-            print(f"OK: {counts}.")
-    return 1 if bad else 0
-
-
-def _dry_run(db, args, now):
-    """Import and re-plan into a throw-away copy of the database: the real effect, nothing kept."""
-    import sqlite3
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="leling-dry-run-") as tmp:
-        copy = sqlite3.connect(str(Path(tmp) / "copy.db"))
-        try:
-            db.conn.backup(copy)
-        finally:
-            copy.close()
-        scratch = open_db(Path(tmp) / "copy.db")
-        try:
-            result = import_dir(
-                scratch, args.dir, actor="dry-run (a copy)", allow_removals=True, now=now
-            )
-            plan = replan_all(scratch, load_catalogue(scratch), now) if result.ok else None
-        finally:
-            scratch.conn.close()
-    refused = result.diff.too_much() if result.diff and not args.allow_removals else []
-    return result, plan, refused
-
-
-def _print_diff(diff) -> None:
-    for label, per_table in (
-        ("added", diff.added),
-        ("changed", diff.changed),
-        ("removed", diff.removed),
-    ):
-        for table, ids in per_table.items():
-            shown = ", ".join(ids[:20]) + (f", … ({len(ids) - 20} more)" if len(ids) > 20 else "")
-            print(f"{label} {table} ({len(ids)}): {shown}")
-    if diff.cancelled:
-        print(f"cancelled ({len(diff.cancelled)}): {', '.join(diff.cancelled)}")
-
-
-def cmd_import(args) -> int:
-    settings = Settings.from_env()
-    db = open_database(settings)
-    now = parse_now(args.now, settings)
-    if args.dry_run:
-        result, plan, refused = _dry_run(db, args, now)
-    else:
-        result = import_dir(db, args.dir, allow_removals=args.allow_removals, now=now)
-        refused = result.refused
-        plan = None
-        if result.ok:
-            # Cancelled or moved events notify their subscribers; new matching events get
-            # reminders.
-            plan = replan_all(db, load_catalogue(db), now)
-    voice = None
-    if result.ok and not args.dry_run:  # guides recorded with the online voice for offline use
-        from bot.voice.warm import warm_guides
-
-        voice = warm_guides(load_catalogue(db))
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok and not refused,
-                    "dry_run": args.dry_run,
-                    "counts": result.counts,
-                    "errors": [str(p) for p in errors(result.problems)],
-                    "refused": refused,
-                    "changes": result.diff.as_dict() if result.diff else None,
-                    "reminders": plan.as_dict() if plan else None,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return 0 if result.ok and not refused else 1
-    for p in result.problems:
-        print(p)
-    if errors(result.problems):
-        print(
-            f"{len(errors(result.problems))} error(s); the catalogue in {settings.db} "
-            "was not changed."
-        )
-        return 1
-    if args.dry_run:
-        _print_diff(result.diff)
-        print(f"Dry run: {result.diff.summary()}.")
-        if plan is not None:
-            print(
-                f"{plan.notices} subscriber notice(s) about cancelled or moved events would go out."
-            )
-        if refused:
-            print(f"The import would be refused: {'; '.join(refused)} (--allow-removals to allow).")
-        print(f"Nothing was changed in {settings.db}.")
-        return 1 if refused else 0
-    if refused:
-        print(result.refusal())
-        return 1
-    print(
-        "Imported: "
-        + ", ".join(f"{n} {t}" for t, n in result.counts.items())
-        + f" into {settings.db} ({result.diff.summary()})."
-    )
-    if plan.notices:
-        print(f"{plan.notices} subscriber notice(s) about cancelled or moved events will be sent.")
-    if voice:
-        print(voice)
-    return 0
 
 
 def _center_json(hit, cat, now) -> dict:

@@ -38,7 +38,7 @@ class _OnDatabaseThread:
         self.services = services
 
     def turn(self, incoming):
-        return self.services.executor.submit(self.services.assistant.turn, incoming).result()
+        return self.services.turn_executor.submit(self.services.assistant.turn, incoming).result()
 
 
 def _terminal_chat(services) -> None:

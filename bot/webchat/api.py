@@ -24,10 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
 
 from bot.webchat import cards, security
 from bot.webchat.texts import kind_reply
+from bot.webchat.texts import text as channel_text
+from dialogues import sanitize
 from dialogues.models import Incoming
 from store import inbox, users
 from store import subscriptions as subs_store
@@ -57,7 +65,7 @@ class WebLimits:
 class WebChat:
     """What the handlers share: the services, the signing secret, limits and rate buckets.
 
-    `secret` is the cookie-signing key, or None to take LELING_WEB_SECRET or the one kept
+    `secret_key` is the cookie-signing key, or None to take LELING_WEB_SECRET or the one kept
     under the data directory, read on first use (an app that never serves the chat never
     creates the file)."""
 
@@ -88,6 +96,11 @@ def _chat(request: Request) -> WebChat:
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
+
+
+def _page_lang(request: Request) -> str:
+    """The language the page is showing (its `X-Leling-Lang` header), for refusals."""
+    return "en" if request.headers.get("x-leling-lang") == "en" else "zh"
 
 
 def _lang_hint(request: Request) -> str:
@@ -138,9 +151,9 @@ async def page(request: Request) -> Response:
     """The chat page, with this user's CSRF token (and a cookie for a new user)."""
     chat = _chat(request)
     uid, new = _identify(request)
-    if uid is None:
-        return _refuse(429, "too_fast", _lang_hint(request))
     lang = _lang_hint(request)
+    if uid is None:  # too many new visitors from one address: a plain, kind page
+        return PlainTextResponse(channel_text(lang, "too_fast"), status_code=429, headers=NO_STORE)
     if not new:
         row = await chat.services.run(users.get, chat.services.db, uid)
         lang = (row or {}).get("lang") or lang
@@ -226,17 +239,27 @@ def _incoming(uid: str, body: dict, limits: WebLimits, lang: str) -> Incoming | 
     return Incoming(user_id=uid, text=text, lang=hint)
 
 
-def _turn(chat: WebChat, incoming: Incoming) -> dict:
-    """One turn on the database thread: the replies with their cards, the user's language,
-    the inbox count; a subscription made here gets the web's honest note about reminders."""
+async def _turn(chat: WebChat, incoming: Incoming) -> dict:
+    """One turn: the replies with their cards, the user's language, the inbox count; a
+    subscription made here gets the web's honest note about reminders. The conversation runs
+    on a turn worker (chats at once, `Services.run_turn`), the rest on the database thread."""
+    services = chat.services
+    before = await services.run(_active_subscriptions, services.db, incoming.user_id)
+    result = await services.run_turn(services.assistant.turn, incoming)
+    return await services.run(_after_turn, chat, incoming, result, before)
+
+
+def _active_subscriptions(db, uid: str) -> int:
+    return subs_store.count_active(db, uid)
+
+
+def _after_turn(chat: WebChat, incoming: Incoming, result, before: int) -> dict:
     services = chat.services
     db, assistant = services.db, services.assistant
-    before = len(subs_store.active_for(db, incoming.user_id))
-    result = assistant.turn(incoming)
     row = users.get(db, incoming.user_id)
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
-    if row is not None and replies and len(subs_store.active_for(db, incoming.user_id)) > before:
+    if row is not None and replies and subs_store.count_active(db, incoming.user_id) > before:
         replies[-1]["note"] = kind_reply(lang, "web_reminders")["text"]
     now = assistant.clock()
     for r in replies:
@@ -251,7 +274,7 @@ def _turn(chat: WebChat, incoming: Incoming) -> dict:
 async def message(request: Request) -> Response:
     """One message (typed text, a tapped button's payload, a location, a deep link) → replies."""
     chat = _chat(request)
-    lang = "en" if request.headers.get("x-leling-lang") == "en" else "zh"
+    lang = _page_lang(request)
     got = await _guarded_json(request, lang)
     if isinstance(got, Response):
         return got
@@ -260,9 +283,11 @@ async def message(request: Request) -> Response:
     if isinstance(incoming, Response):
         return incoming
     try:
-        out = await chat.services.run(_turn, chat, incoming)
-    except Exception:
-        log.exception("web turn failed for %s", uid)
+        out = await _turn(chat, incoming)
+    except Exception as exc:  # the type and traceback only: never what the user wrote
+        log.error(
+            "web turn failed for %s: %s", uid, type(exc).__name__, exc_info=sanitize.exc_info(exc)
+        )
         return _refuse(500, "error", lang)
     if out.get("forgotten"):
         return _fresh_start(request, out)
@@ -295,13 +320,14 @@ async def inbox_list(request: Request) -> Response:
 async def inbox_ack(request: Request) -> Response:
     """The page showed the messages up to `up_to`: they leave the inbox."""
     chat = _chat(request)
-    got = await _guarded_json(request, "zh")
+    lang = _page_lang(request)
+    got = await _guarded_json(request, lang)
     if isinstance(got, Response):
         return got
     uid, body = got
     up_to = body.get("up_to")
     if not isinstance(up_to, int) or isinstance(up_to, bool):
-        return _refuse(400, "bad_request", "zh")
+        return _refuse(400, "bad_request", lang)
     removed = await chat.services.run(inbox.acknowledge, chat.services.db, uid, up_to)
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
@@ -310,8 +336,11 @@ async def mydata(request: Request) -> Response:
     """Everything stored about this user, as a JSON download (PIPL access right)."""
     chat = _chat(request)
     uid = _user(request)
-    doc = {"user": None} if uid is None else None
-    if doc is None:
+    if uid is None:
+        doc = {"user": None}
+    elif chat.per_user is not None and not chat.per_user.allow(uid):
+        return _refuse(429, "too_fast", _page_lang(request))
+    else:
         doc = await chat.services.run(users.export, chat.services.db, uid)
     body = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
     return Response(
@@ -324,12 +353,13 @@ async def mydata(request: Request) -> Response:
 async def forget(request: Request) -> Response:
     """Delete everything stored about this user, and the cookie (PIPL erasure)."""
     chat = _chat(request)
-    got = await _guarded_json(request, "zh")
+    lang = _page_lang(request)
+    got = await _guarded_json(request, lang)
     if isinstance(got, Response):
         return got
     uid, body = got
     if body.get("confirm") is not True:
-        return _refuse(400, "bad_request", "zh")
+        return _refuse(400, "bad_request", lang)
     counts = await chat.services.run(users.forget, chat.services.db, uid)
     return _fresh_start(request, {"deleted": counts, "forgotten": True})
 

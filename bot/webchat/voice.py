@@ -26,11 +26,14 @@ from starlette.responses import JSONResponse, Response
 from bot.voice.phrases import phrase
 from bot.webchat import security
 from bot.webchat.texts import kind_reply
+from dialogues import sanitize
 from dialogues.models import Incoming
 
 log = logging.getLogger(__name__)
 
-MAX_AUDIO = 2 * 1024 * 1024  # a minute of Opus is ~0.3 MB; of 16 kHz WAV 1.9 MB
+# A minute of Opus (Chromium, WeChat) or AAC (iOS) is 0.2–0.5 MB; the web app caps every body
+# at 1 MB before this handler runs (bot/webguard.py).
+MAX_AUDIO = 900 * 1024
 MAX_TEXTS = 2000  # replies kept for GET /api/audio/<id>
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -117,7 +120,7 @@ async def voice(request: Request) -> Response:
         return _say(400 if exc.reason != "too_big" else 413, lang, exc.reason)
     except Exception as exc:  # Busy, or a recogniser failing: a kind word, never a crash
         if type(exc).__name__ != "Busy":
-            log.warning("speech recognition failed: %r", exc)
+            log.warning("speech recognition failed: %s", type(exc).__name__)
         return _say(503, lang, "busy")
     text = (getattr(heard, "text", heard) or "").strip()
     if getattr(heard, "backend", "") == "none":
@@ -132,9 +135,14 @@ async def voice(request: Request) -> Response:
         unsure=not getattr(heard, "sure", True),
     )
     try:
-        out = await services.run(api._turn, chat, incoming)
-    except Exception:
-        log.exception("web voice turn failed for %s", uid)
+        out = await api._turn(chat, incoming)
+    except Exception as exc:  # the type and traceback only: never what the user said
+        log.error(
+            "web voice turn failed for %s: %s",
+            uid,
+            type(exc).__name__,
+            exc_info=sanitize.exc_info(exc),
+        )
         return api._refuse(500, "error", lang)
     out["heard"] = text
     attach_audio(request, out)

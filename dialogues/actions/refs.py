@@ -2,32 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from dialogues.context import Turn
-from dialogues.understand import ZH_NUMBERS
-
-_ZH = re.compile(
-    r"第\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(个|家|场|节|门|项|条|号)?"
-    r"|([0-9]{1,2})\s*号"
-)
-_EN = re.compile(
-    r"\b(first|second|third|fourth|fifth|last)\b|\b(?:number|no\.?|#)\s*([0-9]{1,2})\b",
-    re.IGNORECASE,
-)
-_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
-
-
-def ordinal_in(text: str) -> int | None:
-    """The position a sentence points at: 2 for "第二个的电话" / "remind me of the second one"."""
-    m = _ZH.search(text)
-    if m:
-        word = m.group(1) or m.group(3)
-        return int(word) if word.isdigit() else ZH_NUMBERS.get(word)
-    m = _EN.search(text)
-    if m:
-        return _EN_ORD[m.group(1).lower()] if m.group(1) else int(m.group(2))
-    return None
+from nlu.ordinals import ordinal_in
 
 
 def listed_id(t: Turn, kind: str) -> str | None:

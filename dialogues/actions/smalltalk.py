@@ -138,15 +138,16 @@ def no_such_choice(t: Turn) -> list[Reply]:
 
 def kind(t: Turn, intent: str) -> list[Reply]:
     """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`,
-    `_puzzled` ("？？？"), `_code`, `_bad_location`, `_unknown_command`."""
+    `_puzzled` ("？？？"), `_bad_location`, `_unknown_command`, `_bad_payload` (a button
+    payload that failed its checks)."""
     key = {
         "_empty": "odd.empty",
         "_too_long": "odd.too_long",
         "_symbols": "odd.symbols",
         "_puzzled": "odd.puzzled",
-        "_code": "odd.code",
         "_bad_location": "odd.bad_location",
         "_unknown_command": "odd.unknown_command",
+        "_bad_payload": "odd.bad_payload",
     }.get(intent, "odd.empty")
     if intent == "_bad_location":
         buttons = [Button(t.t("btn.share_location"), "/share_location")]

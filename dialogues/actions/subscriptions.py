@@ -2,7 +2,8 @@
 
 Storing is `store.subscriptions`; planning the reminder rows is the scheduler's
 (`scheduler.planning.plan_for_subscription` / `drop_for_subscription`, injected as `t.planner`
-so tests can record it); offsets are parsed and worded by `scheduler.offsets` / `.messages`.
+so tests can record it); offsets come from the NLU's `offset` entity and are checked and worded
+by `scheduler.offsets` / `.messages`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from dialogues.actions import lectures, lessons, refs
 from dialogues.context import Turn
 from dialogues.models import Button, Item, Reply
 from dialogues.state import Focus, Listing, Pending
+from scheduler import offsets as reminder_offsets
 from scheduler.messages import offsets_text as reminder_offsets_text
-from scheduler.offsets import parse_offset
 from store import subscriptions
 
 log = logging.getLogger(__name__)
@@ -28,21 +29,19 @@ log = logging.getLogger(__name__)
 PAGE = 3
 # Topics that name a whole kind of event ("家庭教育讲座", "智能手机课"), not a filter.
 UMBRELLAS = (lectures.UMBRELLA, lessons.UMBRELLA)
-_OFFSET_CUE = re.compile(
-    r"前|当天|当日|before|early|ahead|advance|same day|on the day", re.IGNORECASE
-)
 _THIS = re.compile(r"这个|这场|这节|这门|它|this|that one|\bit\b", re.IGNORECASE)
 _LESSON_WORDS = re.compile(r"课(?!堂)|班|class|lesson|course", re.IGNORECASE)
 _LECTURE_WORDS = re.compile(r"讲座|讲堂|大讲堂|lecture|talk", re.IGNORECASE)
 
 
 def offsets_from(t: Turn) -> list[str] | None:
-    """Reminder offsets the user asked for: "提前两小时" → ["-120m"], "前一天" → ["-1d@18:00"]."""
-    text = t.text
-    if text.startswith("/") or not _OFFSET_CUE.search(text):
+    """Reminder offsets the user asked for (the NLU's `offset` entity): "提前两小时" → ["-120m"],
+    "前一天" → ["-1d@18:00"]."""
+    found = t.entity("offset")
+    try:
+        return [reminder_offsets.normalise(found)] if isinstance(found, str) else None
+    except ValueError:  # a hand-made payload: not an offset
         return None
-    found = parse_offset(text)
-    return [found] if found else None
 
 
 def offsets_text(t: Turn, offsets: list[str]) -> str:

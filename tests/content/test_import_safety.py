@@ -6,6 +6,7 @@ that would empty a file or remove/cancel too much is refused unless removals are
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 
@@ -110,14 +111,24 @@ def test_a_long_csv_field_is_named(sample_dir):
 
 def test_yaml_nested_a_thousand_deep_is_one_line(sample_dir):
     (sample_dir / "lessons.yaml").write_text("- " + "[" * 1000 + "]" * 1000 + "\n")
+    assert _one_error(sample_dir, "lessons.yaml line 1: is not valid YAML:")
+    (sample_dir / "lessons.yaml").write_text("- " + "[" * 40 + "]" * 40 + "\n")
     assert _one_error(
         sample_dir, f"lessons.yaml line 1: is not valid YAML: nested more than {MAX_DEPTH}"
     )
 
 
 def test_yaml_anchors_are_refused(sample_dir):
-    (sample_dir / "lessons.yaml").write_text("- &a {id: x}\n- *a\n", encoding="utf-8")
-    assert _one_error(sample_dir, "lessons.yaml line 2: is not valid YAML: anchors and aliases")
+    # Aliases would let a small file expand into a huge one ("billion laughs").
+    (sample_dir / "lessons.yaml").write_text(
+        "- &a {id: x}\n- *a\n- [*a, *a, *a]\n", encoding="utf-8"
+    )
+    assert _one_error(sample_dir, "lessons.yaml line 1: is not valid YAML: anchors and aliases")
+
+
+def test_duplicate_keys_on_one_line_are_caught_too(sample_dir):
+    (sample_dir / "lessons.yaml").write_text("- {id: x, id: y}\n", encoding="utf-8")
+    assert _one_error(sample_dir, "lessons.yaml line 1: is not valid YAML: key 'id' appears twice")
 
 
 def test_a_directory_in_place_of_a_file(sample_dir):
@@ -164,10 +175,18 @@ def test_a_guide_that_is_a_fifo_or_a_folder_is_one_line(sample_dir):
 
 
 def test_an_oversized_file_is_refused_without_reading_it_all(sample_dir):
+    # The audit's 30 MB YAML took 40 s to parse; YAML files stop at 1 MB, CSV at 5 MB.
     path = sample_dir / "lectures.yaml"
     with path.open("a", encoding="utf-8") as f:
-        f.write(("# " + "x" * 1000 + "\n") * (MAX_FILE_BYTES // 1000 + 10))
-    assert _one_error(sample_dir, "lectures.yaml: is larger than 5120 KB")
+        f.write(("# " + "x" * 1000 + "\n") * (30 * 1024))
+    assert _one_error(sample_dir, "lectures.yaml: is larger than 1024 KB")
+    path.unlink()
+    path = sample_dir / "centers.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(("x" * 1000 + "\n") * (MAX_FILE_BYTES // 1000 + 10))
+    assert "centers.csv: is larger than 5120 KB; split it or remove old entries" in _errors(
+        sample_dir
+    )
 
 
 # -- imports that would remove too much ------------------------------------------------------------
@@ -307,13 +326,25 @@ def test_dry_run_prints_the_diff_and_the_notices_and_changes_nothing(cli, sample
     (sample_dir / "lectures.yaml").write_text("[]\n", encoding="utf-8")
     code, out = cli("content", "import", str(sample_dir), "--dry-run", "--now", "2026-11-30T10:00")
     assert code == 1
-    # Every subscriber of a lecture still ahead would be told (3 sample lectures are cancelled).
-    assert "25 subscriber notice(s)" in out and "The import would be refused" in out
+    # Every subscriber with reminders planned would be told (3 sample lectures are cancelled;
+    # one series has no session within the 14-day planning horizon, so nothing planned to undo).
+    assert "24 subscriber notice(s)" in out and "The import would be refused" in out
     code, out = cli("content", "import", str(sample_dir), "--now", "2026-11-30T10:00")
     assert code == 1 and out.startswith("refused: lectures.yaml would remove 28 of 28 lectures")
     assert db["lectures"].count == 28
     code, out = cli(
         "content", "import", str(sample_dir), "--allow-removals", "--now", "2026-11-30T10:00"
     )
-    assert code == 0 and "lectures +0 ~0 -28" in out and "25 subscriber notice(s)" in out
+    assert code == 0 and "lectures +0 ~0 -28" in out and "24 subscriber notice(s)" in out
     db.conn.close()
+
+
+def test_a_catalogue_stored_by_an_earlier_release_still_loads(imported):
+    # The new range checks apply to files being imported, not to what is already stored.
+    row = imported.execute("SELECT id, record FROM lessons LIMIT 1").fetchone()
+    record = json.loads(row[1])
+    record["schedule"]["rrule"] = "FREQ=WEEKLY;BYDAY=TU"
+    record["schedule"]["until"] = "2099-06-30"
+    imported.execute("UPDATE lessons SET record = ? WHERE id = ?", [json.dumps(record), row[0]])
+    imported.conn.commit()
+    assert load_catalogue(imported).lessons[row[0]].schedule.until.year == 2099

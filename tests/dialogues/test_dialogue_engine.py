@@ -208,7 +208,7 @@ def test_family_education_is_the_umbrella_not_a_topic_filter(bot, scripted):
 
 def test_offsets_from_the_message(bot, scripted):
     say(bot, '/list_lectures{"lecture":"lec-capital-series"}')
-    scripted.add("提前两小时提醒我", "subscribe")
+    scripted.add("提前两小时提醒我", "subscribe", offset="-120m")
     replies = say(bot, "提前两小时提醒我")
     [sub] = subscriptions.active_for(bot.db, U)
     assert sub["offsets"] == ["-120m"]
@@ -318,8 +318,6 @@ def test_the_reply_language_follows_the_user(bot, scripted):
         ("\x00\x01\x1b", "没看到文字"),
         ("字" * 5000, "有点长"),
         ("😀😀🎉", "表情"),
-        ("<script>alert(1)</script>", "代码"),
-        ("'; DROP TABLE users;--", "代码"),
         ("/location 北京", "没看明白"),
         ("/location 200,500", "没看明白"),
     ],
@@ -329,6 +327,23 @@ def test_odd_input_gets_a_kind_reply(bot, scripted, text, fragment):
     assert fragment in texts(replies)
     check_reply_rules(replies)
     assert scripted.calls == []  # none of it reached the NLU
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "delete my reminder from the list",
+        "select the nearest center from my home",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE users;--",
+    ],
+)
+def test_text_that_looks_like_code_is_read_like_any_other(bot, scripted, text):
+    scripted.add("delete my reminder from the list", "unsubscribe", lang="en")
+    replies = say(bot, text)
+    assert scripted.calls == [text]  # it reached the NLU like any sentence
+    assert "code" not in texts(replies) and "代码" not in texts(replies)
+    check_reply_rules(replies)
 
 
 def test_a_thumbs_up_is_an_ok(bot, scripted):

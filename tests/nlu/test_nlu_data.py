@@ -10,6 +10,7 @@ from nlukit import DATA, HELD_OUT
 from nlu import intents
 from nlu.dataset import LEDGER_NAME, dedup_key, load_language, load_ledger
 from nlu.model import build_extractor
+from nlu.timeparse.offsets import parse_offset
 
 # Every intent the NLU is trained on, from the registry (nlu/intents.yml).
 CONTRACT_INTENTS = sorted(intents.nlu_intents())
@@ -24,6 +25,7 @@ ENTITIES = {
     "kind",
     "audience",
     "mode",
+    "offset",
 }
 MIN_EXAMPLES = {"zh": 40, "en": 20}
 LANGS = ("zh", "en")
@@ -87,6 +89,9 @@ def test_annotations_are_known_and_canonical(request, gazetteer, extractor, whic
                 problems.append(f"{ex.source}: unknown entity {ann.entity}")
             elif ann.entity == "time":
                 continue
+            elif ann.entity == "offset":
+                if parse_offset(ann.text) != ann.value:
+                    problems.append(f"{ex.source}: {ann.text!r} is not offset {ann.value!r}")
             elif ann.value is not None:
                 if ann.value not in gazetteer[ann.entity]:
                     problems.append(f"{ex.source}: {ann.entity}={ann.value!r} is not canonical")

@@ -99,9 +99,10 @@ def test_a_lesson_time_change_sends_one_notice_not_one_per_session(db, subscribe
 
 def test_one_dropped_lesson_session_is_announced_as_such(db, subscribe):
     sub = subscribe(kind="lesson", target="les-wechat")
-    plan_for_subscription(db, make_catalogue(lessons=[lesson()]), sub, NOW)
+    # 35 days: several sessions planned, one of them dropped.
+    plan_for_subscription(db, make_catalogue(lessons=[lesson()]), sub, NOW, horizon_days=35)
     skipped = lesson(reschedule={"exdates": ["2026-10-13"]})
-    assert replan_all(db, make_catalogue(lessons=[skipped]), NOW).notices == 1
+    assert replan_all(db, make_catalogue(lessons=[skipped]), NOW, horizon_days=35).notices == 1
     (notice,) = notices(db)
     assert '"change":"session_cancelled"' in notice["message"]
     assert outbox.count_pending(db, sub["id"]) == 1 + 6

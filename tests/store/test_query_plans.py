@@ -25,7 +25,8 @@ from store.db import open_db
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 4, 15, 0, tzinfo=TZ)
-USER = "telegram:plan-user-7"
+LOCAL_ID = "plan-user-7"
+USER = f"telegram:{LOCAL_ID}"
 SUB = 424242
 EVENT = "lec-plan-event"
 OCCURRENCE = "2026-12-06T19:00:00+08:00"
@@ -46,13 +47,14 @@ SMALL_TABLES = {
 }
 # Values that mark a statement as per-user or per-event (as they appear in expanded SQL).
 MARKERS = re.compile(
-    rf"'{re.escape(USER)}'|\b{SUB}\b|'{EVENT}'|\b{ANNOUNCEMENT}\b|\b{ROW}\b|\b{REQUEST}\b"
+    rf"'{re.escape(USER)}'|'{LOCAL_ID}'|\b{SUB}\b|'{EVENT}'|\b{ANNOUNCEMENT}\b|\b{ROW}\b|\b{REQUEST}\b"
 )
 
 # Arguments by parameter name (optional parameters too, so filters are exercised).
 ARGS = {
     "user_id": USER,
     "user_ids": [USER],
+    "name": LOCAL_ID,  # users.find: an operator's short form of a user id
     "subscription_id": SUB,
     "subscription_ids": [SUB],
     "sub_id": SUB,
@@ -66,6 +68,9 @@ ARGS = {
     "due": NOW,
     "when": NOW,
     "limit": 10,
+    "days": 365,
+    "after_id": 0,
+    "kib": 1024,
     "error": "timeout",
     "status": "failed",
     "statuses": ["pending", "sent"],
@@ -91,6 +96,9 @@ ARGS = {
     "deletes": [ROW],
     "snapshots": [("lecture", EVENT, OCCURRENCE, "{}")],
     "state": {"lang": "zh"},
+    "message": {"text": "提醒您", "buttons": []},
+    "key": "k-inbox",
+    "up_to": ROW,
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 

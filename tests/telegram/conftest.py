@@ -49,3 +49,4 @@ async def harness(api, assistant, db, catalogue):
     for app, services in made:
         await app.shutdown()
         services.executor.shutdown(wait=True)
+        services.turn_executor.shutdown(wait=True)

@@ -47,7 +47,8 @@ def test_hear_prints_what_was_said(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["voice", "hear", str(clip), "--lang", "en", "--json"]) == 0
     heard = json.loads(capsys.readouterr().out)
-    assert heard["text"] == "where is the nearest senior university" and heard["sure"]
+    assert heard["text"] == "where is the nearest senior university"
+    assert heard["backend"] == "pocketsphinx-grammar" and not heard["sure"]
 
 
 def test_hear_explains_a_broken_file_kindly(tmp_path, capsys, monkeypatch):

@@ -1,20 +1,15 @@
-"""Web chat fixtures: the real NLU (trained once per session) and a live server per test."""
+"""Web chat fixtures: a live server per test over the session's real NLU (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from webkit import NOW, SAMPLE, LiveServer
+from webkit import LiveServer
 
 
-@pytest.fixture(scope="session")
-def web_parser(tmp_path_factory):
-    """The real NLU over the shipped catalogue's gazetteer."""
-    from content.gazetteer import build
-    from nlu import load_parser
-
-    parser = load_parser(build(SAMPLE), model_dir=tmp_path_factory.mktemp("nlu-model"))
-    parser.parse("你好", now=NOW)
-    return parser
+@pytest.fixture
+def web_parser(real_parser):
+    """The real NLU, trained once per session."""
+    return real_parser
 
 
 @pytest.fixture

@@ -215,9 +215,18 @@ def test_forgetting_in_the_conversation_starts_afresh(client):
     assert client.http.cookies[security.COOKIE] != old
 
 
-def test_guide_images_are_served_only_from_the_catalogue_folder(client):
-    assert client.http.get("/media/guides/../../pyproject.toml").status_code == 404
-    assert client.http.get("/media/guides/missing.png").status_code == 404
+def test_guide_images_are_served_only_from_the_catalogue_folder(tmp_path, web_parser, sample_dir):
+    (sample_dir / "guides" / "img").mkdir()
+    (sample_dir / "guides" / "img" / "step2.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (sample_dir / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    with LiveServer(tmp_path, web_parser, content=sample_dir) as server:
+        http = httpx.Client(base_url=server.url)
+        r = http.get("/media/guides/img/step2.png")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+        for path in ("../secret.png", "..%2Fsecret.png", "missing.png", "wechat_video_call.yaml"):
+            assert http.get("/media/guides/" + path).status_code == 404, path
+        assert http.get("/media/guides/../../pyproject.toml").status_code == 404
+        http.close()
 
 
 async def test_the_web_sender_knows_a_forgotten_user_is_gone(db):

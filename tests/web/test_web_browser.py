@@ -282,13 +282,8 @@ def test_a_granted_location_gives_centers(browser, server):
     p.close()
 
 
-def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
-    # axe is injected as an inline script, which the page's CSP (rightly) forbids: bypass it
-    # for the audit only.
-    p = Page(browser, server.url, width=360, bypass_csp=True)
-    p.open()
-    p.type("朝阳区的老年大学")
-    p.type("怎么用微信视频")
+def _axe(p: Page, what: str) -> None:
+    """axe-core at each text size: no serious or critical violation."""
     p.page.add_script_tag(path=str(AXE))
     for size in (1, 2, 3):
         p.page.evaluate(f"document.documentElement.setAttribute('data-size', '{size}')")
@@ -300,8 +295,32 @@ def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
             for v in result
             if v["impact"] in ("serious", "critical")
         ]
-        assert bad == [], f"text size {size}: {bad}"
+        assert bad == [], f"{what}, text size {size}: {bad}"
+
+
+def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
+    # axe is injected as an inline script, which the page's CSP (rightly) forbids: bypass it
+    # for the audit only.
+    p = Page(browser, server.url, width=360, bypass_csp=True)
+    p.open()
+    p.type("朝阳区的老年大学")  # center cards
+    p.type("怎么用微信视频")  # a guide step, a used button
+    p.tap("下一步")
+    _axe(p, "centers and a guide")
     p.shot("axe-checked")
+    p.page.goto(f"{server.url}/?start=lecture_{LECTURE}")  # a lecture card, then the inbox
+    p.page.wait_for_selector(".card-lecture")
+    before = p.bot_count()
+    p.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
+    p._wait_more(before)
+    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    p.page.reload()
+    p.page.locator("#inbox").wait_for(state="visible")
+    _axe(p, "a lecture and the inbox")
+    before = p.bot_count()
+    p.page.get_by_role("button", name="English").click()
+    p._wait_more(before)
+    _axe(p, "in English")
     p.close()
 
 
@@ -319,7 +338,7 @@ def test_a_reminder_shows_while_the_page_is_open(page, server):
 
 def test_listen_reads_aloud_or_says_it_cannot(page):
     page.open()
-    page.last_reply().get_by_role("button", name="朗读这条回复").click()
+    page.last_reply().get_by_role("button", name="听，朗读这条回复").click()
     spoke = page.page.evaluate(
         "() => window.speechSynthesis && (speechSynthesis.speaking || speechSynthesis.pending)"
     )

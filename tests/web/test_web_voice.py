@@ -91,7 +91,7 @@ def test_broken_empty_and_oversized_recordings_get_a_kind_reply(voiced):
     assert r.status_code == 400 and "打不开" in r.json()["replies"][0]["text"]
     r = post_voice(voiced, b"", lang="zh")
     assert r.status_code == 400 and "没听到声音" in r.json()["replies"][0]["text"]
-    r = post_voice(voiced, b"\0" * (3 * 1024 * 1024), lang="zh")
+    r = post_voice(voiced, b"\0" * (950 * 1024), lang="zh")
     assert r.status_code == 413 and "太大" in r.json()["replies"][0]["text"]
 
 

@@ -50,9 +50,13 @@ class LiveServer:
     """The web app served for real. `limits` is a `WebLimits` (defaults when None);
     `services_kw` go to `Services` (e.g. `transcribe`, `speak`)."""
 
-    def __init__(self, folder: Path, parser, now: datetime = NOW, limits=None, **services_kw):
+    def __init__(
+        self, folder: Path, parser, now: datetime = NOW, limits=None, content=SAMPLE, **services_kw
+    ):
         self.port = free_port()
-        self.settings = Settings(db=folder / "leling.db", port=self.port, web_secret=SECRET)
+        self.settings = Settings(
+            db=folder / "leling.db", content=content, port=self.port, web_secret=SECRET
+        )
         db = open_database(self.settings)
         catalogue = open_catalogue(self.settings, db)
         self.clock = Clock(now)

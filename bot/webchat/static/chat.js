@@ -9,58 +9,7 @@
 (function () {
   "use strict";
 
-  var UI = {
-    zh: {
-      brand: "乐龄伴学", bigger: "大字", sizes: ["标准", "大", "特大"], size_is: "字号：",
-      other_lang: "English", other_lang_code: "en",
-      send: "发送", home: "回首页", human: "找人帮忙", send_location: "发送我的位置",
-      placeholder: "在这里打字问我", input_label: "输入您的问题", skip: "跳到输入框",
-      conversation: "对话", thinking: "正在想，请稍等…", got_it: "知道了", always: "常用",
-      you: "您说", leling: "乐龄伴学", reminder: "提醒", listen: "听", listen_label: "朗读这条回复",
-      stop: "停止朗读", chosen: "您选了：", options: "可以选择：",
-      inbox_title: "您有{n}条提醒", full_text: "看全文",
-      address: "地址：", phone: "电话：", distance: "距离：", when: "时间：", place: "地点：",
-      repeat: "", length: "时长：", speaker: "主讲：", online: "线上：", level: "难度：",
-      call: "打电话", map: "看地图", remind: "提醒我", online_link: "打开直播链接",
-      open_yes: "现在开着", accessible: "有无障碍设施", cancelled: "已取消",
-      call_nearest: "打给",
-      no_voice: "这个浏览器不能朗读。您可以把字调大一些来看。",
-      loc_asking: "正在获取您的位置…",
-      loc_denied: "没关系，不用位置也可以。请告诉我您在哪个区，或者附近有什么地标，比如“天坛附近”。",
-      loc_unavailable: "这个浏览器暂时拿不到位置。请告诉我您在哪个区，或者附近有什么地标。",
-      offline: "网络好像断了。请检查一下网络，再点一次“发送”。您刚才的话还在输入框里。",
-      too_long: "您的话有点长，请分成几句短话发给我。",
-      talk: "按住说话", release: "松开发送",
-      listening: "我在听…", voice_msg: "（语音）",
-      no_mic: "这个浏览器不能在网页里录音。请打字告诉我；也可以点手机键盘上的话筒，说完它会帮您打成字。",
-      mic_denied: "没有拿到用话筒的许可。请打字告诉我；或者在浏览器的设置里允许这个网页使用话筒，再按住说话。"
-    },
-    en: {
-      brand: "Leling", bigger: "Bigger text", sizes: ["normal", "large", "largest"], size_is: "Text size: ",
-      other_lang: "中文", other_lang_code: "zh",
-      send: "Send", home: "Home", human: "Get help", send_location: "Send my location",
-      placeholder: "Type your question here", input_label: "Your question", skip: "Skip to the input",
-      conversation: "Conversation", thinking: "Thinking, one moment…", got_it: "Got it", always: "Always here",
-      you: "You said", leling: "Leling", reminder: "Reminder", listen: "Listen", listen_label: "Read this reply aloud",
-      stop: "Stop reading", chosen: "You chose: ", options: "Choices:",
-      inbox_title: "You have {n} reminder(s)", full_text: "Show all the text",
-      address: "Address: ", phone: "Phone: ", distance: "Distance: ", when: "When: ", place: "Where: ",
-      repeat: "", length: "Length: ", speaker: "Speaker: ", online: "Online: ", level: "Level: ",
-      call: "Call", map: "Map", remind: "Remind me", online_link: "Open the live link",
-      open_yes: "open now", accessible: "step-free access", cancelled: "cancelled",
-      call_nearest: "Call",
-      no_voice: "This browser cannot read aloud. You can make the text bigger instead.",
-      loc_asking: "Getting your location…",
-      loc_denied: "That is fine. Please tell me your district or a landmark near you, such as “near the Temple of Heaven”.",
-      loc_unavailable: "This browser cannot get your location now. Please tell me your district or a landmark near you.",
-      offline: "The network seems to be down. Please check it and tap “Send” again. Your words are still in the box.",
-      too_long: "That is a bit long. Please send it as a few short messages.",
-      talk: "Hold to talk", release: "Let go to send",
-      listening: "Listening…", voice_msg: "(voice message)",
-      no_mic: "This browser cannot record on a web page. Please type; or tap the microphone on your phone's keyboard and it will type what you say.",
-      mic_denied: "I may not use the microphone. Please type; or allow this page to use the microphone in the browser's settings, then hold to talk again."
-    }
-  };
+  var UI = window.LELING_UI;
   var SHARE_LOCATION = "/share_location";
   var HISTORY_KEY = "leling.history";
   var HISTORY_MAX = 40;
@@ -91,6 +40,13 @@
     if (text != null) node.textContent = text;
     return node;
   }
+
+  /* Cards (chat-cards.js); a card's 提醒我 is answered like any tapped button. */
+  var cards = window.LelingCards(t, el, function (card, title, payload) {
+    if (busy) return false;
+    choose({ title: t("remind") + "：" + title, payload: payload }, card.closest(".msg"), null);
+    return true;
+  });
 
   /* -- announcements: one at a time, each kept about a second -------------------------- */
   function announce(text) {
@@ -250,7 +206,7 @@
     var items = (reply.items || []).filter(function (i) { return i.card; });
     var text = reply.text || "";
     var lines = text.split("\n");
-    if (reply.guide) node.appendChild(guideCard(reply.guide));
+    if (reply.guide) node.appendChild(cards.guideCard(reply.guide));
     if (items.length && lines.length > 2) {
       /* the cards say it all; the first line leads, the full text stays one tap away */
       node.appendChild(el("p", "lead", lines[0]));
@@ -262,18 +218,19 @@
       node.appendChild(el("p", "text", text));
     }
     if (items.length) {
-      var cards = el("div", "cards");
-      items.forEach(function (item) { cards.appendChild(itemCard(item)); });
+      var list = el("div", "cards");
+      items.forEach(function (item) { list.appendChild(cards.itemCard(item)); });
       var firstCenter = items.filter(function (i) { return i.type === "center" && i.card.tel; })[0];
       if (firstCenter && fresh) rememberNearest(firstCenter.card);
-      node.appendChild(cards);
+      node.appendChild(list);
     }
     if (reply.note) node.appendChild(el("p", "note", reply.note));
     addButtons(node, (reply.buttons || []).filter(function (b) { return !b.in_card; }), entry);
     var tools = el("div", "tools");
     var listen = el("button", "btn btn-quiet listen", t("listen"));
     listen.type = "button";
-    listen.setAttribute("aria-label", t("listen_label"));
+    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
+    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
     listen.addEventListener("click", function () { speak(reply, listen); });
     tools.appendChild(listen);
     node.appendChild(tools);
@@ -321,82 +278,6 @@
 
   function focusReply(result) {
     if (result && result.first) result.first.focus({ preventScroll: true });
-  }
-
-  /* -- cards -------------------------------------------------------------------------------- */
-  function fact(list, label, value) {
-    if (!value) return;
-    var row = el("div");
-    row.appendChild(el("dt", "", label));
-    row.appendChild(el("dd", "", value));
-    list.appendChild(row);
-  }
-
-  function linkButton(href, text, cls) {
-    var a = el("a", "btn " + (cls || ""), text);
-    a.href = href;
-    if (/^https?:/.test(href)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
-    return a;
-  }
-
-  function itemCard(item) {
-    var c = item.card;
-    var card = el("section", "card card-" + item.type);
-    card.appendChild(el("h3", "", c.title));
-    var facts = el("dl", "facts");
-    if (item.type === "center") {
-      fact(facts, t("distance"), c.distance);
-      fact(facts, t("address"), c.address);
-      fact(facts, t("phone"), c.phone);
-      card.appendChild(facts);
-      var hours = el("p", c.open_now ? "open-yes" : c.open_now === false ? "open-no" : "", c.hours);
-      card.appendChild(hours);
-      if (c.accessible) card.appendChild(el("p", "", t("accessible")));
-      var actions = el("div", "actions");
-      if (c.tel) {
-        actions.appendChild(linkButton(c.tel, t("call") + " " + c.phone, "btn-main btn-primary"));
-      }
-      if (c.map_url) actions.appendChild(linkButton(c.map_url, t("map"), "btn-main"));
-      card.appendChild(actions);
-      return card;
-    }
-    if (c.cancelled) card.appendChild(el("p", "open-no", t("cancelled")));
-    fact(facts, t("when"), c.when);
-    if (c.repeat) fact(facts, "", "（" + c.repeat + "）");
-    fact(facts, t("length"), c.length);
-    fact(facts, t("speaker"), c.speaker);
-    fact(facts, t("place"), c.place);
-    fact(facts, t("address"), c.address);
-    card.appendChild(facts);
-    var acts = el("div", "actions");
-    if (c.remind) {
-      var remind = el("button", "btn btn-main btn-primary", t("remind"));
-      remind.type = "button";
-      remind.setAttribute("aria-label", t("remind") + "：" + c.title);
-      remind.addEventListener("click", function () {
-        var node = card.closest(".msg");
-        choose({ title: t("remind") + "：" + c.title, payload: c.remind }, node, null);
-        remind.disabled = true;
-      });
-      acts.appendChild(remind);
-    }
-    if (c.tel) acts.appendChild(linkButton(c.tel, t("call") + " " + c.phone, "btn-main"));
-    if (c.online_url) acts.appendChild(linkButton(c.online_url, t("online_link"), "btn-main"));
-    card.appendChild(acts);
-    return card;
-  }
-
-  function guideCard(guide) {
-    var card = el("section", "card card-guide");
-    if (guide.title) card.appendChild(el("h3", "", guide.title));
-    card.appendChild(el("p", "step", guide.label || (guide.step + "/" + guide.total)));
-    if (guide.image_url) {
-      var img = el("img");
-      img.src = guide.image_url;
-      img.alt = guide.label || "";
-      card.appendChild(img);
-    }
-    return card;
   }
 
   /* The first center of the newest list is the nearest to where the user is (or said): its
