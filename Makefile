@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/voice.py
 
 # What only Debian has. Needs root; anyone else gets a clear message and we carry on.
 SYSTEM_PACKAGES := espeak-ng chromium fonts-wqy-microhei
