@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS := report,scheduler,telegram,web,voice,dev
 
-.PHONY: install run test test-fast lint format system-deps bench clean voice-model
+.PHONY: install run test test-fast test-nightly lint format system-deps bench clean voice-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: install
 # Everything but the tests marked slow (real subprocesses, extra model trainings): under a minute.
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
+
+# The nightly-style suite: the engine fuzzed with 10,000 hypothesis cases (a few minutes).
+test-nightly: install
+	LELING_NIGHTLY=1 $(BIN)/python -m pytest -m nightly
 
 lint: install
 	$(BIN)/ruff check .

@@ -294,6 +294,7 @@ async def serve(
             lifespan="off",
         )
     )
+    logsafe.add_secret(getattr(settings, "web_secret", None))  # the web chat's cookie key
     server_task = asyncio.create_task(server.serve(sockets=[sock]))
     heartbeat = asyncio.create_task(services.health.beat())
     code = 0

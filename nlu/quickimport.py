@@ -1,4 +1,4 @@
-"""Importing jieba and zhconv without pkg_resources (issue #16: a CLI that starts at once).
+"""Importing jieba without pkg_resources (issue #16: a CLI that starts at once).
 
 Both try `import pkg_resources` only to open their own data files, and fall back to opening them
 next to their module when it is missing, which is the same file. pkg_resources takes about a

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -315,6 +316,23 @@ def page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[sqlite_utils.Dat
         db.execute(f"PRAGMA cache_size = {old}")
 
 
+def _wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL mode. Switching takes an exclusive lock and SQLite answers "database is
+    locked" at once (no busy wait) when another process holds the file, e.g. several opening a
+    new database together: then wait a little and look again — usually it has done it for us."""
+    for _ in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(0.02)
+    conn.execute("PRAGMA journal_mode = WAL")  # one last time, raising what SQLite says
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path` in WAL mode, migrated to the latest schema.
 
@@ -328,7 +346,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
     conn.isolation_level = ""  # let `with conn:` manage transactions as usual
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode = WAL")
+    _wal(conn)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")

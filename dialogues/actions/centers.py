@@ -66,15 +66,15 @@ def place_from(t: Turn) -> dict | None:
     if t.location is not None:
         return {"near": "1"}
     name = t.entity("landmark")
-    if isinstance(name, str):
+    if name:
         lm = t.cat.find_landmark(name)
         if lm is not None:
             return {"landmark": lm.name}
     street = t.entity("street")
-    if isinstance(street, str) and _street_centers(t, street):
+    if street and _street_centers(t, street):
         return {"street": street}
     d = t.entity("district")
-    found = find_district(d) if isinstance(d, str) else None
+    found = find_district(d) if d else None
     if found is not None:
         return {"district": found.name}
     return None
