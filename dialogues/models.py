@@ -22,7 +22,8 @@ class Incoming:
 
     `text` is what they typed (or a button's payload, e.g. `/guide_next`); `location` is a shared
     WGS-84 point; `lang` is the channel's hint ("zh"/"en") for a user Leling has not met yet;
-    `voice` says the text came from speech recognition.
+    `voice` says the text came from speech recognition; `unsure` that the recogniser was not
+    confident (the engine then acts on nothing that subscribes, deletes or sends).
     """
 
     user_id: str
@@ -30,6 +31,7 @@ class Incoming:
     location: tuple[float, float] | None = None
     lang: str | None = None
     voice: bool = False
+    unsure: bool = False
 
     def __post_init__(self) -> None:
         # The edge: whatever a channel hands in is made safe to store before anything uses it.

@@ -7,6 +7,7 @@
     GET  /api/inbox        {"messages": [...], "count"}; POST /api/inbox/ack {"up_to": id}
     GET  /api/mydata       everything stored about this user (a JSON download)
     POST /api/forget       {"confirm": true} → {"deleted", "forgotten", "csrf"}: a new cookie
+    POST /api/voice, GET /api/audio/<id>: voice in and out (voice.py)
 
 Every POST needs the `X-CSRF-Token` header; a refusal (too long, too fast, too big, a stale
 page) is a JSON body with a kind reply the page shows like any other.
@@ -292,7 +293,9 @@ async def message(request: Request) -> Response:
         return _refuse(500, "error", lang)
     if out.get("forgotten"):
         return _fresh_start(request, out)
-    return JSONResponse(out, headers=NO_STORE)
+    from bot.webchat.voice import attach_audio
+
+    return JSONResponse(attach_audio(request, out), headers=NO_STORE)
 
 
 def _fresh_start(request: Request, body: dict) -> Response:
