@@ -54,6 +54,13 @@ def _iso(when: datetime) -> str:
     return when.astimezone(TZ).replace(microsecond=0).isoformat()
 
 
+# The filter keys of a subscription to "every lesson / lecture that matches", per kind of event.
+_FILTER_KEYS = {
+    "lesson": ("app", "topic", "district"),
+    "lecture": ("topic", "audience", "district", "online"),
+}
+
+
 class Events:
     """Sessions between `now` (exclusive) and `now + horizon_days`, cached per target/filter."""
 
@@ -111,24 +118,12 @@ class Events:
 
     def _filter_sessions(self, f: dict) -> list[Session]:
         cat = self.catalogue
-        if f.get("event", "lecture") == "lesson":
-            occs = cat.lesson_sessions(
-                self.now,
-                self.end,
-                app=f.get("app"),
-                topic=f.get("topic"),
-                district=f.get("district"),
-            )
+        kind = "lesson" if f.get("event", "lecture") == "lesson" else "lecture"
+        args = {k: f.get(k) for k in _FILTER_KEYS[kind]}
+        if kind == "lesson":
+            occs = cat.lesson_sessions(self.now, self.end, **args)
         else:
-            occs = cat.lectures_between(
-                self.now,
-                self.end,
-                topic=f.get("topic"),
-                audience=f.get("audience"),
-                district=f.get("district"),
-                online=f.get("online"),
-                include_cancelled=False,
-            )
+            occs = cat.lectures_between(self.now, self.end, **args, include_cancelled=False)
         if f.get("center"):
             occs = [o for o in occs if getattr(o.item, "center", None) == f["center"]]
         return [Session(o, _iso(o.starts_at)) for o in occs if o.starts_at > self.now]
