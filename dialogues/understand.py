@@ -43,18 +43,6 @@ DEEP_LINKS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 _LOCATION = re.compile(r"^/location\b\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_EMOJI_INTENT = {
-    "👍": "affirm",
-    "👌": "affirm",
-    "✅": "affirm",
-    "🆗": "affirm",
-    "🙏": "thanks",
-    "❤": "thanks",
-    "😊": "thanks",
-    "👋": "greet",
-    "❌": "deny",
-    "👎": "deny",
-}
 
 
 def clean(text: str) -> str:
@@ -187,7 +175,7 @@ def understand(
         if parsed is not None:
             return parsed, None
     if symbols_only(text):
-        for ch, intent in _EMOJI_INTENT.items():
+        for ch, intent in shortcuts().emoji.items():
             if ch in text:  # typed, like words: 👍 in a guide means "done, next"
                 return _internal(text, intent, lang).but(source=EMOJI), None
         if set(text) <= set("?？ "):  # "？？？": puzzled, not an emoji

@@ -1,4 +1,4 @@
-"""Whole-message shortcuts ("更多", "回首页", "都不是", "继续上次的", "说中文"): the word lists in
+"""Whole-message shortcuts ("更多", "回首页", "都不是", "继续上次的", "说中文", 👍): the word lists in
 `nlu/data/shortcuts.yml`, beside the training data. The dialogue engine resolves them against
 the conversation before the NLU (dialogues/understand.py)."""
 
@@ -30,6 +30,7 @@ class Shortcuts:
     none: frozenset[str]
     resume: frozenset[str]
     language: dict[str, str]  # phrase → "zh" / "en"
+    emoji: dict[str, str]  # symbol → intent, in the file's order (as typed, not `plain`)
 
 
 def load(path: Path | None = None) -> Shortcuts:
@@ -42,7 +43,8 @@ def load(path: Path | None = None) -> Shortcuts:
     language = {
         plain(str(w)): lang for lang, ws in (doc.get("language") or {}).items() for w in ws or []
     }
-    return Shortcuts(words("more"), words("home"), words("none"), words("resume"), language)
+    emoji = {str(s): intent for intent, ss in (doc.get("emoji") or {}).items() for s in ss or []}
+    return Shortcuts(words("more"), words("home"), words("none"), words("resume"), language, emoji)
 
 
 @cache
