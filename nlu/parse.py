@@ -7,7 +7,7 @@ back (from the local parser, a Rasa server, or a test). Entities keep Rasa's fie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,15 +51,8 @@ class Entity:
         )
 
     def to_dict(self) -> dict:
-        """Rasa's entity JSON."""
-        return {
-            "entity": self.entity,
-            "value": self.value,
-            "start": self.start,
-            "end": self.end,
-            "confidence": self.confidence,
-            "extractor": self.extractor,
-        }
+        """Rasa's entity JSON: the fields above, by the same names and in the same order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
