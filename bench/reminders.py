@@ -54,49 +54,60 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _lecture(i: int, id: str, zh: str, en: str, **fields) -> Lecture:
+    """A parents' lecture on the i-th topic."""
+    return Lecture.model_validate(
+        {
+            "id": id,
+            "title": {"zh": zh, "en": en},
+            "topics": [TOPICS[i % len(TOPICS)]],
+            "audience": ["家长"],
+            **fields,
+        }
+    )
+
+
+def _weekly(day: str, at: str) -> dict:
+    """A weekly schedule from 2026-09-01."""
+    return {
+        "rrule": f"FREQ=WEEKLY;BYDAY={day}",
+        "time": at,
+        "duration_minutes": 90,
+        "start": str(date(2026, 9, 1)),
+    }
+
+
 def synthetic_catalogue(n_lectures=400, n_series=12, n_lessons=200) -> Catalogue:
     """The sample centers plus generated lectures, series and lessons."""
     sample, _ = read_catalogue_dir(ROOT / "content" / "data")
     centers = sample.centers
-    lectures, lessons = [], []
-    for i in range(n_lectures):
-        c = centers[i % len(centers)]
-        lectures.append(
-            Lecture.model_validate(
-                {
-                    "id": f"lec-{i}",
-                    "title": {"zh": f"家庭教育讲座第{i}讲", "en": f"Lecture {i}"},
-                    "starts_at": (NOW + timedelta(hours=5 + 1.7 * i))
-                    .replace(minute=30)
-                    .isoformat(),
-                    "duration_minutes": 90,
-                    "topics": [TOPICS[i % len(TOPICS)]],
-                    "audience": ["家长"],
-                    "center": c.id,
-                    "district": DISTRICTS[(i // len(TOPICS)) % len(DISTRICTS)],
-                }
-            )
+    lectures = [
+        _lecture(
+            i,
+            f"lec-{i}",
+            f"家庭教育讲座第{i}讲",
+            f"Lecture {i}",
+            starts_at=(NOW + timedelta(hours=5 + 1.7 * i)).replace(minute=30).isoformat(),
+            duration_minutes=90,
+            center=centers[i % len(centers)].id,
+            district=DISTRICTS[(i // len(TOPICS)) % len(DISTRICTS)],
         )
-    for i in range(n_series):
-        lectures.append(
-            Lecture.model_validate(
-                {
-                    "id": f"series-{i}",
-                    "title": {"zh": f"系列讲堂{i}", "en": f"Series {i}"},
-                    "schedule": {
-                        "rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 6]}",
-                        "time": "19:30",
-                        "duration_minutes": 90,
-                        "start": "2026-09-01",
-                    },
-                    "topics": [TOPICS[i % len(TOPICS)]],
-                    "audience": ["家长"],
-                    "center": None,
-                    "online_url": f"https://example.org/live/{i}",
-                    "district": None,
-                }
-            )
+        for i in range(n_lectures)
+    ]
+    lectures += [
+        _lecture(
+            i,
+            f"series-{i}",
+            f"系列讲堂{i}",
+            f"Series {i}",
+            schedule=_weekly(DAYS[i % 6], "19:30"),
+            center=None,
+            online_url=f"https://example.org/live/{i}",
+            district=None,
         )
+        for i in range(n_series)
+    ]
+    lessons = []
     for i in range(n_lessons):
         c = centers[i % len(centers)]
         lessons.append(
@@ -108,12 +119,7 @@ def synthetic_catalogue(n_lectures=400, n_series=12, n_lessons=200) -> Catalogue
                     "topics": ["智能手机"],
                     "center": c.id,
                     "district": c.district,
-                    "schedule": {
-                        "rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}",
-                        "time": "09:30",
-                        "duration_minutes": 90,
-                        "start": str(date(2026, 9, 1)),
-                    },
+                    "schedule": _weekly(DAYS[i % 5], "09:30"),
                 }
             )
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from content.districts import DISTRICTS
 from content.schema import Center, Guide, Landmark
+from content.spatial import CenterTable
 from content.tags import APPS, AUDIENCES, KINDS, SERVICES, TOPICS
 from content.validate import CatalogueData, read_catalogue_dir
 
@@ -190,11 +191,19 @@ def _districts(gaz: Gazetteer) -> None:
         _add(table, d.name, *DISTRICT_EXTRA.get(d.name, []))
 
 
+def _street_names(centers: Iterable[Center]) -> list[str]:
+    """The centers' streets; from a CenterTable (the catalogue as loaded from the database) its
+    street column, so no Center has to be built for it."""
+    if isinstance(centers, CenterTable):
+        return list(centers.street.names)
+    return [center.street for center in centers]
+
+
 def _streets(gaz: Gazetteer, centers: Iterable[Center]) -> None:
     """Streets by catalogue name and without 街道/镇 — unless the short form names a district."""
     district_names = {a.lower() for aliases in gaz["district"].values() for a in aliases}
-    for center in centers:
-        street = center.street.strip()
+    for name in _street_names(centers):
+        street = name.strip()
         if street:
             short = _strip_street(street)
             _add(gaz["street"], street, street, None if short in district_names else short)

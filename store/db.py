@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -237,6 +238,13 @@ def _user_local_id_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_users_local_id ON users (substr(id, instr(id, ':') + 1))")
 
 
+def _audit_key(db: sqlite_utils.Database) -> None:
+    # The key of the audit log's user pseudonyms (store/audit.py), made on first use.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number
+    # already has the table.
+    db.execute("CREATE TABLE IF NOT EXISTS audit_key (id INTEGER PRIMARY KEY, value TEXT)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -245,6 +253,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _web_inbox,
     _per_user_indexes,
     _user_local_id_index,
+    _audit_key,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -315,6 +324,23 @@ def page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[sqlite_utils.Dat
         db.execute(f"PRAGMA cache_size = {old}")
 
 
+def _wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL mode. Switching takes an exclusive lock and SQLite answers "database is
+    locked" at once (no busy wait) when another process holds the file, e.g. several opening a
+    new database together: then wait a little and look again — usually it has done it for us."""
+    for _ in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(0.02)
+    conn.execute("PRAGMA journal_mode = WAL")  # one last time, raising what SQLite says
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path` in WAL mode, migrated to the latest schema.
 
@@ -328,7 +354,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
     conn.isolation_level = ""  # let `with conn:` manage transactions as usual
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode = WAL")
+    _wal(conn)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from catalogkit import rewrite_csv
 
 from content.catalogue import Catalogue
 from content.load import import_dir, load_catalogue
@@ -11,14 +11,7 @@ from content.validate import errors, read_catalogue_dir
 
 
 def _set_center(folder, index: int, **changes) -> dict:
-    path = folder / "centers.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[index].update(changes)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return rows[index]
+    return rewrite_csv(folder / "centers.csv", index, **changes)
 
 
 def test_every_synonym_points_at_a_listed_tag():

@@ -4,18 +4,9 @@ import csv
 
 import pytest
 import yaml
+from catalogkit import rewrite_csv
 
 from content.validate import errors, read_catalogue_dir
-
-
-def _rewrite_csv(path, row_index, **changes):
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[row_index].update(changes)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return rows[row_index]
 
 
 def _edit_yaml(path, index, **changes):
@@ -50,7 +41,7 @@ def test_shipped_catalogue_has_no_errors_and_no_warnings(sample_dir):
     ],
 )
 def test_center_field_errors_name_file_row_id_and_field(sample_dir, field, value, expect):
-    row = _rewrite_csv(sample_dir / "centers.csv", 4, **{field: value})
+    row = rewrite_csv(sample_dir / "centers.csv", 4, **{field: value})
     msgs = _messages(sample_dir)
     assert len(msgs) >= 1
     hit = [m for m in msgs if expect in m]
@@ -61,8 +52,8 @@ def test_center_field_errors_name_file_row_id_and_field(sample_dir, field, value
 
 
 def test_all_errors_are_reported_not_just_the_first(sample_dir):
-    _rewrite_csv(sample_dir / "centers.csv", 0, lat="0")
-    _rewrite_csv(sample_dir / "centers.csv", 1, hours="whenever")
+    rewrite_csv(sample_dir / "centers.csv", 0, lat="0")
+    rewrite_csv(sample_dir / "centers.csv", 1, hours="whenever")
     _edit_yaml(sample_dir / "lessons.yaml", 2, center="nowhere")
     _edit_yaml(sample_dir / "lectures.yaml", 0, online_url="ftp://x")
     msgs = _messages(sample_dir)
@@ -71,9 +62,9 @@ def test_all_errors_are_reported_not_just_the_first(sample_dir):
 
 
 def test_duplicate_ids_point_at_both_rows(sample_dir):
-    first = _rewrite_csv(sample_dir / "centers.csv", 0)
-    lost = _rewrite_csv(sample_dir / "centers.csv", 3)
-    _rewrite_csv(sample_dir / "centers.csv", 3, id=first["id"])
+    first = rewrite_csv(sample_dir / "centers.csv", 0)
+    lost = rewrite_csv(sample_dir / "centers.csv", 3)
+    rewrite_csv(sample_dir / "centers.csv", 3, id=first["id"])
     msgs = _messages(sample_dir)
     assert msgs[0].startswith(f"centers.csv row 5 [id {first['id']}]: field 'id':")
     assert "used twice (first at row/line 2)" in msgs[0]
@@ -223,7 +214,7 @@ def test_guide_without_steps(sample_dir):
 def test_landmark_alias_clash(sample_dir):
     path = sample_dir / "landmarks.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    _rewrite_csv(path, 1, aliases=rows[1]["aliases"] + ";" + rows[0]["name"])
+    rewrite_csv(path, 1, aliases=rows[1]["aliases"] + ";" + rows[0]["name"])
     [msg] = _messages(sample_dir)
     assert (
         f"landmarks.csv row 3 [id {rows[1]['name']}]: field 'aliases': alias "
@@ -234,7 +225,7 @@ def test_landmark_alias_clash(sample_dir):
 def test_center_outside_its_district_is_a_warning_only(sample_dir):
     centers = list(csv.DictReader((sample_dir / "centers.csv").open(encoding="utf-8")))
     i = next(i for i, c in enumerate(centers) if c["district"] == "延庆区")
-    _rewrite_csv(sample_dir / "centers.csv", i, lat="39.90", lon="116.40")  # Tiananmen
+    rewrite_csv(sample_dir / "centers.csv", i, lat="39.90", lon="116.40")  # Tiananmen
     _, problems = read_catalogue_dir(sample_dir)
     assert errors(problems) == []
     [warn] = problems
