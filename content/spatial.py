@@ -11,7 +11,9 @@ tree's k nearest are exactly the k nearest on the sphere — no projection, no s
 edge. Chosen by measurement (docs/benchmarks.md): at 100,000 centers a query takes tens of
 microseconds against a few milliseconds for a numpy scan, and the tree builds in well under a
 second even at 1,000,000. Filters are checked on the tree's candidates (asking for more while
-too few pass); a filter that leaves few centers is answered by scanning just those. Opening
+too few pass); a filter that leaves few centers is answered by scanning just those, and a
+district (one patch of the map, which the whole-map tree would search far for) has a tree of
+its own. Opening
 hours are evaluated once per distinct hours string, and only when a query asks for open
 centers. The result is ordered exactly as a full scan orders it: by haversine distance, then
 by position in the catalogue.
