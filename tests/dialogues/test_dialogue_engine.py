@@ -463,6 +463,14 @@ def test_an_unsure_yes_does_not_confirm_a_deletion(bot, scripted):
     assert users.get(bot.db, U) is None
 
 
+def test_an_unsure_emergency_is_still_answered_first(bot, scripted):
+    scripted.add("我胸口疼", "emergency")
+    typed = texts(say(bot, "我胸口疼"))
+    replies = bot.handle(Incoming(U, "我胸口疼", voice=True, unsure=True))
+    assert replies[0].text.startswith("我听到的是：“我胸口疼”")
+    assert typed.split("\n")[0] in texts(replies)  # the same safety answer as typed
+
+
 def test_an_unsure_harmless_question_is_answered_with_what_was_heard(bot, scripted):
     scripted.add("你好", "greet")
     replies = bot.handle(Incoming(U, "你好", voice=True, unsure=True))
