@@ -27,10 +27,11 @@ from store import users
 
 log = logging.getLogger(__name__)
 
-# The per-user memory (a shared location, for paging through "更多") is bounded: at most this
-# many users, least recently seen dropped first, and a location is forgotten after a while.
+# The per-user memory is bounded: at most this many users, least recently seen dropped first.
+# It never holds a location: after a shared location it keeps the ranking of the nearest
+# centers (ids and metres, for paging through "更多"), and forgets that after a while.
 MEMORY_USERS = 1000
-LOCATION_TTL = timedelta(minutes=30)
+NEAR_TTL = timedelta(minutes=30)
 # What a transcript Leling is not sure of may never do: subscribe, delete, send, or answer a
 # question Leling asked (a misheard "好的" must not confirm a deletion).
 UNSURE_BLOCKED = {"subscribe", "unsubscribe", "forget", "forget_me", "human_help", "affirm"}
@@ -153,17 +154,17 @@ class Assistant:
         return db
 
     def _memory_of(self, uid: str, now: datetime) -> dict:
-        """The user's in-process memory, most recently used last; old entries and stale
-        locations are dropped."""
+        """The user's in-process memory, most recently used last; old entries and a stale
+        ranking of nearby centers are dropped."""
         with self._memory_lock:
             memory = self._memory.pop(uid, None) or {}
             self._memory[uid] = memory
             while len(self._memory) > MEMORY_USERS:
                 self._memory.popitem(last=False)
-        since = memory.get("location_at")
-        if since is not None and now - since > LOCATION_TTL:
-            memory.pop("location", None)
-            memory.pop("location_at", None)
+        since = memory.get("near_at")
+        if since is not None and now - since > NEAR_TTL:
+            memory.pop("near", None)
+            memory.pop("near_at", None)
         return memory
 
     def _turn(self, incoming: Incoming, db: sqlite_utils.Database) -> TurnResult:
@@ -188,7 +189,7 @@ class Assistant:
         offered, offered_base = state.choices, state.choice_base
         state.choices, state.choice_base = [], 0
         memory = self._memory_of(uid, now)
-        had_location = memory.get("location")
+        had_near = memory.get("near")
         t = Turn(
             db=db,
             cat=self.catalogue,
@@ -235,8 +236,8 @@ class Assistant:
                 replies[0].text = t.t("heard", text=t.text[:100]) + "\n" + replies[0].text
             for r in replies:  # a spoken question is answered by voice too
                 r.voice = True
-        if memory.get("location") is not had_location:
-            memory["location_at"] = now
+        if memory.get("near") is not had_near:
+            memory["near_at"] = now
         if memory.pop("forgotten", False):
             with self._memory_lock:
                 self._memory.pop(uid, None)

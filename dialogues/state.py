@@ -11,7 +11,8 @@ What is kept (and why):
   such as "那周末的呢?".
 - `focus`: the one item being talked about (`Focus`).
 - `place`: the last district / street / landmark named (`Place`). A raw shared location is
-  never stored (PIPL); the engine keeps it in memory only, for paging through "更多".
+  never stored nor kept (PIPL); for paging through "更多" the engine's memory keeps only the
+  ranking of the nearest centers (ids and metres) for 30 minutes.
 - `pending`: a question Leling asked and is waiting on (`Pending`).
 - `choices`: the payloads behind the numbered options of the last reply ("1", "第二个");
   `choice_base` is how many came before them ("更多" numbers the second page 4–6).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from content import timefmt
+from content.catalogue import CenterHit
 from content.districts import DISTRICTS, in_beijing
 from content.districts import district as find_district
 from content.schema import Center
@@ -128,7 +129,7 @@ def find_center(t: Turn, base: dict | None = None) -> list[Reply]:
     elif not any(k in query for k in PLACE_KEYS):
         wants_near = any(w in t.text.lower() for w in NEARBY)
         last = (t.state.place or Place()).to_dict()
-        if wants_near and t.memory.get("location"):
+        if wants_near and t.memory.get("near"):
             query["near"] = "1"
         elif not wants_near and last:
             key = next((k for k in ("landmark", "street", "district") if last.get(k)), None)
@@ -141,8 +142,7 @@ def find_center(t: Turn, base: dict | None = None) -> list[Reply]:
 
 
 def _point(t: Turn, query: dict) -> tuple[float, float] | None:
-    if "near" in query:
-        return t.location or t.memory.get("location")
+    """The point a landmark or street query is anchored on (a shared location is not kept)."""
     if "landmark" in query:
         lm = t.cat.landmarks.get(query["landmark"]) or t.cat.find_landmark(query["landmark"])
         return (lm.lat, lm.lon) if lm else None
@@ -155,9 +155,23 @@ def _point(t: Turn, query: dict) -> tuple[float, float] | None:
     return None
 
 
+def _kept_near(t: Turn, limit: int, offset: int, kind=None, service=None) -> list[CenterHit]:
+    """Centers from the ranking kept after a shared location, filtered, paged."""
+    kinds = [kind] if isinstance(kind, str) else (kind or [])
+    hits = []
+    for cid, metres in t.memory["near"]:
+        c = t.cat.centers.get(cid)
+        if c is None or (kinds and c.kind not in kinds) or (service and service not in c.services):
+            continue
+        hits.append(CenterHit(c, float(metres)))
+    return hits[offset : offset + limit]
+
+
 def _fetch(t: Turn, query: dict, offset: int, limit: int):
     filters = {"kind": query.get("kind"), "service": query.get("service")}
-    if "district" in query and not any(k in query for k in ("near", "landmark", "street")):
+    if "near" in query:  # None when the ranking is gone (a restart, 30 minutes): ask again
+        return _kept_near(t, limit, offset, **filters) if t.memory.get("near") else None
+    if "district" in query and not any(k in query for k in ("landmark", "street")):
         return t.cat.centers_in(query["district"], limit, offset=offset, **filters)
     point = _point(t, query)
     if point is None:
@@ -234,10 +248,9 @@ def _nearer_elsewhere(t: Turn, query: dict, nearest_m: float) -> list[Reply]:
     say so and list the nearer places of the other elder-learning kinds."""
     if nearest_m <= FAR_M:
         return []
-    point = _point(t, query)
-    if point is None:
+    hits = _fetch(t, {k: v for k, v in query.items() if k not in ("kind", "service")}, 0, 12)
+    if not hits:
         return []
-    hits = t.cat.nearest_centers(point[0], point[1], 12)
     nearer = [
         h
         for h in hits
@@ -352,14 +365,21 @@ def ask_place_action(t: Turn) -> list[Reply]:
     return [t.reply(t.t("center.all_districts", districts=listing), buttons)]
 
 
+# After a shared location only this many nearest centers (ids and metres) are kept, in memory,
+# for "更多" and "附近的老年大学"; the point itself is never kept or stored (docs/privacy.md).
+NEAR_KEPT = 50
+
+
 def share_location(t: Turn) -> list[Reply]:
-    """A shared location: nearest centers (the point is kept in memory only, never stored)."""
+    """A shared location: nearest centers. The point is used for this turn only; what is kept
+    (in memory, for a while) is the ranking of the nearest centers, for paging."""
     if t.location is None:
         return [ask_place(t, _pending_query(t), "center.no_location_support")]
     lat, lon = t.location
     if not in_beijing(lat, lon):
         return [ask_place(t, _pending_query(t), "center.outside_beijing")]
-    t.memory["location"] = t.location
+    ranked = t.cat.nearest_centers(lat, lon, NEAR_KEPT)
+    t.memory["near"] = [(h.center.id, round(h.distance_m)) for h in ranked]
     base = _pending_query(t) if t.pending and t.pending.ask == "place" else None
     return find_center(t, base)
 

@@ -88,16 +88,46 @@ def test_the_per_user_memory_is_bounded(bot, monkeypatch):
     assert list(bot._memory) == [f"test:{i}" for i in range(7, 12)]
 
 
-def test_a_shared_location_is_forgotten_after_a_while(dbase, cat, scripted):
+def _numbers(value) -> list[float]:
+    """Every number inside a nested memory value (to look for coordinates)."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list | tuple | set):
+        return [n for v in value for n in _numbers(v)]
+    return []
+
+
+def test_the_memory_holds_no_coordinates_after_a_shared_location(dbase, cat, scripted):
+    bot = make_assistant(dbase, cat, scripted)
+    bot.clock = lambda: NOW
+    first = bot.handle(Incoming("test:1", location=(39.88, 116.41)))[0]
+    memory = bot._memory["test:1"]
+    assert set(memory) <= {"near", "near_at"}
+    # Whole metres only: no float anywhere, so no latitude or longitude either.
+    assert all(isinstance(n, int) for n in _numbers(memory["near"]))
+    # ...and "更多" still pages through the nearest centers, with distances.
+    more = say(bot, "/more")
+    shown = [i.id for i in first.items] + [i.id for r in more for i in r.items]
+    assert len(set(shown)) == len(shown) > 3
+    assert all(i.distance_m is not None for r in more for i in r.items)
+
+
+def test_the_nearby_ranking_is_forgotten_after_a_while(dbase, cat, scripted):
     clock = {"now": NOW}
     bot = make_assistant(dbase, cat, scripted)
     bot.clock = lambda: clock["now"]
     bot.handle(Incoming("test:1", location=(39.88, 116.41)))
-    assert bot._memory["test:1"]["location"] == (39.88, 116.41)
+    assert bot._memory["test:1"]["near"]
     say(bot, "/more")
-    clock["now"] = NOW + engine.LOCATION_TTL + timedelta(minutes=1)
+    clock["now"] = NOW + engine.NEAR_TTL + timedelta(minutes=1)
     say(bot, "/help")
-    assert "location" not in bot._memory["test:1"]
+    assert "near" not in bot._memory["test:1"]
+    # Paging now asks for the location again, kindly.
+    assert "没有保存您的位置" in say(bot, "/more")[0].text
 
 
 # -- concurrency ----------------------------------------------------------------------------------
