@@ -8,13 +8,14 @@ field and what is wrong. Errors block an import; warnings are printed and do not
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from content import faq as faq_file
 from content.files import (
@@ -65,10 +66,19 @@ class CatalogueData:
 
     def records(self) -> dict[str, list[dict]]:
         """JSON-ready dicts per table, for the store."""
-        return {
-            name: [m.model_dump(mode="json") for m in getattr(self, name)]
-            for name in ("centers", "lectures", "lessons", "guides", "landmarks")
-        }
+        out = {}
+        for name in ("centers", "lectures", "lessons", "guides", "landmarks"):
+            items = getattr(self, name)
+            # One call per table, not one per row: a national catalogue has 100,000s of rows.
+            out[name] = (
+                _list_adapter(type(items[0])).dump_python(items, mode="json") if items else []
+            )
+        return out
+
+
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
+    return TypeAdapter(list[model])
 
 
 _FIELD_FIRST = re.compile(r"^([a-z_]+): (.*)$", re.S)
@@ -109,6 +119,9 @@ def _csv_rows(reader, name: str, problems: list[Problem]):
         yield values
 
 
+_KEEP_EMPTY = frozenset(("lat", "lon", "id", "name"))  # empty is an error there, not a default
+
+
 def _read_csv(
     text: str | None,
     name: str,
@@ -139,22 +152,24 @@ def _read_csv(
     if seen is not None:
         seen.add(_READABLE)
     out = []
-    for rowno, values in enumerate(rows, start=2):
-        if not any(v.strip() for v in values):
+    key_at = header.index(key)
+    for rowno, cells in enumerate(rows, start=2):
+        values = [v.strip() for v in cells]
+        if not any(values):
             continue
-        long = next((i for i, v in enumerate(values) if len(v) > MAX_FIELD_CHARS), None)
-        if long is not None:
+        if max(map(len, cells)) > MAX_FIELD_CHARS:
+            long = next(i for i, v in enumerate(cells) if len(v) > MAX_FIELD_CHARS)
             column = header[long] if long < len(header) else f"#{long + 1}"
             problems.append(
                 Problem(
                     name,
-                    f"is {len(values[long]):,} characters long (at most {MAX_FIELD_CHARS:,})",
+                    f"is {len(cells[long]):,} characters long (at most {MAX_FIELD_CHARS:,})",
                     row=rowno,
                     field=column,
                 )
             )
             continue
-        ident = values[header.index(key)].strip() if len(values) > header.index(key) else None
+        ident = values[key_at] if len(values) > key_at else None
         if seen is not None and ident:
             seen.add(ident)
         if len(values) != len(header):
@@ -168,8 +183,7 @@ def _read_csv(
                 )
             )
             continue
-        raw = {h: v.strip() for h, v in zip(header, values, strict=True)}
-        raw = {k: v for k, v in raw.items() if v != "" or k in ("lat", "lon", "id", "name")}
+        raw = {h: v for h, v in zip(header, values, strict=True) if v or h in _KEEP_EMPTY}
         try:
             out.append((rowno, model.model_validate(raw, context=context)))
         except ValidationError as exc:

@@ -171,6 +171,16 @@ class _Planner:
         notices = []
         if existing:
             current = {(s.kind, s.event_id, s.starts_iso) for s in sessions}
+            if not any(
+                r["kind"] == "reminder"
+                and r["status"] != "merged"
+                and r["occurrence"] > now_iso
+                and (r["event_kind"], r["event_id"], r["occurrence"]) not in current
+                for r in existing
+            ):
+                # No planned session is missing (the daily re-plan's usual case): no notice,
+                # without notices_for's work per subscription (issue #16).
+                return inserts, updates, deletes, notices
             notices = changes.notices_for(
                 self.events, sub, quiet, existing, current, self.now, old_snapshot
             )

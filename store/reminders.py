@@ -27,6 +27,7 @@ This module is the planning side (what the planner writes) and reading (the CLI,
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -92,18 +93,22 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 def rows_for_planning(
     db: sqlite_utils.Database, subscription_ids: Sequence[int], now: datetime
 ) -> dict[int, list[dict]]:
-    """Per subscription: its rows for events that have not begun yet, and all its notices."""
+    """Per subscription: its rows for events that have not begun yet, and all its notices
+    (`sqlite3.Row`s: read them by column name)."""
     out: dict[int, list[dict]] = {sid: [] for sid in subscription_ids}
     for part in _chunks(list(subscription_ids)):
         marks = ",".join("?" * len(part))
-        cur = db.execute(
+        cur = db.conn.cursor()
+        # sqlite3.Row, made in C, read by name like a dict: a daily re-plan reads millions.
+        cur.row_factory = sqlite3.Row
+        cur.execute(
             "SELECT id, subscription_id, kind, event_kind, event_id, occurrence, due_at, status, "
             f"idem_key, attempts FROM reminders WHERE subscription_id IN ({marks}) "
             "AND (occurrence > ? OR kind = 'notice')",
             [*part, iso(now)],
         )
-        for row in _rows(cur):
-            out[row["subscription_id"]].append(row)
+        for row in cur.fetchall():
+            out[row[1]].append(row)
     return out
 
 

@@ -8,6 +8,7 @@ kind "filter": future matching events, e.g. {"event": "lecture", "district": "æœ
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 
@@ -21,8 +22,14 @@ DEFAULT_OFFSETS = ("-1d@18:00", "-60m")
 def _decode(row: dict) -> dict:
     row = dict(row)
     row["filter"] = json.loads(row["filter"]) if row.get("filter") else None
-    row["offsets"] = json.loads(row["offsets"]) if row.get("offsets") else list(DEFAULT_OFFSETS)
+    row["offsets"] = list(_offsets(row["offsets"])) if row.get("offsets") else list(DEFAULT_OFFSETS)
     return row
+
+
+@functools.lru_cache(maxsize=4096)
+def _offsets(text: str) -> tuple:
+    # A million subscriptions share a few distinct offset lists: parse each text once.
+    return tuple(json.loads(text))
 
 
 def add(
