@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := report,scheduler,telegram,web,dev
+EXTRAS := report,scheduler,telegram,web,wechat,dev
 
 .PHONY: install run test test-fast test-nightly lint format system-deps bench clean
 

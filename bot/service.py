@@ -62,6 +62,7 @@ class Services:
     telegram: Any = None  # the PTB Application, when Telegram runs
     telegram_mode: str | None = None  # "polling" | "webhook"
     webhook_secret: str | None = None
+    wechat: Any = None  # the WeChat channel (bot/channels/wechat.py), when configured
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-db")
     )
@@ -369,6 +370,9 @@ async def _shutdown(services: Services, server, server_task, dispatcher) -> None
             await app.stop()
     if dispatcher is not None:
         await dispatcher.stop()
+    if services.wechat is not None:  # replies in flight go out first
+        with contextlib.suppress(Exception):
+            await services.wechat.close()
     if app is not None:
         with contextlib.suppress(Exception):
             await app.shutdown()

@@ -1,0 +1,346 @@
+"""Leling in a WeChat Official Account (公众号): WeChat POSTs each message to `/wechat` as XML;
+Leling answers in the response (a "passive reply") or, when the turn is slow, answers `success`
+at once and sends the reply through the customer-service API. No conversation logic lives here.
+
+    channel = WeChatChannel(services, WeChatConfig.from_settings(settings))
+    app routes: channel.routes()          # mounted by bot/web.py only when configured
+
+- Every request must carry WeChat's signature (sha1 of the sorted token, timestamp and nonce);
+  otherwise 403. `GET` is the server check when the operator saves the URL: `echostr` is echoed.
+- Safe mode (LELING_WECHAT_AES_KEY set, `encrypt_type=aes`): the message is decrypted after its
+  `msg_signature` is checked, and the reply is encrypted the same way.
+- WeChat waits 5 s and then retries the same message up to three times: each message is handled
+  once (by `MsgId`, events by sender + time) and a retry gets the same answer or `success`.
+- Bodies over `max_body` bytes are refused (413); a turn gets `budget` seconds (4 s) to answer
+  passively, the rest of a long answer goes through the customer-service API.
+- What arrives: text → the engine ("1", "2" pick the numbered lines of the last reply,
+  `wechat_render.py`); location → nearest centers (GCJ-02 converted to WGS-84,
+  `wechat_geo.py`); voice → WeChat's own `Recognition` text when the account has speech
+  recognition on, else a kind "please type"; menu CLICK → its key as a payload; subscribe → the
+  welcome and menu plus how reminders will reach them; unsubscribe → the user inactive (their
+  reminders stop); pictures and the rest → a kind reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.channels import wechat_render
+from bot.channels.wechat_api import DEFAULT_BASE, WeChatAPI, WeChatError
+from bot.channels.wechat_geo import gcj02_to_wgs84
+from bot.channels.wechat_texts import text as phrase
+from dialogues import sanitize
+from dialogues import state as states
+from dialogues.models import Incoming
+from store import users as users_store
+
+log = logging.getLogger(__name__)
+
+PATH = "/wechat"
+MAX_TEXT = 1000  # characters of one typed message handed to the engine
+SEEN_MAX = 5000  # message ids remembered for de-duplication …
+SEEN_TTL = 120.0  # … for this many seconds (WeChat's three retries end within ~15 s)
+NUMBERS_MAX = 5000  # users whose numbered lines are remembered
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@dataclass(frozen=True)
+class WeChatConfig:
+    """The account's settings (LELING_WECHAT_*)."""
+
+    token: str
+    appid: str
+    secret: str
+    aes_key: str | None = None
+    api_base: str = DEFAULT_BASE
+    budget: float = 4.0  # seconds a turn may take to be answered passively
+    max_body: int = 64 * 1024
+
+    @classmethod
+    def from_settings(cls, settings) -> WeChatConfig | None:
+        """The configuration, or None when the account is not configured."""
+        if not (settings.wechat_token and settings.wechat_appid and settings.wechat_secret):
+            return None
+        return cls(
+            token=settings.wechat_token,
+            appid=settings.wechat_appid,
+            secret=settings.wechat_secret,
+            aes_key=settings.wechat_aes_key,
+            api_base=settings.wechat_api_base_url or DEFAULT_BASE,
+        )
+
+
+def user_id(openid: str) -> str:
+    """Leling's user id for a follower ("wechat:<openid>")."""
+    return f"wechat:{openid}"
+
+
+def openid_of(uid: str) -> str:
+    """The openid in "wechat:<openid>"."""
+    return uid.partition(":")[2]
+
+
+class _Handled:
+    """One message being (or having been) handled: its turn, and whether it was answered."""
+
+    def __init__(self, task: asyncio.Task, at: float):
+        self.task = task
+        self.at = at
+        self.answered = False  # a passive reply went out, or the customer-service API took it
+
+
+class WeChatChannel:
+    """The `/wechat` endpoint over the shared `Services`."""
+
+    def __init__(self, services, config: WeChatConfig, api: WeChatAPI | None = None):
+        from wechatpy.crypto import WeChatCrypto
+
+        self.services = services
+        self.config = config
+        self.api = api or WeChatAPI(config.appid, config.secret, base_url=config.api_base)
+        self.crypto = (
+            WeChatCrypto(config.token, config.aes_key, config.appid) if config.aes_key else None
+        )
+        self._seen: OrderedDict[str, _Handled] = OrderedDict()
+        self._numbers: OrderedDict[str, dict[str, str]] = OrderedDict()
+        self._background: set[asyncio.Task] = set()
+        self.turns = 0  # turns started (tests check retries start none)
+
+    def routes(self) -> list[Route]:
+        """The Starlette route."""
+        return [Route(PATH, self.endpoint, methods=["GET", "POST"])]
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    async def endpoint(self, request: Request) -> Response:
+        """GET: the server check; POST: one message."""
+        q = request.query_params
+        if not self._signed(q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")):
+            return PlainTextResponse("Forbidden", status_code=403)
+        if request.method == "GET":
+            return PlainTextResponse(q.get("echostr", "")[:200])
+        from bot.webchat.security import BodyTooLarge, read_body
+
+        try:
+            body = await read_body(request, self.config.max_body)
+        except BodyTooLarge:
+            return PlainTextResponse("Payload Too Large", status_code=413)
+        encrypted = q.get("encrypt_type") == "aes"
+        try:
+            xml = self._decrypt(body, q) if encrypted else body.decode("utf-8")
+            message = _parse(xml)
+        except PermissionError:
+            return PlainTextResponse("Forbidden", status_code=403)
+        except Exception as exc:  # not WeChat's XML: the type only, never the content
+            log.warning("wechat: unreadable message (%s)", type(exc).__name__)
+            return PlainTextResponse("Bad Request", status_code=400)
+        reply = await self.handle(message)
+        if reply is None:
+            return PlainTextResponse("success")
+        xml_out = _reply_xml(message, reply)
+        if encrypted:
+            xml_out = self.crypto.encrypt_message(xml_out, q.get("nonce", ""), q.get("timestamp"))
+        return Response(xml_out, media_type="application/xml")
+
+    def _signed(self, signature: str, timestamp: str, nonce: str) -> bool:
+        from wechatpy.utils import WeChatSigner
+
+        if not (signature and timestamp and nonce) or len(timestamp) > 20 or len(nonce) > 64:
+            return False
+        signer = WeChatSigner()
+        signer.add_data(self.config.token, timestamp, nonce)
+        return hmac.compare_digest(signer.signature, signature)
+
+    def _decrypt(self, body: bytes, q) -> str:
+        from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+
+        if self.crypto is None:
+            raise PermissionError("safe mode without LELING_WECHAT_AES_KEY")
+        try:
+            return self.crypto.decrypt_message(
+                body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+            )
+        except (InvalidSignatureException, InvalidAppIdException) as exc:
+            raise PermissionError(type(exc).__name__) from exc
+
+    # -- messages -----------------------------------------------------------------------------
+
+    async def handle(self, message: dict) -> str | None:
+        """The passive reply text for one parsed message, or None for `success`."""
+        key = message.get("MsgId") or f"{message.get('FromUserName')}:{message.get('CreateTime')}"
+        now = time.monotonic()
+        self._forget_old(now)
+        entry = self._seen.get(key)
+        if entry is None:
+            task = asyncio.ensure_future(self._respond(message))
+            entry = self._seen[key] = _Handled(task, now)
+            self.turns += 1
+        else:
+            log.info("wechat: a retry of a message in hand")
+        done, _ = await asyncio.wait({entry.task}, timeout=self.config.budget)
+        if entry.answered:
+            return None
+        if not done:  # slow: `success` now, the reply through the customer-service API
+            entry.answered = True
+            self._keep(asyncio.ensure_future(self._send_later(entry.task, message)))
+            return None
+        entry.answered = True
+        try:
+            pieces = entry.task.result()
+        except Exception:
+            return None
+        if not pieces:
+            return None
+        if len(pieces) > 1:  # one passive reply only: the rest by customer service
+            openid = message["FromUserName"]
+            self._keep(asyncio.ensure_future(self._send_all(openid, pieces[1:])))
+        return pieces[0]
+
+    def _forget_old(self, now: float) -> None:
+        """Drop the oldest ids once answered and past SEEN_TTL, or beyond SEEN_MAX."""
+        while self._seen:
+            entry = next(iter(self._seen.values()))
+            expired = now - entry.at >= SEEN_TTL and entry.task.done()
+            if not (expired or len(self._seen) > SEEN_MAX):
+                break
+            self._seen.popitem(last=False)
+
+    def _keep(self, task: asyncio.Task) -> None:
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _send_later(self, task: asyncio.Task, message: dict) -> None:
+        try:
+            pieces = await task
+        except Exception:
+            return
+        await self._send_all(message["FromUserName"], pieces or [])
+
+    async def _send_all(self, openid: str, pieces: list[str]) -> None:
+        try:
+            for piece in pieces:
+                await self.api.send_text(openid, piece)
+        except WeChatError as exc:
+            log.warning("wechat: customer-service send failed (%s)", exc.errcode)
+
+    async def _respond(self, message: dict) -> list[str]:
+        """The reply pieces for one message (empty: nothing to say)."""
+        openid = str(message.get("FromUserName") or "")[:64]
+        if not openid:
+            return []
+        uid = user_id(openid)
+        kind = str(message.get("MsgType") or "").lower()
+        try:
+            if kind == "event":
+                return await self._event(uid, message)
+            if kind == "text":
+                return await self._turn(uid, self._typed(uid, message.get("Content") or ""))
+            if kind == "location":
+                lat = float(message.get("Location_X"))
+                lon = float(message.get("Location_Y"))
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    raise ValueError("location off the Earth")
+                return await self._turn(uid, "", location=gcj02_to_wgs84(lat, lon))
+            if kind == "voice":
+                heard = str(message.get("Recognition") or "").strip()
+                if heard:
+                    return await self._turn(uid, heard[:MAX_TEXT], voice=True)
+                return [phrase(await self._lang(uid), "voice_type")]
+            if kind == "image":
+                return [phrase(await self._lang(uid), "image")]
+            return [phrase(await self._lang(uid), "other")]
+        except Exception as exc:  # the type and traceback only: never what the user wrote
+            log.error("wechat turn failed: %s", type(exc).__name__, exc_info=sanitize.exc_info(exc))
+            return [phrase(await self._lang(uid), "error")]
+
+    def _typed(self, uid: str, content: str) -> str:
+        """What the user typed, or the payload of the numbered line they picked."""
+        content = str(content).strip()[:MAX_TEXT]
+        number = content.translate(_DIGITS)
+        payload = self._numbers.get(uid, {}).get(number) if number.isdigit() else None
+        return payload or content
+
+    async def _event(self, uid: str, message: dict) -> list[str]:
+        event = str(message.get("Event") or "").lower()
+        services = self.services
+        if event == "unsubscribe":
+            await services.run(users_store.set_active, services.db, uid, False, "unsubscribed")
+            return []
+        if event == "subscribe":
+            row = await services.run(users_store.get, services.db, uid)
+            if row is not None and not row.get("active"):
+                await services.run(users_store.set_active, services.db, uid, True, "subscribed")
+            pieces = await self._turn(uid, "/start")
+            return [*pieces[:-1], pieces[-1] + "\n\n" + self._reminder_note(uid, pieces)]
+        if event == "click":
+            key = str(message.get("EventKey") or "").strip()
+            if key.startswith("/") and len(key) <= 128:
+                return await self._turn(uid, key)
+            return await self._turn(uid, "/help")
+        return []  # VIEW, LOCATION reports, template delivery receipts: nothing to say
+
+    def _reminder_note(self, uid: str, pieces: list[str]) -> str:
+        lang = "en" if pieces and pieces[-1].isascii() else "zh"
+        key = "reminders_template" if self.services.settings.wechat_template_id else "reminders_cs"
+        return phrase(lang, key)
+
+    async def _lang(self, uid: str) -> str:
+        row = await self.services.run(users_store.get, self.services.db, uid)
+        return (row or {}).get("lang") or "zh"
+
+    async def _turn(self, uid: str, text: str, **kw) -> list[str]:
+        services = self.services
+        incoming = Incoming(user_id=uid, text=text, lang="zh", **kw)
+        result = await services.run_turn(services.assistant.turn, incoming)
+        lang, state = await services.run(_after, services.db, uid)
+        rendered = wechat_render.render(
+            result.replies, lang, state.choices if state else [], state.choice_base if state else 0
+        )
+        self._numbers[uid] = rendered.numbers
+        self._numbers.move_to_end(uid)
+        while len(self._numbers) > NUMBERS_MAX:
+            self._numbers.popitem(last=False)
+        return [m for m in rendered.messages if m]
+
+    async def close(self) -> None:
+        """Let replies in flight go out, then close the API client."""
+        if self._background:
+            await asyncio.wait(self._background, timeout=10)
+        await self.api.aclose()
+
+
+def _after(db, uid: str):
+    """The user's language and session state after a turn (None: they were forgotten)."""
+    row = users_store.get(db, uid)
+    if row is None:
+        return "zh", None
+    return row.get("lang") or "zh", states.load(db, uid)
+
+
+def _parse(xml: str) -> dict:
+    """WeChat's message XML as a flat dict of strings."""
+    import xmltodict
+
+    data = xmltodict.parse(xml, disable_entities=True)["xml"]
+    if not isinstance(data, dict):
+        raise ValueError("empty message")
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def _reply_xml(message: dict, text: str) -> str:
+    """A passive text reply to `message`."""
+    from wechatpy.replies import TextReply
+
+    reply = TextReply(
+        source=message.get("ToUserName", ""), target=message.get("FromUserName", ""), content=text
+    )
+    return reply.render()
