@@ -220,7 +220,8 @@ def _file_url(base: str | None) -> str | None:
 
 def reminder_sender(services: Services):
     """The scheduler's sender: web users' reminders go to their inbox, Telegram users' through
-    the bot when it runs. A user of a channel not served here (a terminal user, or Telegram
+    the bot when it runs, WeChat followers' through the account when it is configured
+    (bot/channels/wechat_sender.py). A user of a channel not served here (a terminal user, or Telegram
     without a token) is a transient failure, never "blocked": the user is not deactivated."""
     from bot.webchat.sender import WebSender
     from scheduler.sender import RoutingSender
@@ -234,6 +235,16 @@ def reminder_sender(services: Services):
             return await services.run(callbacks.to_callback_data, services.db, payload)
 
         routes["telegram"] = TelegramSender(services.telegram.bot, data_for)
+    if services.wechat is not None:
+        from bot.channels.wechat_sender import WeChatSender
+
+        s = services.settings
+        routes["wechat"] = WeChatSender(
+            services.wechat,
+            lambda fn, *args: services.run(fn, services.db, *args),
+            template_id=s.wechat_template_id,
+            fields=s.wechat_template_fields,
+        )
     return RoutingSender(routes)
 
 

@@ -41,6 +41,7 @@ from bot.channels.wechat_texts import text as phrase
 from dialogues import sanitize
 from dialogues import state as states
 from dialogues.models import Incoming
+from store import inbox
 from store import users as users_store
 
 log = logging.getLogger(__name__)
@@ -305,11 +306,16 @@ class WeChatChannel:
         rendered = wechat_render.render(
             result.replies, lang, state.choices if state else [], state.choice_base if state else 0
         )
-        self._numbers[uid] = rendered.numbers
+        self.remember_numbers(uid, rendered.numbers)
+        waiting = await services.run(_take_inbox, services.db, uid)
+        return [m for m in rendered.messages if m] + _inbox_pieces(waiting, lang)
+
+    def remember_numbers(self, uid: str, numbers: dict[str, str]) -> None:
+        """What "1", "2", … mean in the user's next message (the last lines shown)."""
+        self._numbers[uid] = numbers
         self._numbers.move_to_end(uid)
         while len(self._numbers) > NUMBERS_MAX:
             self._numbers.popitem(last=False)
-        return [m for m in rendered.messages if m]
 
     async def close(self) -> None:
         """Let replies in flight go out, then close the API client."""
@@ -324,6 +330,22 @@ def _after(db, uid: str):
     if row is None:
         return "zh", None
     return row.get("lang") or "zh", states.load(db, uid)
+
+
+def _take_inbox(db, uid: str) -> list[dict]:
+    """Reminders that waited for the user (outside the 48-hour window, no template): they go
+    out with this reply and leave the inbox."""
+    waiting = inbox.waiting(db, uid)
+    if waiting:
+        inbox.acknowledge(db, uid, max(m["id"] for m in waiting))
+    return waiting
+
+
+def _inbox_pieces(waiting: list[dict], lang: str) -> list[str]:
+    if not waiting:
+        return []
+    body = "\n\n".join(m["text"] for m in waiting)
+    return wechat_render.split(phrase(lang, "waiting") + "\n" + body)
 
 
 def _parse(xml: str) -> dict:

@@ -11,8 +11,9 @@ TEXTS = {
         "voice_type": "这段语音我没听清。请打字告诉我，比如「朝阳区的老年大学」。",
         "image": "收到图片了，谢谢！我还看不懂图片，请打字告诉我您想找什么。",
         "other": "这个我还看不懂。请打字告诉我您想找什么，或回复「首页」。",
-        "reminders_cs": "提醒会在这里发给您。如果您两天没和我说话，提醒可能改用模板消息，或放在网页版的收件箱里。",
-        "reminders_template": "提醒会在这里发给您（两天没说话时用服务通知）。",
+        "reminders_cs": "您订的提醒会在这里发给您。超过两天没和我说话时，微信不让我主动发消息，提醒会等您下次说话时一起给您。",
+        "reminders_template": "您订的提醒会在这里发给您；超过两天没和我说话时，会以服务通知发给您。",
+        "waiting": "这期间给您的提醒：",
         "error": "抱歉，我这里出了点问题，请稍后再试。",
     },
     "en": {
@@ -23,8 +24,9 @@ TEXTS = {
         "voice_type": "I could not make out that voice message. Please type it, e.g. 'senior university in Chaoyang'.",
         "image": "Thanks for the picture! I cannot read pictures yet; please type what you are looking for.",
         "other": "I cannot read this yet. Please type what you are looking for, or reply 'home'.",
-        "reminders_cs": "Reminders will come here. If we have not talked for two days, they may come as a template message or wait in the web chat's inbox.",
-        "reminders_template": "Reminders will come here (as a service notice after two quiet days).",
+        "reminders_cs": "Your reminders will come here. After two quiet days WeChat does not let me write first, so they wait until you next write to me.",
+        "reminders_template": "Your reminders will come here; after two quiet days, as a service notice.",
+        "waiting": "Reminders for you meanwhile:",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
     },
 }

@@ -97,13 +97,16 @@ class FakeWeChat:
                 }.get(url.path)
                 if target is None:
                     return self._answer({"errcode": 404, "errmsg": "no such api"})
+                if body.get("touser") in fake.unfollowed:
+                    return self._answer({"errcode": 43004, "errmsg": "require subscribe"})
                 if url.path.endswith("custom/send") and body["touser"] in fake.outside_window:
                     return self._answer({"errcode": 45015, "errmsg": "response out of time limit"})
                 with fake.lock:
                     target.append(body)
                 self._answer({"errcode": 0, "errmsg": "ok"})
 
-        self.outside_window: set[str] = set()
+        self.outside_window: set[str] = set()  # openids whose 48-hour window is closed
+        self.unfollowed: set[str] = set()  # openids that unfollowed the account
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
