@@ -27,6 +27,7 @@ COMMANDS = {
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
+    "wechat": "the WeChat Official Account: its custom menu",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group
