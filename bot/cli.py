@@ -27,6 +27,7 @@ COMMANDS = {
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
+    "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
 }
 COMMAND_MODULES = tuple(COMMANDS)

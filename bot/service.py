@@ -86,8 +86,13 @@ class Services:
             self.turn_executor, functools.partial(fn, *args, **kwargs)
         )
 
-    async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str) -> str:
-        """Speech to text on a worker thread ("" when nothing was understood)."""
+    async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str):
+        """Speech to text off the event loop: a `bot.voice.asr.Transcript` (or the plain text
+        a simpler recogniser returns; "" when nothing was understood). The recogniser's own
+        bounded queue is used when it has one."""
+        hear = getattr(self.transcribe, "hear", None)
+        if hear is not None:
+            return await hear(audio, mime_type, lang)
         return await asyncio.to_thread(self.transcribe, audio, mime_type, lang) or ""
 
     async def speak_async(self, text: str, lang: str) -> bytes | None:
@@ -117,7 +122,7 @@ def build_services(settings: Settings) -> Services:
         db=db,
         catalogue=catalogue,
         assistant=assistant,
-        transcribe=voice.recognizer(),
+        transcribe=voice.recognizer(catalogue),
         speak=voice.synthesizer(),
     )
 
@@ -221,8 +226,8 @@ def _file_url(base: str | None) -> str | None:
 def reminder_sender(services: Services):
     """The scheduler's sender: web users' reminders go to their inbox, Telegram users' through
     the bot when it runs, WeChat followers' through the account when it is configured
-    (bot/channels/wechat_sender.py). A user of a channel not served here (a terminal user, or Telegram
-    without a token) is a transient failure, never "blocked": the user is not deactivated."""
+    (bot/channels/wechat_sender.py). A user of a channel not served here (a terminal user, or
+    Telegram without a token) is a transient failure, never "blocked": the user is not deactivated."""
     from bot.webchat.sender import WebSender
     from scheduler.sender import RoutingSender
     from store import callbacks

@@ -238,6 +238,13 @@ def _user_local_id_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_users_local_id ON users (substr(id, instr(id, ':') + 1))")
 
 
+def _audit_key(db: sqlite_utils.Database) -> None:
+    # The key of the audit log's user pseudonyms (store/audit.py), made on first use.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number
+    # already has the table.
+    db.execute("CREATE TABLE IF NOT EXISTS audit_key (id INTEGER PRIMARY KEY, value TEXT)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -246,6 +253,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _web_inbox,
     _per_user_indexes,
     _user_local_id_index,
+    _audit_key,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
