@@ -16,7 +16,8 @@ at once and sends the reply through the customer-service API. No conversation lo
 - What arrives: text → the engine ("1", "2" pick the numbered lines of the last reply,
   `wechat_render.py`); location → nearest centers (GCJ-02 converted to WGS-84,
   `wechat_geo.py`); voice → WeChat's own `Recognition` text when the account has speech
-  recognition on, else a kind "please type"; menu CLICK → its key as a payload; subscribe → the
+  recognition on, else Leling's recogniser on the AMR audio (downloaded by MediaId) when
+  installed, else a kind "please type"; menu CLICK → its key as a payload; subscribe → the
   welcome and menu plus how reminders will reach them; unsubscribe → the user inactive (their
   reminders stop); pictures and the rest → a kind reply.
 """
@@ -51,6 +52,7 @@ MAX_TEXT = 1000  # characters of one typed message handed to the engine
 SEEN_MAX = 5000  # message ids remembered for de-duplication …
 SEEN_TTL = 120.0  # … for this many seconds (WeChat's three retries end within ~15 s)
 NUMBERS_MAX = 5000  # users whose numbered lines are remembered
+MAX_AUDIO = 2 * 1024 * 1024  # bytes of a voice message downloaded (WeChat's are 60 s of AMR)
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -252,16 +254,35 @@ class WeChatChannel:
                     raise ValueError("location off the Earth")
                 return await self._turn(uid, "", location=gcj02_to_wgs84(lat, lon))
             if kind == "voice":
-                heard = str(message.get("Recognition") or "").strip()
-                if heard:
-                    return await self._turn(uid, heard[:MAX_TEXT], voice=True)
-                return [phrase(await self._lang(uid), "voice_type")]
+                return await self._voice(uid, message)
             if kind == "image":
                 return [phrase(await self._lang(uid), "image")]
             return [phrase(await self._lang(uid), "other")]
         except Exception as exc:  # the type and traceback only: never what the user wrote
             log.error("wechat turn failed: %s", type(exc).__name__, exc_info=sanitize.exc_info(exc))
             return [phrase(await self._lang(uid), "error")]
+
+    async def _voice(self, uid: str, message: dict) -> list[str]:
+        """WeChat's own transcript when speech recognition is on, else Leling's recogniser
+        on the AMR audio (when installed), else a kind "please type"."""
+        heard = str(message.get("Recognition") or "").strip()
+        if heard:
+            return await self._turn(uid, heard[:MAX_TEXT], voice=True)
+        media_id = str(message.get("MediaId") or "")
+        lang = await self._lang(uid)
+        if self.services.transcribe is None or not media_id or len(media_id) > 128:
+            return [phrase(lang, "voice_type")]
+        try:
+            audio = await self.api.download_media(media_id, MAX_AUDIO)
+            result = await self.services.transcribe_async(audio, "audio/amr", lang)
+        except Exception as exc:  # unreachable WeChat, unusable audio, a busy recogniser
+            log.info("wechat voice not heard: %s", type(exc).__name__)
+            return [phrase(lang, "voice_type")]
+        text = (getattr(result, "text", result) or "").strip()
+        if not text:
+            return [phrase(lang, "voice_type")]
+        unsure = not getattr(result, "sure", True)
+        return await self._turn(uid, text[:MAX_TEXT], voice=True, unsure=unsure)
 
     def _typed(self, uid: str, content: str) -> str:
         """What the user typed, or the payload of the numbered line they picked."""
@@ -304,7 +325,11 @@ class WeChatChannel:
         result = await services.run_turn(services.assistant.turn, incoming)
         lang, state = await services.run(_after, services.db, uid)
         rendered = wechat_render.render(
-            result.replies, lang, state.choices if state else [], state.choice_base if state else 0
+            result.replies,
+            lang,
+            state.choices if state else [],
+            state.choice_base if state else 0,
+            catalogue=services.catalogue,
         )
         self.remember_numbers(uid, rendered.numbers)
         waiting = await services.run(_take_inbox, services.db, uid)

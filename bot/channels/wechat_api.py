@@ -151,6 +151,36 @@ class WeChatAPI:
             body["url"] = url
         await self.call("/cgi-bin/message/template/send", body)
 
+    async def download_media(self, media_id: str, max_bytes: int) -> bytes:
+        """A message's media (a voice message's AMR audio) by its MediaId; WeChatError when
+        WeChat answers with an error or the file is over `max_bytes` (code -3)."""
+        for attempt in (1, 2):
+            token = await self.token()
+            try:
+                async with self._http().stream(
+                    "GET",
+                    self.base_url + "/cgi-bin/media/get",
+                    params={"access_token": token, "media_id": media_id},
+                ) as response:
+                    if "json" in response.headers.get("content-type", "") or (
+                        "text/plain" in response.headers.get("content-type", "")
+                    ):
+                        data = _json(httpx.Response(200, content=await response.aread()))
+                        code = int(data.get("errcode") or -1)
+                        if code in TOKEN_ERRORS and attempt == 1:
+                            self._invalidate(token)
+                            continue
+                        raise WeChatError(code, str(data.get("errmsg", "")))
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > max_bytes:
+                            raise WeChatError(-3, "media too big")
+                    return bytes(body)
+            except httpx.HTTPError as exc:
+                raise WeChatError(-2, type(exc).__name__) from exc
+        raise AssertionError("unreachable")
+
     async def create_menu(self, menu: dict) -> None:
         """Replace the account's custom menu (`{"button": [...]}`)."""
         await self.call("/cgi-bin/menu/create", menu)

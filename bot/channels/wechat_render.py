@@ -6,11 +6,13 @@ choices (`SessionState.choices`, counted from `choice_base + 1`) keep their numb
 "第二个" and "更多" then "4" mean what they mean everywhere; other buttons (回首页, 找人帮忙)
 get the next free numbers. An option the text already lists as "1. 找学习点" gets no second
 line, only "回复数字就能选". The channel keeps the number → payload map of the last replies
-and turns a bare number the user sends back into that payload (`RenderedTurn.numbers`).
+and turns a bare number the user sends back into that payload (`RenderedTurn.numbers`). Each
+center a reply shows gets a map link (the web chat's Amap link, `<a href>` in the text).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +20,7 @@ from bot.channels.wechat_texts import text as phrase
 from dialogues.models import SHARE_LOCATION, Reply
 
 MAX_BYTES = 2000  # WeChat takes at most 2048 bytes of text per message
+MAX_MAPS = 5  # map links under one reply
 _NUMBERED = re.compile(r"^\d+\.\s*")
 
 
@@ -30,10 +33,14 @@ class RenderedTurn:
 
 
 def render(
-    replies: list[Reply], lang: str, choices: list[str] | None = None, base: int = 0
+    replies: list[Reply],
+    lang: str,
+    choices: list[str] | None = None,
+    base: int = 0,
+    catalogue=None,
 ) -> RenderedTurn:
     """The replies as WeChat text messages; `choices`/`base` are the engine's numbered options
-    after the turn."""
+    after the turn; with the `catalogue`, each center shown gets a map link."""
     choices = list(choices or [])
     numbers: dict[str, str] = {}
     by_payload: dict[str, str] = {}
@@ -62,10 +69,27 @@ def render(
                 lines.append(phrase(lang, "reply_n", n=n, title=title))
             if button.payload == SHARE_LOCATION:
                 lines.append(phrase(lang, "share_location"))
+        lines += _map_lines(reply, lang, catalogue)
         if listed:
             lines.append(phrase(lang, "reply_number"))
         blocks.append("\n".join(line for line in lines if line))
     return RenderedTurn(split("\n\n".join(b for b in blocks if b)), numbers)
+
+
+def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:
+    """A tappable map link per center (WeChat shows `<a href>` in a text message as a link)."""
+    if catalogue is None:
+        return []
+    from bot.webchat.cards import map_link
+
+    out = []
+    for item in reply.items[:MAX_MAPS]:
+        c = catalogue.centers.get(item.id) if item.type == "center" else None
+        if c is not None:
+            name = c.name_en if lang == "en" and c.name_en else c.name
+            url = html.escape(map_link(c.lat, c.lon, name), quote=True)
+            out.append(phrase(lang, "map", url=url, name=html.escape(name, quote=False)))
+    return out
 
 
 def split(body: str, limit: int = MAX_BYTES) -> list[str]:

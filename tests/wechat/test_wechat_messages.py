@@ -41,6 +41,22 @@ def test_voice_without_recognition_asks_to_type(wx):
     assert "打字" in answer
 
 
+def test_voice_without_recognition_uses_leling_asr_on_the_amr(wx, fake):
+    fake.media["amr1"] = b"#!AMR\n" + b"\x3c" * 200
+    heard = []
+
+    def transcribe(audio, mime_type, lang):
+        heard.append((audio[:6], mime_type))
+        return "朝阳区的老年大学"
+
+    wx.services.transcribe = transcribe
+    answer = post(wx, MsgType="voice", MediaId="amr1", Format="amr", msg_id="7")
+    assert "朝阳" in answer
+    assert heard == [(b"#!AMR\n", "audio/amr")]
+    # an unknown media id (expired after 3 days): a kind "please type"
+    assert "打字" in post(wx, MsgType="voice", MediaId="gone", Format="amr", msg_id="8")
+
+
 def test_image_and_others_get_a_kind_reply(wx):
     assert "图片" in post(wx, MsgType="image", PicUrl="http://x/y.jpg", MediaId="m", msg_id="5")
     assert "打字" in post(wx, MsgType="link", Title="t", Url="http://x", msg_id="6")

@@ -39,7 +39,10 @@ def test_text_gets_a_passive_reply_with_numbered_lines(wx):
     answer = wx.say("朝阳区的老年大学")
     assert "北京老年开放大学朝阳分校" in answer
     assert "回复2：换个地方" in answer  # buttons become numbered lines
-    assert "<" not in answer  # plain text, no markup
+    assert "CDATA" not in answer and "<xml" not in answer
+    # the center gets a tappable map link (WGS-84, Amap)
+    assert '<a href="https://uri.amap.com/marker?' in answer
+    assert "coordinate=wgs84" in answer and "北京老年开放大学朝阳分校：看地图</a>" in answer
 
 
 def test_numbers_pick_the_numbered_lines(wx):

@@ -73,6 +73,18 @@ class FakeWeChat:
             def do_GET(self):
                 url = urlsplit(self.path)
                 q = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/cgi-bin/media/get":
+                    if q.get("access_token") not in fake.valid:
+                        return self._answer({"errcode": 40001, "errmsg": "invalid credential"})
+                    data = fake.media.get(q.get("media_id", ""))
+                    if data is None:
+                        return self._answer({"errcode": 40007, "errmsg": "invalid media_id"})
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/amr")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 if url.path != "/cgi-bin/token":
                     return self._answer({"errcode": 404, "errmsg": "no such api"})
                 if q.get("appid") != APPID or q.get("secret") != SECRET:
@@ -107,6 +119,7 @@ class FakeWeChat:
 
         self.outside_window: set[str] = set()  # openids whose 48-hour window is closed
         self.unfollowed: set[str] = set()  # openids that unfollowed the account
+        self.media: dict[str, bytes] = {}  # media id → the file media/get returns
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
