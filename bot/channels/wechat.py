@@ -43,6 +43,7 @@ from dialogues import sanitize
 from dialogues import state as states
 from dialogues.models import Incoming
 from store import inbox
+from store import subscriptions as subs_store
 from store import users as users_store
 
 log = logging.getLogger(__name__)
@@ -301,8 +302,7 @@ class WeChatChannel:
             row = await services.run(users_store.get, services.db, uid)
             if row is not None and not row.get("active"):
                 await services.run(users_store.set_active, services.db, uid, True, "subscribed")
-            pieces = await self._turn(uid, "/start")
-            return [*pieces[:-1], pieces[-1] + "\n\n" + self._reminder_note(uid, pieces)]
+            return await self._turn(uid, "/start", welcome=True)
         if event == "click":
             key = str(message.get("EventKey") or "").strip()
             if key.startswith("/") and len(key) <= 128:
@@ -310,8 +310,7 @@ class WeChatChannel:
             return await self._turn(uid, "/help")
         return []  # VIEW, LOCATION reports, template delivery receipts: nothing to say
 
-    def _reminder_note(self, uid: str, pieces: list[str]) -> str:
-        lang = "en" if pieces and pieces[-1].isascii() else "zh"
+    def _reminder_note(self, lang: str) -> str:
         key = "reminders_template" if self.services.settings.wechat_template_id else "reminders_cs"
         return phrase(lang, key)
 
@@ -319,11 +318,15 @@ class WeChatChannel:
         row = await self.services.run(users_store.get, self.services.db, uid)
         return (row or {}).get("lang") or "zh"
 
-    async def _turn(self, uid: str, text: str, **kw) -> list[str]:
+    async def _turn(self, uid: str, text: str, *, welcome: bool = False, **kw) -> list[str]:
+        """One conversation turn, rendered; a new reminder subscription (or, with `welcome`,
+        a follow) gets the note on how reminders reach a WeChat follower; reminders that waited
+        in the inbox follow the reply."""
         services = self.services
         incoming = Incoming(user_id=uid, text=text, lang="zh", **kw)
+        before = await services.run(_active_subscriptions, services.db, uid)
         result = await services.run_turn(services.assistant.turn, incoming)
-        lang, state = await services.run(_after, services.db, uid)
+        lang, state, after, waiting = await services.run(_after, services.db, uid)
         rendered = wechat_render.render(
             result.replies,
             lang,
@@ -332,8 +335,11 @@ class WeChatChannel:
             catalogue=services.catalogue,
         )
         self.remember_numbers(uid, rendered.numbers)
-        waiting = await services.run(_take_inbox, services.db, uid)
-        return [m for m in rendered.messages if m] + _inbox_pieces(waiting, lang)
+        messages = [m for m in rendered.messages if m]
+        if messages and (welcome or after > before):
+            note = self._reminder_note(lang)
+            messages = messages[:-1] + wechat_render.split(messages[-1] + "\n\n" + note)
+        return messages + _inbox_pieces(waiting, lang)
 
     def remember_numbers(self, uid: str, numbers: dict[str, str]) -> None:
         """What "1", "2", … mean in the user's next message (the last lines shown)."""
@@ -349,12 +355,18 @@ class WeChatChannel:
         await self.api.aclose()
 
 
+def _active_subscriptions(db, uid: str) -> int:
+    return subs_store.count_active(db, uid)
+
+
 def _after(db, uid: str):
-    """The user's language and session state after a turn (None: they were forgotten)."""
+    """After a turn: the user's language, session state, active subscriptions, and the
+    reminders that waited for them (taken out of the inbox); a forgotten user has none."""
     row = users_store.get(db, uid)
     if row is None:
-        return "zh", None
-    return row.get("lang") or "zh", states.load(db, uid)
+        return "zh", None, 0, []
+    lang = row.get("lang") or "zh"
+    return lang, states.load(db, uid), subs_store.count_active(db, uid), _take_inbox(db, uid)
 
 
 def _take_inbox(db, uid: str) -> list[dict]:

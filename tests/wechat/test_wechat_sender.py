@@ -33,7 +33,7 @@ def sender(wx, *, hours_later: float = 0, **kw) -> WeChatSender:
 def test_reminder_reaches_a_follower_through_the_dispatcher(wx, fake):
     wx.say("你好", openid="oRem")
     answer = wx.say(f'/subscribe{{"lecture":"{LECTURE}"}}', openid="oRem")
-    assert "提醒" in answer
+    assert "会在这里发给您" in answer  # how reminders reach a WeChat follower
     report = wx.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))  # the day before
     assert report.sent == 1
     sent = fake.wait_sent(1)
