@@ -10,7 +10,8 @@ at once and sends the reply through the customer-service API. No conversation lo
 - Safe mode (LELING_WECHAT_AES_KEY set, `encrypt_type=aes`): the message is decrypted after its
   `msg_signature` is checked, and the reply is encrypted the same way.
 - WeChat waits 5 s and then retries the same message up to three times: each message is handled
-  once (by `MsgId`, events by sender + time) and a retry gets the same answer or `success`.
+  once (by `MsgId`, events by sender + time + event) and a retry gets the same passive reply
+  again, or `success` when the reply goes through the customer-service API.
 - Bodies over `max_body` bytes are refused (413); a turn gets `budget` seconds (4 s) to answer
   passively, the rest of a long answer goes through the customer-service API.
 - What arrives: text → the engine ("1", "2" pick the numbered lines of the last reply,
@@ -100,6 +101,7 @@ class _Handled:
         self.task = task
         self.at = at
         self.answered = False  # a passive reply went out, or the customer-service API took it
+        self.passive: str | None = None  # the passive reply given (a retry gets it again)
 
 
 class WeChatChannel:
@@ -179,8 +181,14 @@ class WeChatChannel:
     # -- messages -----------------------------------------------------------------------------
 
     async def handle(self, message: dict) -> str | None:
-        """The passive reply text for one parsed message, or None for `success`."""
-        key = message.get("MsgId") or f"{message.get('FromUserName')}:{message.get('CreateTime')}"
+        """The passive reply text for one parsed message, or None for `success`.
+
+        A retry of a message in hand starts nothing new: it gets the passive reply already
+        given (WeChat retries only when that answer did not reach it, and shows one), or
+        `success` when the reply goes through the customer-service API."""
+        key = message.get("MsgId") or ":".join(
+            str(message.get(k) or "") for k in ("FromUserName", "CreateTime", "Event")
+        )
         now = time.monotonic()
         self._forget_old(now)
         entry = self._seen.get(key)
@@ -192,12 +200,11 @@ class WeChatChannel:
             log.info("wechat: a retry of a message in hand")
         done, _ = await asyncio.wait({entry.task}, timeout=self.config.budget)
         if entry.answered:
-            return None
+            return entry.passive
+        entry.answered = True
         if not done:  # slow: `success` now, the reply through the customer-service API
-            entry.answered = True
             self._keep(asyncio.ensure_future(self._send_later(entry.task, message)))
             return None
-        entry.answered = True
         try:
             pieces = entry.task.result()
         except Exception:
@@ -207,7 +214,8 @@ class WeChatChannel:
         if len(pieces) > 1:  # one passive reply only: the rest by customer service
             openid = message["FromUserName"]
             self._keep(asyncio.ensure_future(self._send_all(openid, pieces[1:])))
-        return pieces[0]
+        entry.passive = pieces[0]
+        return entry.passive
 
     def _forget_old(self, now: float) -> None:
         """Drop the oldest ids once answered and past SEEN_TTL, or beyond SEEN_MAX."""
