@@ -76,6 +76,10 @@ def _wechat_routes(services) -> list[Route]:
         config = WeChatConfig.from_settings(settings)
         if config is not None:
             services.wechat = WeChatChannel(services, config)
+            log.info(
+                "WeChat Official Account at /wechat (%s mode)",
+                "safe" if config.aes_key else "plain",
+            )
     channel = getattr(services, "wechat", None)
     return channel.routes() if channel is not None else []
 

@@ -123,3 +123,23 @@ def test_not_mounted_without_configuration(tmp_path):
 
     with TestClient(create_app(S())) as client:
         assert client.get("/wechat", params=signed_query(echostr="x")).status_code in (404, 405)
+
+
+def test_configuration_from_the_environment():
+    import pytest
+
+    from bot.channels.wechat import WeChatConfig
+    from bot.config import ConfigError, Settings
+
+    env = {
+        "LELING_WECHAT_TOKEN": "t",
+        "LELING_WECHAT_APPID": "wx1",
+        "LELING_WECHAT_SECRET": "s",
+        "LELING_WECHAT_TEMPLATE_ID": "TPL",
+    }
+    config = WeChatConfig.from_settings(Settings.from_env(env))
+    assert (config.token, config.appid, config.aes_key) == ("t", "wx1", None)
+    assert Settings.from_env(env).wechat_template_id == "TPL"
+    assert WeChatConfig.from_settings(Settings.from_env({"LELING_WECHAT_TOKEN": "t"})) is None
+    with pytest.raises(ConfigError, match="EncodingAESKey"):
+        Settings.from_env({**env, "LELING_WECHAT_AES_KEY": "short"})
