@@ -26,7 +26,6 @@ at once and sends the reply through the customer-service API. No conversation lo
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 from collections import OrderedDict
@@ -36,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.channels import wechat_render
+from bot.channels import wechat_render, wechat_wire
 from bot.channels.wechat_api import DEFAULT_BASE, WeChatAPI, WeChatError
 from bot.channels.wechat_geo import gcj02_to_wgs84
 from bot.channels.wechat_texts import text as phrase
@@ -130,7 +129,9 @@ class WeChatChannel:
     async def endpoint(self, request: Request) -> Response:
         """GET: the server check; POST: one message."""
         q = request.query_params
-        if not self._signed(q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")):
+        if not wechat_wire.signed(
+            self.config.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+        ):
             return PlainTextResponse("Forbidden", status_code=403)
         if request.method == "GET":
             return PlainTextResponse(q.get("echostr", "")[:200])
@@ -142,8 +143,8 @@ class WeChatChannel:
             return PlainTextResponse("Payload Too Large", status_code=413)
         encrypted = q.get("encrypt_type") == "aes"
         try:
-            xml = self._decrypt(body, q) if encrypted else body.decode("utf-8")
-            message = _parse(xml)
+            xml = wechat_wire.decrypt(self.crypto, body, q) if encrypted else body.decode()
+            message = wechat_wire.parse(xml)
         except PermissionError:
             return PlainTextResponse("Forbidden", status_code=403)
         except Exception as exc:  # not WeChat's XML: the type only, never the content
@@ -152,31 +153,10 @@ class WeChatChannel:
         reply = await self.handle(message)
         if reply is None:
             return PlainTextResponse("success")
-        xml_out = _reply_xml(message, reply)
+        xml_out = wechat_wire.reply_xml(message, reply)
         if encrypted:
             xml_out = self.crypto.encrypt_message(xml_out, q.get("nonce", ""), q.get("timestamp"))
         return Response(xml_out, media_type="application/xml")
-
-    def _signed(self, signature: str, timestamp: str, nonce: str) -> bool:
-        from wechatpy.utils import WeChatSigner
-
-        if not (signature and timestamp and nonce) or len(timestamp) > 20 or len(nonce) > 64:
-            return False
-        signer = WeChatSigner()
-        signer.add_data(self.config.token, timestamp, nonce)
-        return hmac.compare_digest(signer.signature, signature)
-
-    def _decrypt(self, body: bytes, q) -> str:
-        from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-
-        if self.crypto is None:
-            raise PermissionError("safe mode without LELING_WECHAT_AES_KEY")
-        try:
-            return self.crypto.decrypt_message(
-                body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
-            )
-        except (InvalidSignatureException, InvalidAppIdException) as exc:
-            raise PermissionError(type(exc).__name__) from exc
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -391,23 +371,3 @@ def _inbox_pieces(waiting: list[dict], lang: str) -> list[str]:
         return []
     body = "\n\n".join(m["text"] for m in waiting)
     return wechat_render.split(phrase(lang, "waiting") + "\n" + body)
-
-
-def _parse(xml: str) -> dict:
-    """WeChat's message XML as a flat dict of strings."""
-    import xmltodict
-
-    data = xmltodict.parse(xml, disable_entities=True)["xml"]
-    if not isinstance(data, dict):
-        raise ValueError("empty message")
-    return {k: v for k, v in data.items() if isinstance(v, str)}
-
-
-def _reply_xml(message: dict, text: str) -> str:
-    """A passive text reply to `message`."""
-    from wechatpy.replies import TextReply
-
-    reply = TextReply(
-        source=message.get("ToUserName", ""), target=message.get("FromUserName", ""), content=text
-    )
-    return reply.render()
