@@ -235,7 +235,9 @@ class WeChatChannel:
             if kind == "event":
                 return await self._event(uid, message)
             if kind == "text":
-                return await self._turn(uid, self._typed(uid, message.get("Content") or ""))
+                content = message.get("Content") or ""
+                tapped = str(message.get("bizmsgmenuid") or "")  # an option of a msgmenu
+                return await self._turn(uid, self._typed(uid, tapped or content, content))
             if kind == "location":
                 lat = float(message.get("Location_X"))
                 lon = float(message.get("Location_Y"))
@@ -273,12 +275,13 @@ class WeChatChannel:
         unsure = not getattr(result, "sure", True)
         return await self._turn(uid, text[:MAX_TEXT], voice=True, unsure=unsure)
 
-    def _typed(self, uid: str, content: str) -> str:
-        """What the user typed, or the payload of the numbered line they picked."""
+    def _typed(self, uid: str, content: str, fallback: str = "") -> str:
+        """What the user typed, or the payload of the numbered line they picked (or of the
+        menu option they tapped: its id is the same number)."""
         content = str(content).strip()[:MAX_TEXT]
         number = content.translate(_DIGITS)
         payload = self._numbers.get(uid, {}).get(number) if number.isdigit() else None
-        return payload or content
+        return payload or str(fallback or content).strip()[:MAX_TEXT]
 
     async def _event(self, uid: str, message: dict) -> list[str]:
         event = str(message.get("Event") or "").lower()

@@ -138,6 +138,22 @@ class WeChatAPI:
             {"touser": openid, "msgtype": "text", "text": {"content": text}},
         )
 
+    async def send_menu(self, openid: str, head: str, options: list[tuple[str, str]]) -> None:
+        """A customer-service message with tappable options (`msgmenu`: (id, text) pairs); a
+        tap comes back as a text message whose `bizmsgmenuid` is the option's id."""
+        await self.call(
+            "/cgi-bin/message/custom/send",
+            {
+                "touser": openid,
+                "msgtype": "msgmenu",
+                "msgmenu": {
+                    "head_content": head,
+                    "list": [{"id": i, "content": text} for i, text in options],
+                    "tail_content": "",
+                },
+            },
+        )
+
     async def send_template(
         self, openid: str, template_id: str, data: dict[str, str], url: str | None = None
     ) -> None:

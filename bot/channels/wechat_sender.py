@@ -5,7 +5,8 @@ WeChat lets an account message a person freely only within 48 hours of that pers
 message, tap or follow (the customer-service window). So:
 
 1. inside the window (their last turn less than 47 h 50 min ago, `store.sessions.last_turn_at`)
-   → customer-service text messages, the buttons as numbered lines that "1", "2" then pick;
+   → a customer-service message, the buttons as tappable options (`msgmenu`), or as numbered
+   lines when WeChat refuses that; "1", "2" pick them either way;
 2. outside it, or when WeChat says the window is closed (errcode 45015/45047) → the operator's
    template message (LELING_WECHAT_TEMPLATE_ID, fields mapped by
    LELING_WECHAT_TEMPLATE_FIELDS), when configured;
@@ -121,11 +122,27 @@ class WeChatSender:
         await self.run(_to_inbox, user_id, message)
 
     async def _customer_service(self, uid: str, openid: str, message: OutboundMessage) -> None:
+        """The message with its buttons as tappable options (`msgmenu`) when WeChat allows it,
+        else as numbered lines; either way "1", "2" then pick them."""
         reply = Reply(text=message.text, buttons=[Button(t, p) for t, p in message.buttons])
         rendered = wechat_render.render([reply], message.lang)
+        self.channel.remember_numbers(uid, rendered.numbers)
+        head = message.text.strip()
+        options = [(n, _title(rendered.numbers[n], message.buttons)) for n in rendered.numbers]
+        if options and len(head.encode()) <= wechat_render.MAX_BYTES - 200:
+            try:
+                await self.channel.api.send_menu(openid, head, options)
+                return
+            except WeChatError as exc:
+                if exc.errcode in CLOSED or exc.errcode in GONE:
+                    raise
+                log.info("msgmenu refused (%d); numbered lines instead", exc.errcode)
         for piece in rendered.messages:
             await self.channel.api.send_text(openid, piece)
-        self.channel.remember_numbers(uid, rendered.numbers)
+
+
+def _title(payload: str, buttons) -> str:
+    return next((t for t, p in buttons if p == payload), payload)
 
 
 def _to_inbox(db, user_id: str, message: OutboundMessage) -> None:

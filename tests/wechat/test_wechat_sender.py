@@ -38,16 +38,29 @@ def test_reminder_reaches_a_follower_through_the_dispatcher(wx, fake):
     assert report.sent == 1
     sent = fake.wait_sent(1)
     assert sent[-1]["touser"] == "oRem"
-    assert "青春期孩子不爱说话怎么办" in sent[-1]["text"]["content"]
+    assert "青春期孩子不爱说话怎么办" in fake.content(sent[-1])
     assert wx.dispatch(datetime(2026, 12, 4, 18, 1, tzinfo=TZ)).sent == 0  # exactly once
 
 
-def test_inside_the_window_by_customer_service_with_numbers(wx, fake):
+def test_inside_the_window_buttons_are_tappable_options(wx, fake):
     wx.say("你好", openid="oIn")
     wx.run(sender(wx, hours_later=47).send("wechat:oIn", MESSAGE))
+    sent = fake.wait_sent(1)[-1]
+    assert sent["msgtype"] == "msgmenu"
+    assert sent["msgmenu"]["head_content"].startswith("提醒您")
+    assert sent["msgmenu"]["list"] == [{"id": "1", "content": "看详情"}]
+    # a tap comes back as text carrying the option's id: its payload runs
+    tap = message_xml(openid="oIn", MsgType="text", Content="看详情", bizmsgmenuid="1", msg_id="71")
+    assert "找学习点" in reply_text(wx.post(tap).text)
+
+
+def test_without_msgmenu_numbered_lines(wx, fake):
+    fake.allow_menu = False
+    wx.say("你好", openid="oIn2")
+    wx.run(sender(wx, hours_later=47).send("wechat:oIn2", MESSAGE))
     text = fake.wait_sent(1)[-1]["text"]["content"]
     assert text.startswith("提醒您") and "回复1：看详情" in text
-    assert "找学习点" in wx.say("1", openid="oIn")  # "1" is the reminder's button
+    assert "找学习点" in wx.say("1", openid="oIn2")  # "1" is the reminder's button
 
 
 def test_outside_the_window_by_template(wx, fake):

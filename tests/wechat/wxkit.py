@@ -111,6 +111,8 @@ class FakeWeChat:
                     return self._answer({"errcode": 404, "errmsg": "no such api"})
                 if body.get("touser") in fake.unfollowed:
                     return self._answer({"errcode": 43004, "errmsg": "require subscribe"})
+                if body.get("msgtype") == "msgmenu" and not fake.allow_menu:
+                    return self._answer({"errcode": 48001, "errmsg": "api unauthorized"})
                 if url.path.endswith("custom/send") and body["touser"] in fake.outside_window:
                     return self._answer({"errcode": 45015, "errmsg": "response out of time limit"})
                 with fake.lock:
@@ -119,6 +121,7 @@ class FakeWeChat:
 
         self.outside_window: set[str] = set()  # openids whose 48-hour window is closed
         self.unfollowed: set[str] = set()  # openids that unfollowed the account
+        self.allow_menu = True  # False: msgmenu answers 48001 (an account without it)
         self.media: dict[str, bytes] = {}  # media id → the file media/get returns
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -131,6 +134,14 @@ class FakeWeChat:
         """Every token handed out so far is now rejected with 40001."""
         with self.lock:
             self.valid = set()
+
+    @staticmethod
+    def content(sent: dict) -> str:
+        """The text of a customer-service message (text, or a msgmenu's head and options)."""
+        if sent["msgtype"] == "msgmenu":
+            menu = sent["msgmenu"]
+            return "\n".join([menu["head_content"], *(o["content"] for o in menu["list"])])
+        return sent["text"]["content"]
 
     def wait_sent(self, n: int, timeout: float = 20.0) -> list[dict]:
         """The customer-service messages, once there are at least `n`."""
