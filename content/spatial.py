@@ -11,7 +11,9 @@ tree's k nearest are exactly the k nearest on the sphere — no projection, no s
 edge. Chosen by measurement (docs/benchmarks.md): at 100,000 centers a query takes tens of
 microseconds against a few milliseconds for a numpy scan, and the tree builds in well under a
 second even at 1,000,000. Filters are checked on the tree's candidates (asking for more while
-too few pass); a filter that leaves few centers is answered by scanning just those. Opening
+too few pass); a filter that leaves few centers is answered by scanning just those, and a
+district (one patch of the map, which the whole-map tree would search far for) has a tree of
+its own. Opening
 hours are evaluated once per distinct hours string, and only when a query asks for open
 centers. The result is ordered exactly as a full scan orders it: by haversine distance, then
 by position in the catalogue.
@@ -132,6 +134,7 @@ class CenterTable(Sequence[Center]):
         self._make = make
         self._built: list[Center | None] = [None] * len(self.ids)
         self._tree = None
+        self._subtrees: dict[str, tuple] = {}
 
     @classmethod
     def from_centers(cls, centers: Sequence[Center]) -> CenterTable:
@@ -192,7 +195,10 @@ class CenterTable(Sequence[Center]):
         n = len(self)
         if n == 0 or want <= 0:
             return []
-        conds = self._conditions(kinds, service, district, street)
+        conds = self._conditions(kinds, service, street)
+        place = _codes_condition(self.district, [district]) if district else None
+        if place is not None:
+            conds.append(place)
         late = None
         if open_at is not None:
             hours_cond, late = self._open_filter(open_at)
@@ -206,17 +212,24 @@ class CenterTable(Sequence[Center]):
             needed = want * n / smallest.count
             if smallest.count <= SCAN_MAX or needed * SCAN_RATIO > smallest.count:
                 return self._scan(lat, lon, want, smallest, conds, late)
-        return self._search(lat, lon, want, conds, late)
+        if place is not None and place.count > SCAN_MAX:
+            # A district is one patch of the map: far from it the whole-map tree would return
+            # hundreds of thousands of candidates before one passes, so each district gets a
+            # tree of its own (built at its first query) and the other filters are checked on
+            # its candidates.
+            others = [c for c in conds if c is not place]
+            return self._search(
+                lat, lon, want, others, late, self._district_tree(district), smallest, conds
+            )
+        return self._search(lat, lon, want, conds, late, None, smallest, conds)
 
-    def _conditions(self, kinds, service, district, street) -> list[_Condition]:
+    def _conditions(self, kinds, service, street) -> list[_Condition]:
         conds = []
         if kinds:
             conds.append(_codes_condition(self.kind, kinds))
         if service:
             positions = self.service.get(service, np.empty(0, dtype=np.int64))
             conds.append(_Condition(positions.size, lambda: positions, _in_sorted(positions)))
-        if district:
-            conds.append(_codes_condition(self.district, [district]))
         if street:
             conds.append(_codes_condition(self.street, self.street_names.get(street, [])))
         return conds
@@ -267,13 +280,32 @@ class CenterTable(Sequence[Center]):
                 pos = pos[c.test(pos)]
         return self._ordered(lat, lon, pos, want, late)
 
-    def _search(self, lat, lon, want, conds, late) -> list[tuple[int, float]]:
-        n = len(self)
+    def _district_tree(self, district: str):
+        """(k-d tree over one district's centers, their positions)."""
+        found = self._subtrees.get(district)
+        if found is None:
+            from scipy.spatial import cKDTree
+
+            positions = self.district.groups[self.district.by_name[district]]
+            tree = cKDTree(_unit(self.lat[positions], self.lon[positions]), balanced_tree=False)
+            found = self._subtrees[district] = (tree, positions)
+        return found
+
+    def _search(
+        self, lat, lon, want, conds, late, subtree=None, smallest=None, all_conds=()
+    ) -> list[tuple[int, float]]:
+        tree, index = subtree if subtree is not None else (self.tree, None)
+        n = len(self) if index is None else index.size
+        # Past this many candidates, scanning the centers that pass the most selective filter
+        # is cheaper than asking the tree for more (a filter tied to one area of the map).
+        give_up = None if smallest is None else max(SCAN_MAX, smallest.count // max(SCAN_RATIO, 1))
         point = _unit(np.array([math.radians(lat)]), np.array([math.radians(lon)]))[0]
         k = min(n, want * 2 + 8 if not conds else want * 8 + 32)
         while True:
-            chord, cand = self.tree.query(point, k=k)
+            chord, cand = tree.query(point, k=k)
             chord, cand = np.atleast_1d(chord), np.atleast_1d(cand)
+            if index is not None:
+                cand = index[cand]
             ok = np.ones(cand.size, dtype=bool)
             for c in conds:
                 ok &= c.test(cand)
@@ -293,6 +325,8 @@ class CenterTable(Sequence[Center]):
                 if chord[-1] > edge * (1 + 1e-9) + 1e-15:
                     close = passing[chord[passing] <= edge * (1 + 1e-9) + 1e-15]
                     return self._ordered(lat, lon, cand[close], want, None)
+            if give_up is not None and k * 4 > give_up and k * 4 < n:
+                return self._scan(lat, lon, want, smallest, all_conds, late)
             k = min(n, k * 4)
 
     @staticmethod
