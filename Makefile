@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := report,scheduler,telegram,web,voice,dev
+EXTRAS := report,scheduler,telegram,web,voice,wechat,dev
 
 .PHONY: install run test test-fast test-nightly lint format system-deps bench clean voice-model
 

@@ -28,6 +28,7 @@ COMMANDS = {
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
     "voice": "text to speech, speech to text, voice check-up",
+    "wechat": "the WeChat Official Account: its custom menu",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

@@ -43,6 +43,13 @@ class Settings:
     public_url: str | None = None  # the address people open (behind nginx), for the QR code
     retain_finished_days: int = 90  # finished reminders, deliveries, … (docs/privacy.md)
     retain_inactive_days: int = 365  # sessions and users who stopped writing
+    wechat_token: str | None = None  # the WeChat Official Account (docs/wechat.md)
+    wechat_appid: str | None = None
+    wechat_secret: str | None = None
+    wechat_aes_key: str | None = None  # safe mode's EncodingAESKey
+    wechat_api_base_url: str | None = None  # tests point it at a fake server
+    wechat_template_id: str | None = None  # the reminder template (outside the 48-hour window)
+    wechat_template_fields: str | None = None  # "field=source,…" (docs/wechat.md)
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -89,6 +96,14 @@ class Settings:
         kwargs["nlu_url"] = get("LELING_NLU_URL")
         kwargs["web_secret"] = get("LELING_WEB_SECRET")
         kwargs["public_url"] = get("LELING_PUBLIC_URL")
+        for name in ("token", "appid", "secret", "aes_key", "api_base_url", "template_id"):
+            kwargs[f"wechat_{name}"] = get(f"LELING_WECHAT_{name.upper()}")
+        kwargs["wechat_template_fields"] = get("LELING_WECHAT_TEMPLATE_FIELDS")
+        if kwargs["wechat_aes_key"] and len(kwargs["wechat_aes_key"]) != 43:
+            raise ConfigError(
+                "LELING_WECHAT_AES_KEY: the EncodingAESKey is the 43 letters and digits shown "
+                "on the WeChat admin page (基本配置 → 服务器配置)."
+            )
         for name, key in (
             ("LELING_RETAIN_FINISHED_DAYS", "retain_finished_days"),
             ("LELING_RETAIN_INACTIVE_DAYS", "retain_inactive_days"),

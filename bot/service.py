@@ -62,6 +62,7 @@ class Services:
     telegram: Any = None  # the PTB Application, when Telegram runs
     telegram_mode: str | None = None  # "polling" | "webhook"
     webhook_secret: str | None = None
+    wechat: Any = None  # the WeChat channel (bot/channels/wechat.py), when configured
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-db")
     )
@@ -224,8 +225,9 @@ def _file_url(base: str | None) -> str | None:
 
 def reminder_sender(services: Services):
     """The scheduler's sender: web users' reminders go to their inbox, Telegram users' through
-    the bot when it runs. A user of a channel not served here (a terminal user, or Telegram
-    without a token) is a transient failure, never "blocked": the user is not deactivated."""
+    the bot when it runs, WeChat followers' through the account when it is configured
+    (bot/channels/wechat_sender.py). A user of a channel not served here (a terminal user, or
+    Telegram without a token) is a transient failure, never "blocked": the user is not deactivated."""
     from bot.webchat.sender import WebSender
     from scheduler.sender import RoutingSender
     from store import callbacks
@@ -238,6 +240,16 @@ def reminder_sender(services: Services):
             return await services.run(callbacks.to_callback_data, services.db, payload)
 
         routes["telegram"] = TelegramSender(services.telegram.bot, data_for)
+    if services.wechat is not None:
+        from bot.channels.wechat_sender import WeChatSender
+
+        s = services.settings
+        routes["wechat"] = WeChatSender(
+            services.wechat,
+            lambda fn, *args: services.run(fn, services.db, *args),
+            template_id=s.wechat_template_id,
+            fields=s.wechat_template_fields,
+        )
     return RoutingSender(routes)
 
 
@@ -374,6 +386,9 @@ async def _shutdown(services: Services, server, server_task, dispatcher) -> None
             await app.stop()
     if dispatcher is not None:
         await dispatcher.stop()
+    if services.wechat is not None:  # replies in flight go out first
+        with contextlib.suppress(Exception):
+            await services.wechat.close()
     if app is not None:
         with contextlib.suppress(Exception):
             await app.shutdown()

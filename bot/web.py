@@ -9,8 +9,9 @@ another origin, `X-Content-Type-Options`, `Referrer-Policy`, …; bot/webchat/se
 `X-Telegram-Bot-Api-Secret-Token` header (403 otherwise; the warning is logged at most once a
 minute with a count) and queues it for the bot, as in python-telegram-bot's
 `customwebhookbot/starlettebot.py` example. Every request body is capped at 1 MB (413 beyond,
-`bot/webguard.py`). `GET /healthz` answers 503 when the event loop or the updates are stalled
-(`bot/health.py`).
+`bot/webguard.py`). `GET|POST /wechat` is the WeChat Official Account's server URL, mounted
+only when LELING_WECHAT_TOKEN, _APPID and _SECRET are set (bot/channels/wechat.py).
+`GET /healthz` answers 503 when the event loop or the updates are stalled (`bot/health.py`).
 """
 
 from __future__ import annotations
@@ -66,6 +67,23 @@ async def telegram_webhook(request: Request) -> Response:
     return Response(status_code=200)
 
 
+def _wechat_routes(services) -> list[Route]:
+    """`/wechat`, only when the Official Account is configured (LELING_WECHAT_*)."""
+    settings = getattr(services, "settings", None)
+    if getattr(services, "wechat", None) is None and getattr(settings, "wechat_token", None):
+        from bot.channels.wechat import WeChatChannel, WeChatConfig
+
+        config = WeChatConfig.from_settings(settings)
+        if config is not None:
+            services.wechat = WeChatChannel(services, config)
+            log.info(
+                "WeChat Official Account at /wechat (%s mode)",
+                "safe" if config.aes_key else "plain",
+            )
+    channel = getattr(services, "wechat", None)
+    return channel.routes() if channel is not None else []
+
+
 def create_app(
     services, *, limits=None, secret: bytes | None = None, max_body: int = MAX_BODY
 ) -> Starlette:
@@ -79,6 +97,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+            *_wechat_routes(services),
             *routes(),
         ],
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=max_body)],

@@ -29,3 +29,16 @@ def save(db: sqlite_utils.Database, user_id: str, state: dict) -> None:
         ],
     )
     db.conn.commit()
+
+
+def last_turn_at(db: sqlite_utils.Database, user_id: str) -> datetime | None:
+    """When the user's conversation last had a turn (a message, tap or event from them), or
+    None. Only the user's own turns save the session, so this is "their last message" (the
+    WeChat channel's 48-hour customer-service window)."""
+    row = db.execute("SELECT updated_at FROM sessions WHERE user_id = ?", [user_id]).fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        return datetime.fromisoformat(row[0])
+    except ValueError:
+        return None

@@ -1,0 +1,125 @@
+"""How the engine's replies look in a WeChat chat, which has no buttons under a message: the
+text, then one numbered line per button ("回复1：看详情"), split into messages WeChat accepts.
+
+Numbers follow the engine's own numbering where it has one: the payloads it offered as numbered
+choices (`SessionState.choices`, counted from `choice_base + 1`) keep their numbers, so "1",
+"第二个" and "更多" then "4" mean what they mean everywhere; other buttons (回首页, 找人帮忙)
+get the next free numbers. An option the text already lists as "1. 找学习点" gets no second
+line, only "回复数字就能选". The channel keeps the number → payload map of the last replies
+and turns a bare number the user sends back into that payload (`RenderedTurn.numbers`). Each
+center a reply shows gets a map link (the web chat's Amap link, `<a href>` in the text).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from bot.channels.wechat_texts import text as phrase
+from dialogues.models import SHARE_LOCATION, Reply
+
+MAX_BYTES = 2000  # WeChat takes at most 2048 bytes of text per message
+MAX_MAPS = 5  # map links under one reply
+_NUMBERED = re.compile(r"^\d+\.\s*")
+
+
+@dataclass
+class RenderedTurn:
+    """The messages to send (each within MAX_BYTES) and the numbers they offer."""
+
+    messages: list[str]
+    numbers: dict[str, str] = field(default_factory=dict)  # "1" → payload
+
+
+def render(
+    replies: list[Reply],
+    lang: str,
+    choices: list[str] | None = None,
+    base: int = 0,
+    catalogue=None,
+) -> RenderedTurn:
+    """The replies as WeChat text messages; `choices`/`base` are the engine's numbered options
+    after the turn; with the `catalogue`, each center shown gets a map link."""
+    choices = list(choices or [])
+    numbers: dict[str, str] = {}
+    by_payload: dict[str, str] = {}
+    for i, payload in enumerate(choices):
+        by_payload.setdefault(payload, str(base + i + 1))
+    next_free = base + len(choices) + 1
+    blocks: list[str] = []
+    for reply in replies:
+        body = reply.text.strip()
+        lines = [body]
+        listed = False  # some options already appear as "1. …" lines in the text
+        for button in reply.buttons:
+            n = by_payload.get(button.payload)
+            if n is None:
+                n = by_payload[button.payload] = str(next_free)
+                next_free += 1
+            numbers[n] = button.payload
+            title = (
+                _NUMBERED.sub("", button.title, count=1)
+                if button.title.startswith(f"{n}.")
+                else button.title
+            )
+            if f"{n}. {title}" in body:
+                listed = True
+            else:
+                lines.append(phrase(lang, "reply_n", n=n, title=title))
+            if button.payload == SHARE_LOCATION:
+                lines.append(phrase(lang, "share_location"))
+        lines += _map_lines(reply, lang, catalogue)
+        if listed:
+            lines.append(phrase(lang, "reply_number"))
+        blocks.append("\n".join(line for line in lines if line))
+    return RenderedTurn(split("\n\n".join(b for b in blocks if b)), numbers)
+
+
+def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:
+    """A tappable map link per center (WeChat shows `<a href>` in a text message as a link)."""
+    if catalogue is None:
+        return []
+    from bot.webchat.cards import map_link
+
+    out = []
+    for item in reply.items[:MAX_MAPS]:
+        c = catalogue.centers.get(item.id) if item.type == "center" else None
+        if c is not None:
+            name = c.name_en if lang == "en" and c.name_en else c.name
+            url = html.escape(map_link(c.lat, c.lon, name), quote=True)
+            out.append(phrase(lang, "map", url=url, name=html.escape(name, quote=False)))
+    return out
+
+
+def split(body: str, limit: int = MAX_BYTES) -> list[str]:
+    """`body` cut into pieces of at most `limit` UTF-8 bytes, at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in body.split("\n"):
+        while len(line.encode()) > limit:  # one very long line: cut it by characters
+            cut = _fit(line, limit)
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate.encode()) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return [p.strip("\n") for p in pieces if p.strip()] or [""]
+
+
+def _fit(line: str, limit: int) -> int:
+    """How many characters of `line` fit in `limit` bytes."""
+    size = 0
+    for i, ch in enumerate(line):
+        size += len(ch.encode())
+        if size > limit:
+            return max(i, 1)
+    return len(line)
