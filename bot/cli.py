@@ -27,6 +27,7 @@ COMMANDS = {
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
+    "volunteers": "invite, list and revoke help-desk volunteers",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

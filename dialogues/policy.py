@@ -13,7 +13,16 @@ import re
 from collections.abc import Callable
 
 from dialogues import loops
-from dialogues.actions import centers, guides, lectures, lessons, privacy, smalltalk, subscriptions
+from dialogues.actions import (
+    centers,
+    desk,
+    guides,
+    lectures,
+    lessons,
+    privacy,
+    smalltalk,
+    subscriptions,
+)
 from dialogues.context import Turn
 from dialogues.models import Reply
 from nlu import intents
@@ -168,6 +177,9 @@ def _ambiguous(t: Turn) -> bool:
 def respond(t: Turn) -> list[Reply]:
     """The replies to one understood message."""
     intent = t.intent
+    desk_replies = desk.respond(t)  # volunteers' commands; a user talking to their volunteer
+    if desk_replies is not None:
+        return desk_replies
     if intent.startswith("_"):  # odd input: answered kindly before anything else
         return HANDLERS.get(intent, smalltalk.odd_input)(t)
     answered = _answer_to_pending(t, intent)

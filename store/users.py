@@ -87,6 +87,8 @@ def export(db: sqlite_utils.Database, user_id: str) -> dict:
         "help_requests": rows("help_requests"),
         "deliveries": rows("deliveries"),
         "inbox": rows("inbox"),
+        "desk_outbox": rows("desk_outbox"),
+        "volunteer": rows("volunteers"),
     }
 
 
@@ -94,13 +96,30 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
     """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
     counts: dict[str, int] = {}
     with transaction(db):
-        for table in ("deliveries", "reminders", "help_requests", "sessions", "inbox"):
+        for table in (
+            "deliveries",
+            "reminders",
+            "help_requests",
+            "sessions",
+            "inbox",
+            "desk_outbox",
+            "volunteers",
+        ):
             counts[table] = db.execute(
                 f"DELETE FROM [{table}] WHERE user_id = ?", [user_id]
             ).rowcount
         counts["subscriptions"] = db.execute(
             "DELETE FROM subscriptions WHERE user_id = ?", [user_id]
         ).rowcount
+        # A volunteer's name on requests and invites they handled (the requests stay theirs).
+        # (store.help_requests.end keeps who ended a request among its asker and volunteer.)
+        db.execute(
+            "UPDATE help_requests SET volunteer_id = NULL, ended_by = NULL WHERE volunteer_id = ?",
+            [user_id],
+        )
+        db.execute(
+            "UPDATE volunteer_invites SET used_by = 'forgotten' WHERE used_by = ?", [user_id]
+        )
         counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
     audit.record(db, user_id, "user.forget", counts)
     return counts
