@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import random
 import shutil
 import statistics
@@ -35,7 +36,7 @@ from content.hours import is_open  # noqa: E402
 from content.load import import_dir, load_catalogue  # noqa: E402
 from content.schedule import TZ  # noqa: E402
 from content.schema import Center  # noqa: E402
-from content.spatial import CenterTable, haversine_np  # noqa: E402
+from content.spatial import EARTH_RADIUS_M, CenterTable  # noqa: E402
 from content.validate import CENTER_COLUMNS, CatalogueData  # noqa: E402
 from store.db import open_db  # noqa: E402
 
@@ -142,7 +143,14 @@ def numpy_scan(cat: Catalogue, lat: float, lon: float, limit: int, open_at=None)
     """The implementation before the tree: numpy haversine to every center, then the nearest
     `limit` by partial sort; with `open_at`, a full sort and opening hours checked in order."""
     t = cat._table
-    dist = haversine_np(lat, lon, t.lat, t.lon)
+    if not hasattr(t, "bench_cos_lat"):
+        t.bench_cos_lat = np.cos(t.lat)  # precomputed, as the old implementation did
+    p, lam = math.radians(lat), math.radians(lon)
+    a = (
+        np.sin((t.lat - p) * 0.5) ** 2
+        + math.cos(p) * t.bench_cos_lat * np.sin((t.lon - lam) * 0.5) ** 2
+    )
+    dist = (2 * EARTH_RADIUS_M) * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
     if open_at is None:
         part = np.argpartition(dist, limit - 1)[:limit]
         return part[np.argsort(dist[part], kind="stable")]
@@ -205,22 +213,26 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp) / "catalogue"
         generate(folder, args.centers, rng)
         db = open_db(Path(tmp) / "bench.db")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = import_dir(db, folder)
-        import_s = time.perf_counter() - t0
+        import_s, import_cpu = time.perf_counter() - t0, time.process_time() - c0
         assert result.ok, [str(p) for p in result.problems[:5]]
-        loads = []
+        loads, load_cpu = [], []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             cat = load_catalogue(db)
             loads.append(time.perf_counter() - t0)
+            load_cpu.append(time.process_time() - c0)
         db.conn.close()
     print(f"\n| catalogue of {args.centers:,} centers (imported) | p50 | p99 | CPU p99 | target |")
     print("|---|---|---|---|---|")
-    print(f"| import {args.centers:,} centers + sample files (s) | {import_s:.2f} | | | <= 3 |")
     print(
-        f"| load catalogue from SQLite at start-up (s, median of 3) | "
-        f"{statistics.median(loads):.2f} | | | <= 1 |"
+        f"| import {args.centers:,} centers + sample files (s; CPU {import_cpu:.2f} s) "
+        f"| {import_s:.2f} | | | <= 3 |"
+    )
+    print(
+        f"| load catalogue from SQLite at start-up (s, median of 3; CPU "
+        f"{statistics.median(load_cpu):.2f} s) | {statistics.median(loads):.2f} | | | <= 1 |"
     )
     for row in query_rows(cat, args.centers, rng, 1):
         print(row)

@@ -98,7 +98,7 @@ def run_once(s: Scenario, env: dict[str, str]) -> tuple[float, float]:
         # Read until the first non-blank line; stdin stays open so the chat keeps waiting.
         buffered = b""
         while not buffered.strip():
-            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            ready, _, _ = select.select([proc.stdout], [], [], 600)  # the untimed run may train
             chunk = os.read(proc.stdout.fileno(), 65536) if ready else b""
             if not chunk:
                 proc.kill()

@@ -28,6 +28,7 @@ COMMANDS = {
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
     "volunteers": "invite, list and revoke help-desk volunteers",
+    "voice": "text to speech, speech to text, voice check-up",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

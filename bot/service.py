@@ -85,8 +85,13 @@ class Services:
             self.turn_executor, functools.partial(fn, *args, **kwargs)
         )
 
-    async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str) -> str:
-        """Speech to text on a worker thread ("" when nothing was understood)."""
+    async def transcribe_async(self, audio: bytes, mime_type: str | None, lang: str):
+        """Speech to text off the event loop: a `bot.voice.asr.Transcript` (or the plain text
+        a simpler recogniser returns; "" when nothing was understood). The recogniser's own
+        bounded queue is used when it has one."""
+        hear = getattr(self.transcribe, "hear", None)
+        if hear is not None:
+            return await hear(audio, mime_type, lang)
         return await asyncio.to_thread(self.transcribe, audio, mime_type, lang) or ""
 
     async def speak_async(self, text: str, lang: str) -> bytes | None:
@@ -119,7 +124,7 @@ def build_services(settings: Settings) -> Services:
         db=db,
         catalogue=catalogue,
         assistant=assistant,
-        transcribe=voice.recognizer(),
+        transcribe=voice.recognizer(catalogue),
         speak=voice.synthesizer(),
     )
 
@@ -307,6 +312,7 @@ async def serve(
             lifespan="off",
         )
     )
+    logsafe.add_secret(getattr(settings, "web_secret", None))  # the web chat's cookie key
     server_task = asyncio.create_task(server.serve(sockets=[sock]))
     heartbeat = asyncio.create_task(services.health.beat())
     code = 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from content import faq
 from content.catalogue import Catalogue
 from content.diff import CatalogueDiff, diff
 from content.schedule import TZ
@@ -80,6 +81,7 @@ def import_dir(
         "source": source or str(path.resolve()),
         "digest": data.digest,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "faq": faq.dumps(data.faq),
     }
     counts = replace_catalogue(db, records, meta)
     audit.record(
@@ -120,14 +122,15 @@ def load_catalogue(db: sqlite_utils.Database) -> Catalogue:
     with read_snapshot(db):
         rec = read_catalogue(db, skip=("centers",))
         centers = _center_table(db)
-        digest = catalogue_meta(db).get("digest", "")
+        meta = catalogue_meta(db)
     data = CatalogueData(
         centers=centers,
         lectures=[Lecture.model_validate(r) for r in rec["lectures"]],
         lessons=[Lesson.model_validate(r) for r in rec["lessons"]],
         guides=[Guide.model_validate(r) for r in rec["guides"]],
         landmarks=[Landmark.model_validate(r) for r in rec["landmarks"]],
-        digest=digest,
+        digest=meta.get("digest", ""),
+        faq=faq.loads(meta.get("faq")),
     )
     return Catalogue(data)
 

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from content import faq as faq_file
 from content.files import (
     MAX_FIELD_CHARS,
     MAX_FILE_BYTES,
     MAX_GUIDE_BYTES,
+    MAX_TABLE_BYTES,
     MAX_YAML_BYTES,
     decode,
     load_yaml,
@@ -59,6 +61,7 @@ class CatalogueData:
     guides: list[Guide] = field(default_factory=list)
     landmarks: list[Landmark] = field(default_factory=list)
     digest: str = ""
+    faq: list[faq_file.FaqEntry] = field(default_factory=list)
 
     def records(self) -> dict[str, list[dict]]:
         """JSON-ready dicts per table, for the store."""
@@ -317,7 +320,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         return decode(data, problems, name)
 
     def text(name: str) -> str | None:
-        return read(path / name, name)
+        return read(path / name, name, MAX_TABLE_BYTES if name.endswith(".csv") else MAX_FILE_BYTES)
 
     ctx = {"synonyms": {}}
     if (path / SYNONYMS_FILE).exists() or (path / SYNONYMS_FILE).is_symlink():
@@ -352,6 +355,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     )
     guide_paths = _guide_files(path, problems)
     guides = _read_guides(guide_paths, read, problems)
+    faq = _read_faq(path, text, problems)
 
     problems += duplicates("centers.csv", centers, lambda c: c.id)
     problems += duplicates("lectures.yaml", lectures, lambda c: c.id)
@@ -370,8 +374,24 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
         guides=[g for _, g in guides],
         landmarks=[x for _, x in landmarks],
         digest=digest.hexdigest()[:16],
+        faq=faq,
     )
     return data, problems
+
+
+def _read_faq(path: Path, text, problems: list[Problem]) -> list[faq_file.FaqEntry]:
+    # Optional: without it, questions about Leling get the built-in answer (a warning).
+    name = faq_file.FILE
+    if not (path / name).exists():
+        problems.append(
+            Problem(
+                name, "is missing; questions about Leling get the built-in answer", level="warning"
+            )
+        )
+        return []
+    entries = [e for _, e in _read_yaml_list(text(name), name, faq_file.FaqEntry, problems)]
+    problems += [Problem(name, msg) for msg in faq_file.check(entries)]
+    return entries
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 # many users, least recently seen dropped first, and a location is forgotten after a while.
 MEMORY_USERS = 1000
 LOCATION_TTL = timedelta(minutes=30)
+# What a transcript Leling is not sure of may never do: subscribe, delete, send, or answer a
+# question Leling asked (a misheard "好的" must not confirm a deletion).
+UNSURE_BLOCKED = {"subscribe", "unsubscribe", "forget", "forget_me", "human_help", "affirm"}
 
 
 def load_planner():
@@ -212,7 +215,15 @@ class Assistant:
             desk=self.desk,
         )
         try:
-            replies = policy.respond(t)
+            if (
+                incoming.voice
+                and incoming.unsure
+                and (pending is not None or t.intent in UNSURE_BLOCKED)
+            ):
+                state.pending = pending  # the question still stands
+                replies = [t.reply(t.t("heard_unsure", text=t.text[:100]), [t.home_button()])]
+            else:
+                replies = policy.respond(t)
         except Exception as exc:
             # Ids and lengths only: what the user wrote never goes into a log.
             log.error(
@@ -227,7 +238,10 @@ class Assistant:
         replies = [finish(r, t) for r in replies]
         if incoming.voice and t.text and replies:
             # Speech recognition can mishear: say what was heard, so the user can correct it.
-            replies[0].text = t.t("heard", text=t.text[:100]) + "\n" + replies[0].text
+            if not replies[0].text.startswith(t.t("heard_unsure", text=t.text[:100])):
+                replies[0].text = t.t("heard", text=t.text[:100]) + "\n" + replies[0].text
+            for r in replies:  # a spoken question is answered by voice too
+                r.voice = True
         if memory.get("location") is not had_location:
             memory["location_at"] = now
         if memory.pop("forgotten", False):

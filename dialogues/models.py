@@ -22,7 +22,8 @@ class Incoming:
 
     `text` is what they typed (or a button's payload, e.g. `/guide_next`); `location` is a shared
     WGS-84 point; `lang` is the channel's hint ("zh"/"en") for a user Leling has not met yet;
-    `voice` says the text came from speech recognition.
+    `voice` says the text came from speech recognition; `unsure` that the recogniser was not
+    confident (the engine then acts on nothing that subscribes, deletes or sends).
     """
 
     user_id: str
@@ -30,6 +31,7 @@ class Incoming:
     location: tuple[float, float] | None = None
     lang: str | None = None
     voice: bool = False
+    unsure: bool = False
 
     def __post_init__(self) -> None:
         # The edge: whatever a channel hands in is made safe to store before anything uses it.
@@ -39,14 +41,23 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
-    """A big button: what it says, and the Rasa-style payload it sends back when tapped."""
+    """A big button: what it says, and the Rasa-style payload it sends back when tapped.
+
+    `call` makes it a tap-to-call button ("120", "96110"): a channel that can dial renders it
+    as a tel: link; one that cannot (Telegram's inline keyboards) sends the payload
+    (`/call{"number":"120"}`), which Leling answers with the number in words.
+    """
 
     title: str
     payload: str
+    call: str | None = None
 
     def to_dict(self) -> dict:
-        """{"title", "payload"}."""
-        return {"title": self.title, "payload": self.payload}
+        """{"title", "payload", "call"?}."""
+        out = {"title": self.title, "payload": self.payload}
+        if self.call:
+            out["call"] = self.call
+        return out
 
 
 @dataclass(frozen=True)

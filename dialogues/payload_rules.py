@@ -90,6 +90,7 @@ ENTITIES: dict[str, Callable[[str, datetime], bool]] = {
     "all": _one_of("1", "true"),
     "event": _one_of("lecture", "lesson"),
     "who": _one_of("family"),
+    "number": _one_of("120", "119", "110", "96110"),  # tap-to-call (dialogues.actions.safety)
     "lang": _one_of("zh", "en"),
     "mode": _one_of("online", "offline"),
     "time": _time,

@@ -1,9 +1,12 @@
 """The policy: from (intent, entities, state) to the action that answers.
 
-Rules are checked in order: odd input; answers to a question Leling asked (a place, "are you
-sure?"); the flow in progress (dialogues/loops.py: "好了" means "next step" in a guide);
-follow-ups on the last list ("那周末的呢?"); unclear input (ask back with the top two guesses);
-then the action nlu/intents.yml names for the intent.
+Rules are checked in order: odd input; a senior in trouble (a scam, an emergency, a health
+question: answered at once, whatever else is going on — only "它让我输密码" inside a guide gets
+the guide's own safety tip instead); answers to a question Leling asked (a place, "are you
+sure?"); the flow in progress (dialogues/loops.py: "好了" means "next step" in a guide, "点错了"
+goes back); follow-ups on the last list ("那周末的呢?"); a question read as a bare "yes";
+unclear input (ask back with the top two guesses); then the action nlu/intents.yml names for
+the intent.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ from collections.abc import Callable
 
 from dialogues import loops
 from dialogues.actions import (
+    about,
     centers,
     desk,
+    guide_help,
     guides,
     lectures,
     lessons,
     privacy,
+    safety,
     smalltalk,
     subscriptions,
 )
@@ -44,13 +50,17 @@ CONFUSABLE = {
 }
 
 _FOLLOW_UP = re.compile(
-    r"^(那|那么|那再|还有|再看看)|呢\s*[?？]?$|^(what|how) about\b|^and\b", re.IGNORECASE
+    r"^(那|那么|那再|还有|再看看|换成|换到|改成|改到|换个|只要|要)|呢\s*[?？]?$|的有吗|的有没有|"
+    r"^(what|how) about\b|^and\b|^(switch|change) to\b|^only\b|^any\b|\binstead\b",
+    re.IGNORECASE,
 )
 _LIST_ENTITIES = {
     "lecture": ("time", "topic", "audience", "district", "mode"),
     "lesson": ("time", "app", "topic", "district"),
     "center": ("district", "street", "landmark", "kind", "topic"),
 }
+# Intents that mean something of their own even when phrased like a follow-up.
+_NOT_FOLLOW_UPS = {"subscribe", "unsubscribe", "my_subscriptions", "human_help", "cancel"}
 # Intents a short follow-up ("那海淀区的呢?") may be mistaken for.
 _FOLLOW_UP_INTENTS = {
     "out_of_scope",
@@ -66,6 +76,13 @@ _FOLLOW_UP_INTENTS = {
     "thanks",
 }
 
+
+# A senior in trouble comes first: never behind a pending question, a clarification or a guide.
+SAFETY = {
+    "emergency": safety.emergency,
+    "scam_alert": safety.scam_alert,
+    "health_question": safety.health_question,
+}
 
 # Intents the policy answers by a rule of its own rather than an action.
 RULES = frozenset({"out_of_scope"})
@@ -128,9 +145,17 @@ def _follow_up(t: Turn, intent: str) -> list[Reply] | None:
     last = t.state.shown
     kind = last.type if last else None
     wanted = _LIST_ENTITIES.get(kind or "")
-    if not wanted or not any(k in t.entity_map() for k in wanted):
+    named = set(t.entity_map())
+    if kind in ("lecture", "lesson") and "guide" in named:
+        named.add("topic")  # "那防诈骗的呢": a guide's alias names the topic too
+    if not wanted or not named & set(wanted):
         return None
     marked = bool(_FOLLOW_UP.search(t.text.strip()))
+    sure_guide = intent == "start_guide" and t.parse.confidence >= 0.8  # "那教我扫码付钱呢"
+    if marked and intent not in _NOT_FOLLOW_UPS and not sure_guide:
+        # "换成朝阳的", "what about next week": a marked follow-up naming a slot of the list
+        # keeps the list, whatever the classifier guessed from so few words.
+        intent = "out_of_scope"
     # "周末的", "海淀区?", "online ones" — unless the classifier already named the list's own
     # intent, whose handler keeps the context itself ("按您上次说的朝阳区来找").
     own = {"lecture": "list_lectures", "lesson": "list_lessons", "center": "find_center"}
@@ -182,6 +207,11 @@ def respond(t: Turn) -> list[Reply]:
         return desk_replies
     if intent.startswith("_"):  # odd input: answered kindly before anything else
         return HANDLERS.get(intent, smalltalk.odd_input)(t)
+    in_guide = guide_help.route(t, intent)  # "点错了", "它让我输密码", "我要学的是发语音"
+    if in_guide is not None and intent not in ("emergency", "health_question"):
+        return in_guide
+    if intent in SAFETY:
+        return SAFETY[intent](t)
     answered = _answer_to_pending(t, intent)
     if answered is not None:
         return answered
@@ -192,6 +222,9 @@ def respond(t: Turn) -> list[Reply]:
     followed = _follow_up(t, intent)
     if followed is not None:
         return followed
+    if intent == "affirm" and not t.parse.tapped and about.is_question(t):
+        # "你们这个收钱吗 上课要交钱不" read as "好的": a question never gets a bare "好的".
+        return about.about(t) if about.asks_about_leling(t) else _unclear(t)
     if intent == "out_of_scope":
         return _unclear(t)
     if _ambiguous(t):

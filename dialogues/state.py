@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, ClassVar
 
 import sqlite_utils
@@ -37,6 +38,12 @@ log = logging.getLogger(__name__)
 VERSION = 2
 HISTORY = 5
 MAX_REFS = 24
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass (computed once per class: states are read every turn)."""
+    return tuple(f.name for f in fields(cls))
 
 
 class Record:
@@ -55,7 +62,7 @@ class Record:
             return data
         if not isinstance(data, dict):
             return None
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = _names(cls)
         kwargs = {}
         for key, value in data.items():
             key = cls._ALIASES.get(key, key)
@@ -68,11 +75,11 @@ class Record:
 
     def to_dict(self) -> dict:
         """The JSON-ready form (a shallow copy)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        return {name: getattr(self, name) for name in _names(type(self))}
 
     def _field(self, key: str) -> str | None:
         key = self._ALIASES.get(key, key)
-        return key if key in {f.name for f in fields(self)} else None  # type: ignore[arg-type]
+        return key if key in _names(type(self)) else None
 
     def get(self, key: str, default: Any = None) -> Any:
         """The field `key` (None-valued fields give `default`), like dict.get."""
@@ -192,8 +199,7 @@ class SessionState:
     last_intent: str | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        kind = _TYPED.get(name)
-        if kind is not None and isinstance(value, dict):
+        if isinstance(value, dict) and (kind := _TYPED.get(name)) is not None:
             if name == "guide" and value.get("active"):  # a version-1 guide dict
                 super().__setattr__("loop", ActiveLoop("guide"))
             value = kind.from_dict(value)
@@ -224,23 +230,20 @@ class SessionState:
         version = data.pop("v", 1)
         if version == 1:
             data = _from_version_1(data)
-        state = cls()
-        for f in fields(cls):
-            if f.name not in data:
-                continue
-            value = data[f.name]
-            kind = _TYPED.get(f.name)
-            if kind is not None:
-                value = kind.from_dict(value) if value is not None else None
-            setattr(state, f.name, value)
-        return state
+        kwargs = {}
+        for name in _names(cls):
+            if name in data:
+                value = data[name]
+                kind = _TYPED.get(name)
+                kwargs[name] = value if kind is None or value is None else kind.from_dict(value)
+        return cls(**kwargs)
 
     def to_dict(self) -> dict:
         """The JSON-ready form saved in the store."""
         out: dict = {"v": VERSION}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = value.to_dict() if isinstance(value, Record) else value
+        for name in _names(type(self)):
+            value = getattr(self, name)
+            out[name] = value.to_dict() if isinstance(value, Record) else value
         return out
 
     # -- helpers ------------------------------------------------------------------------------

@@ -108,16 +108,8 @@ def _from_payload(text: str, state: SessionState, lang: str, now: datetime) -> P
     return Parse.resolved(text, intent, entities, lang)
 
 
-_LANG_ARGS = {
-    "zh": "zh",
-    "cn": "zh",
-    "中文": "zh",
-    "chinese": "zh",
-    "en": "en",
-    "english": "en",
-    "英文": "en",
-    "英语": "en",
-}
+# `/lang zh`, `/lang en` (and the words of nlu/data/shortcuts.yml: `/lang 中文`).
+_LANG_CODES = {"zh": "zh", "cn": "zh", "en": "en"}
 
 
 def _deep_link(text: str, lang: str, now: datetime) -> Parse | None:
@@ -126,7 +118,8 @@ def _deep_link(text: str, lang: str, now: datetime) -> Parse | None:
         return None
     command = parts[0].lower().split("@", 1)[0]
     if command == "/lang":
-        wanted = _LANG_ARGS.get(parts[1].strip().lower())
+        arg = plain(parts[1])
+        wanted = _LANG_CODES.get(arg) or shortcuts().language.get(arg)
         return _internal(text, "set_lang", lang, **({"lang": wanted} if wanted else {}))
     if command != "/start":
         return None

@@ -21,6 +21,9 @@ from .timeparse.core import TZ
 
 TEST_DIR = PACKAGE_DIR.parent / "tests" / "nlu"
 MACRO_F1_GATES = {"zh": 0.95, "en": 0.93}
+# A senior in trouble: answered before anything else, so their precision (false alarms on
+# ordinary questions) and recall (a scam call taken for small talk) are reported on their own.
+SAFETY_INTENTS = ("scam_alert", "emergency", "health_question")
 EVAL_NOW = datetime(2025, 3, 12, 10, 0, tzinfo=TZ)
 
 
@@ -45,6 +48,15 @@ class LangResult:
     def macro_f1(self) -> float:
         """Macro-averaged F1 over the intents (ledger failures excluded)."""
         return float(self.intent_report.get("macro avg", {}).get("f1-score", 0.0))
+
+    def safety(self) -> dict[str, dict[str, float]]:
+        """Precision, recall and support of each safety intent on this held-out set."""
+        out = {}
+        for name in SAFETY_INTENTS:
+            row = self.intent_report.get(name)
+            if isinstance(row, dict):
+                out[name] = {k: row[k] for k in ("precision", "recall", "support")}
+        return out
 
     @property
     def passed(self) -> bool:

@@ -33,11 +33,17 @@ class Entity:
 
     @classmethod
     def from_dict(cls, data: dict) -> Entity:
-        """An entity from Rasa's JSON (missing offsets become 0)."""
+        """An entity from Rasa's JSON (missing offsets become 0). Every value but a `time`'s is
+        text: numbers are written out, anything else (a list, a mapping) is dropped (None)."""
         start, end = data.get("start"), data.get("end")
+        name = str(data.get("entity") or "")
+        value = data.get("value")
+        if name != "time" and not isinstance(value, str):
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            value = str(value) if is_number else None
         return cls(
-            entity=str(data.get("entity") or ""),
-            value=data.get("value"),
+            entity=name,
+            value=value,
             start=start if isinstance(start, int) else 0,
             end=end if isinstance(end, int) else 0,
             confidence=float(data.get("confidence", 1.0) or 0.0),
@@ -131,7 +137,8 @@ class Parse:
         return self.source == ENGINE
 
     def entity(self, name: str) -> Any:
-        """The first non-empty value of entity `name`, or None."""
+        """The first non-empty value of entity `name`, or None: text for every entity but
+        `time`, whose value is Rasa's {"from", "to"} (see `time()`)."""
         for e in self.entities:
             if e.entity == name and e.value not in (None, ""):
                 return e.value
@@ -141,7 +148,7 @@ class Parse:
         """Every value of entity `name`, in order, without repeats."""
         out: list = []
         for e in self.entities:
-            if e.entity == name and e.value not in out:
+            if e.entity == name and e.value not in (None, "") and e.value not in out:
                 out.append(e.value)
         return out
 

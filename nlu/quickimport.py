@@ -1,9 +1,9 @@
 """Importing jieba without pkg_resources (issue #16: a CLI that starts at once).
 
-Both try `import pkg_resources` only to open their own data files, and fall back to opening them
-next to their module when it is missing, which is the same file. pkg_resources takes about a
+jieba tries `import pkg_resources` only to open its own data files, and falls back to opening
+them next to its module when it is missing, which is the same file. pkg_resources takes about a
 tenth of a second to import (it scans every installed distribution), a tenth of a cold
-`leling nlu parse`; so they are imported with it hidden. Nothing else is affected: it is
+`leling nlu parse`; so jieba is imported with it hidden. Nothing else is affected: it is
 hidden only while they import, and only when nothing imported it before.
 """
 

@@ -30,6 +30,7 @@ def write_report(results: dict[str, LangResult], out_dir: Path) -> list[Path]:
             **r.intent_report,
             "gate": {"macro_f1_min": r.gate, "macro_f1": round(r.macro_f1, 4), "passed": r.passed},
             "ledger": {"excluded": r.excluded, "now_passing": r.fixed},
+            "safety": r.safety(),
         }
         for lang, r in results.items()
     }
@@ -116,6 +117,12 @@ def summary_lines(results: dict[str, LangResult]) -> list[str]:
         )
         for f1, name in weak:
             lines.append(f"  {name}: F1 {f1:.3f}")
+        safety = ", ".join(
+            f"{name} P {v['precision']:.2f} R {v['recall']:.2f} (n={int(v['support'])})"
+            for name, v in r.safety().items()
+        )
+        if safety:
+            lines.append(f"  safety: {safety}")
         ents = ", ".join(
             f"{k} {v['f1-score']:.2f}" for k, v in r.entity_report.items() if k != "macro avg"
         )

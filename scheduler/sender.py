@@ -106,19 +106,23 @@ class RecordingSender:
 
     def _append(self, line: str) -> None:
         with open(self.path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+            # The leading newline ends a line torn by a kill before this one, so the torn
+            # record cannot swallow this complete one.
+            f.write("\n" + line + "\n")
             f.flush()
             if self.fsync:
                 os.fsync(f.fileno())
 
     @staticmethod
     def read(path: str | Path) -> list[dict]:
-        """The messages recorded in a JSONL file (a torn last line is ignored)."""
+        """The messages recorded in a JSONL file (a line torn by a kill is ignored)."""
         out = []
         p = Path(path)
         if not p.exists():
             return out
         for line in p.read_text(encoding="utf-8").splitlines():
+            if not line:
+                continue
             try:
                 out.append(json.loads(line))
             except json.JSONDecodeError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -237,6 +238,13 @@ def _user_local_id_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_users_local_id ON users (substr(id, instr(id, ':') + 1))")
 
 
+def _audit_key(db: sqlite_utils.Database) -> None:
+    # The key of the audit log's user pseudonyms (store/audit.py), made on first use.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number
+    # already has the table.
+    db.execute("CREATE TABLE IF NOT EXISTS audit_key (id INTEGER PRIMARY KEY, value TEXT)")
+
+
 def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     # Volunteers (store/volunteers.py): who they are, the one-time codes that made them, and the
     # desk's outbox (store/desk.py) of notices to volunteers and relayed replies to users, which
@@ -261,10 +269,12 @@ def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_desk_outbox_status ON desk_outbox (status, id)")
     db.execute("CREATE INDEX idx_desk_outbox_user ON desk_outbox (user_id)")
     db.execute("CREATE INDEX idx_volunteer_invites_used_by ON volunteer_invites (used_by)")
+    db.execute("CREATE INDEX idx_volunteers_invited_by ON volunteers (invited_by)")
     for column in ("volunteer_id TEXT", "claimed_at TEXT", "reannounced_at TEXT", "ended_by TEXT"):
         db.execute(f"ALTER TABLE help_requests ADD COLUMN {column}")
     db.execute("CREATE INDEX idx_help_requests_status ON help_requests (status, id)")
     db.execute("CREATE INDEX idx_help_requests_volunteer ON help_requests (volunteer_id, status)")
+    db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -275,6 +285,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _web_inbox,
     _per_user_indexes,
     _user_local_id_index,
+    _audit_key,
     _volunteers_and_desk,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -346,6 +357,23 @@ def page_cache(db: sqlite_utils.Database, kib: int) -> Iterator[sqlite_utils.Dat
         db.execute(f"PRAGMA cache_size = {old}")
 
 
+def _wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL mode. Switching takes an exclusive lock and SQLite answers "database is
+    locked" at once (no busy wait) when another process holds the file, e.g. several opening a
+    new database together: then wait a little and look again — usually it has done it for us."""
+    for _ in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(0.02)
+    conn.execute("PRAGMA journal_mode = WAL")  # one last time, raising what SQLite says
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) the database at `path` in WAL mode, migrated to the latest schema.
 
@@ -359,7 +387,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
     conn.isolation_level = ""  # let `with conn:` manage transactions as usual
     db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode = WAL")
+    _wal(conn)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")

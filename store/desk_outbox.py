@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-USER_COLUMNS = {"desk_outbox": ("user_id",)}
+# The columns naming a user are registered in store/users.py (USER_COLUMNS, DETACH_COLUMNS).
 MAX_ATTEMPTS = 5
 
 

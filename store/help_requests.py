@@ -9,10 +9,6 @@ import sqlite_utils
 
 from store import users
 
-# The columns that name a user (for schema-wide deletion, /forget): the asker, the volunteer
-# who claimed the request, and who ended it.
-USER_COLUMNS = {"help_requests": ("user_id", "volunteer_id", "ended_by")}
-
 
 def create(
     db: sqlite_utils.Database,

@@ -18,19 +18,28 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 LIMIT = 50  # messages shown at once; older ones wait for the next poll
+KEEP = 100  # messages kept per user: someone who never comes back does not pile up rows
 
 
 def add(
     db: sqlite_utils.Database, user_id: str, message: dict, key: str, now: datetime | None = None
 ) -> bool:
-    """Store one message for the user; False when this `key` was already delivered (a retry)."""
+    """Store one message for the user (keeping their newest `KEEP`); False when this `key` was
+    already delivered (a retry)."""
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     cursor = db.conn.execute(
         "INSERT OR IGNORE INTO inbox (user_id, key, message, created_at) VALUES (?, ?, ?, ?)",
         [user_id, key, json.dumps(message, ensure_ascii=False), when],
     )
+    added = cursor.rowcount == 1
+    if added:
+        db.conn.execute(
+            "DELETE FROM inbox WHERE user_id = ? AND id <= ("
+            "SELECT id FROM inbox WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            [user_id, user_id, KEEP],
+        )
     db.conn.commit()
-    return cursor.rowcount == 1
+    return added
 
 
 def waiting(db: sqlite_utils.Database, user_id: str, limit: int = LIMIT) -> list[dict]:

@@ -70,59 +70,94 @@ def set_active(db: sqlite_utils.Database, user_id: str, active: bool, reason: st
     )
 
 
+# Where each table keeps a user's id: the one place that says what "everything stored about a
+# user" means. Export and erasure go through it, and a test fails when a table of the schema is
+# in neither mapping, so a table added later cannot be forgotten.
+USER_COLUMNS: dict[str, str] = {
+    "users": "id",
+    "sessions": "user_id",
+    "subscriptions": "user_id",
+    "reminders": "user_id",
+    "deliveries": "user_id",
+    "help_requests": "user_id",
+    "inbox": "user_id",
+    "volunteers": "user_id",  # the help desk (store/volunteers.py, store/desk_outbox.py)
+    "volunteer_invites": "used_by",
+    "desk_outbox": "user_id",
+}
+# Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row
+# stays (a request someone asked keeps existing when the volunteer who took it is erased).
+# `invited_by` is the admin who made the invite code.
+DETACH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "help_requests": ("volunteer_id", "ended_by"),
+    "volunteers": ("invited_by",),
+}
+# Tables holding nothing about a particular user, each with the reason.
+NO_USER_DATA: dict[str, str] = {
+    "centers": "catalogue",
+    "lectures": "catalogue",
+    "lessons": "catalogue",
+    "guides": "catalogue",
+    "landmarks": "catalogue",
+    "catalogue_meta": "catalogue",
+    "announcements": "a volunteer's message to a district; recipients are in deliveries",
+    "callbacks": "long button payloads (catalogue ids and filters), shared by everyone",
+    "reminder_events": "what a reminder says about a session, shared by its subscribers",
+    "audit_log": "keeps only a keyed hash of the user's id (audit.pseudonymise on erasure)",
+    "audit_key": "the key of that hash",
+}
+# Erased children before parents (foreign keys: reminders → subscriptions → users).
+_ERASE_ORDER = ("deliveries", "reminders", "help_requests", "sessions", "subscriptions")
+
+
+def _erase_order() -> list[str]:
+    rest = [t for t in USER_COLUMNS if t not in _ERASE_ORDER and t != "users"]
+    return [*_ERASE_ORDER, *rest, "users"]
+
+
 def export(db: sqlite_utils.Database, user_id: str) -> dict:
     """Everything Leling stores about a user, as one JSON-ready document (PIPL access right)."""
 
-    def rows(table: str, col: str = "user_id") -> list[dict]:
-        return list(db[table].rows_where(f"{col} = ?", [user_id], order_by="rowid"))
+    def rows(table: str) -> list[dict]:
+        col = USER_COLUMNS[table]
+        return list(db[table].rows_where(f"[{col}] = ?", [user_id], order_by="rowid"))
 
     sessions = rows("sessions")
     for s in sessions:
         s["state"] = json.loads(s["state"] or "{}")
-    return {
-        "user": get(db, user_id),
-        "session": sessions[0] if sessions else None,
-        "subscriptions": rows("subscriptions"),
-        "reminders": rows("reminders"),
-        "help_requests": rows("help_requests"),
-        "deliveries": rows("deliveries"),
-        "inbox": rows("inbox"),
-        "desk_outbox": rows("desk_outbox"),
-        "volunteer": rows("volunteers"),
-    }
+    doc: dict = {"user": get(db, user_id), "session": sessions[0] if sessions else None}
+    for table in USER_COLUMNS:
+        if table not in ("users", "sessions"):
+            doc[table] = rows(table)
+    return doc
+
+
+def counts(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
+    """How many rows each table holds about a user (tables with none left out)."""
+    out = {}
+    for table, col in USER_COLUMNS.items():
+        n = db.execute(f"SELECT count(*) FROM [{table}] WHERE [{col}] = ?", [user_id]).fetchone()[0]
+        if n:
+            out[table] = n
+    return out
 
 
 def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
-    """Delete everything stored about a user (PIPL erasure); return rows deleted per table."""
-    counts: dict[str, int] = {}
+    """Delete every row about a user in every table (PIPL erasure); the audit log keeps only a
+    keyed hash of the id. Returns the rows deleted per table (tables with none left out)."""
+    deleted: dict[str, int] = {}
     with transaction(db):
-        for table in (
-            "deliveries",
-            "reminders",
-            "help_requests",
-            "sessions",
-            "inbox",
-            "desk_outbox",
-            "volunteers",
-        ):
-            counts[table] = db.execute(
-                f"DELETE FROM [{table}] WHERE user_id = ?", [user_id]
-            ).rowcount
-        counts["subscriptions"] = db.execute(
-            "DELETE FROM subscriptions WHERE user_id = ?", [user_id]
-        ).rowcount
-        # A volunteer's name on requests and invites they handled (the requests stay theirs).
-        # (store.help_requests.end keeps who ended a request among its asker and volunteer.)
-        db.execute(
-            "UPDATE help_requests SET volunteer_id = NULL, ended_by = NULL WHERE volunteer_id = ?",
-            [user_id],
-        )
-        db.execute(
-            "UPDATE volunteer_invites SET used_by = 'forgotten' WHERE used_by = ?", [user_id]
-        )
-        counts["users"] = db.execute("DELETE FROM users WHERE id = ?", [user_id]).rowcount
-    audit.record(db, user_id, "user.forget", counts)
-    return counts
+        for table in _erase_order():
+            col = USER_COLUMNS[table]
+            n = db.execute(f"DELETE FROM [{table}] WHERE [{col}] = ?", [user_id]).rowcount
+            if n:
+                deleted[table] = n
+        for table, cols in DETACH_COLUMNS.items():
+            for col in cols:
+                db.execute(f"UPDATE [{table}] SET [{col}] = NULL WHERE [{col}] = ?", [user_id])
+        pseudonym = audit.pseudonymise(db, user_id)
+    audit.record(db, pseudonym, "user.forget", deleted)
+    return deleted
 
 
 # The channel prefixes of user ids ("telegram:42", "web:…").

@@ -20,8 +20,7 @@ import sqlite_utils
 from store import audit
 from store.db import transaction
 
-# The columns of these tables that name a user (for schema-wide deletion, /forget).
-USER_COLUMNS = {"volunteers": ("user_id", "invited_by"), "volunteer_invites": ("used_by",)}
+# The columns naming a user are registered in store/users.py (USER_COLUMNS, DETACH_COLUMNS).
 
 # Codes avoid letters that read alike (0/O, 1/I/L) — they may be read out over the phone.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+# No test reaches the network: the online voice (gTTS) is not even probed, here and in the
+# `leling` subprocesses tests start (they inherit the environment).
+os.environ.setdefault("LELING_TTS", "offline")
+
 from content.load import import_dir, load_catalogue
 from store.db import open_db
 

@@ -9,8 +9,9 @@ What arrives and where it goes:
   assistant, as typed; in groups only commands and messages that @mention the bot (or reply to
   it) are answered; edited messages are handled again;
 - a location, or a venue → the assistant as a shared location; a contact → a kind note;
-- a voice message or audio file → speech recognition when `bot.voice` has it, else a kind
-  "please type" reply;
+- a voice message or audio file → speech recognition when `bot.voice` has it ("我在听…" when it
+  takes over a second; a kind word for empty, broken or over-long recordings), then the
+  assistant, whose replies come back spoken and written; else a kind "please type" reply;
 - a button press → answered at once (the spinner stops), then its payload → the assistant;
 - /mydata → the assistant's summary plus the stored data as a JSON document; /forget → the
   assistant asks for confirmation and deletes (`store.users.forget`);
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 
 CONCURRENCY = 8  # chats served at once; one chat's updates always run in order
 POOL_SIZE = 12  # HTTP connections to the Bot API (one more serves long polling)
+LISTENING_AFTER = 1.0  # seconds of recognition before the user is told "我在听…"
 REPLY_RETRIES = 2  # a 429 while answering a user: wait `retry_after`, try again, twice
 LANG_ARGS = {"zh": "zh", "中文": "zh", "en": "en", "english": "en"}
 # The help desk's commands (dialogues/actions/desk.py) go to the assistant whole.
@@ -99,12 +101,18 @@ async def converse(
     text: str = "",
     location: tuple[float, float] | None = None,
     voice: bool = False,
+    unsure: bool = False,
 ) -> None:
     """One turn: the assistant handles the message; every reply is sent to the chat."""
     services = _services(context)
     uid = user_id(update)
     incoming = Incoming(
-        user_id=uid, text=text, location=location, lang=lang_hint(update), voice=voice
+        user_id=uid,
+        text=text,
+        location=location,
+        lang=lang_hint(update),
+        voice=voice,
+        unsure=unsure,
     )
 
     # On a turn worker: chats are answered concurrently, each user's turns in order.
@@ -192,20 +200,55 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A voice message or audio file → speech recognition, or a kind "please type"."""
+    """A voice message or audio file → speech recognition (saying "我在听…" when it takes more
+    than LISTENING_AFTER seconds) → the assistant, or a kind "please type"."""
     services = _services(context)
+    if services.transcribe is None:
+        await _say(update, context, "voice_unavailable")
+        return
+    from bot.voice.audio import MAX_BYTES, MAX_SECONDS, AudioError
+    from bot.voice.phrases import phrase as voice_phrase
+
     media = update.effective_message.voice or update.effective_message.audio
-    transcript = ""
-    if services.transcribe is not None:
-        file = await context.bot.get_file(media.file_id)
-        audio = bytes(await file.download_as_bytearray())
-        lang = await _user_lang(context, update)
-        transcript = await services.transcribe_async(audio, media.mime_type, lang)
-    if transcript and transcript.strip():
-        await converse(update, context, transcript.strip(), voice=True)
+    lang = await _user_lang(context, update)
+    chat_id = update.effective_chat.id
+
+    async def say(key: str) -> None:
+        text = voice_phrase(lang, key)
+        markup = inline_keyboard([(phrase(lang, "home"), "/help")]) if key != "listening" else None
+        await context.bot.send_message(chat_id, **message_kwargs(text, markup))
+
+    # Telegram states size and length up front: no download for what cannot be heard.
+    if (media.file_size or 0) > MAX_BYTES:
+        await say("too_big")
+        return
+    length = media.duration or 0
+    if (length.total_seconds() if hasattr(length, "total_seconds") else length) > MAX_SECONDS + 1:
+        await say("too_long")
+        return
+    file = await context.bot.get_file(media.file_id)
+    data = bytes(await file.download_as_bytearray())
+    task = asyncio.ensure_future(services.transcribe_async(data, media.mime_type, lang))
+    done, _ = await asyncio.wait({task}, timeout=LISTENING_AFTER)
+    if not done:
+        await say("listening")
+    try:
+        heard = await task
+    except AudioError as exc:
+        await say(exc.reason)
+        return
+    except Exception as exc:  # Busy, or a recogniser failing: a kind word, never a crash
+        if type(exc).__name__ != "Busy":
+            log.warning("speech recognition failed: %s", type(exc).__name__)
+        await say("busy")
+        return
+    text = (getattr(heard, "text", heard) or "").strip()
+    if getattr(heard, "backend", "") == "none":
+        await say("no_language")
+    elif not text:
+        await _say(update, context, "voice_unheard")
     else:
-        key = "voice_unheard" if services.transcribe is not None else "voice_unavailable"
-        await _say(update, context, key)
+        await converse(update, context, text, voice=True, unsure=not getattr(heard, "sure", True))
 
 
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -95,6 +95,12 @@ def cmd_import(args) -> int:
             # Cancelled or moved events notify their subscribers; new matching events get
             # reminders.
             plan = replan_all(db, load_catalogue(db), now)
+    voice = None
+    if result.ok and not refused and not args.dry_run:
+        # guides recorded with the online voice, so they sound good offline later
+        from bot.voice.warm import warm_guides
+
+        voice = warm_guides(load_catalogue(db))
     if args.json:
         print(
             json.dumps(
@@ -140,4 +146,6 @@ def cmd_import(args) -> int:
     )
     if plan.notices:
         print(f"{plan.notices} subscriber notice(s) about cancelled or moved events will be sent.")
+    if voice:
+        print(voice)
     return 0

@@ -6,7 +6,7 @@ WeChat's in-app browser and any phone browser, and its JSON API.
     Starlette(routes=[*routes(), ...], middleware=[Middleware(SecurityHeaders)])
 
 `api.py` has the endpoints, `security.py` the cookie, CSRF, limits and headers, `cards.py` the
-card details added to the engine's replies, `sender.py` the scheduler's `web` channel (the
+card details added to the engine's replies, `voice.py` recordings in and spoken replies out, `sender.py` the scheduler's `web` channel (the
 inbox), `static/` the page itself (plain HTML, CSS and JavaScript; no build step). docs/web.md
 describes it all.
 """
@@ -24,7 +24,7 @@ __all__ = ["SecurityHeaders", "WebChat", "WebLimits", "load_secret", "routes"]
 
 def routes() -> list:
     """The web chat's routes (the handlers read `app.state.webchat`)."""
-    from bot.webchat import api
+    from bot.webchat import api, voice
 
     return [
         Route("/", api.page, methods=["GET"]),
@@ -34,6 +34,8 @@ def routes() -> list:
         Route("/api/inbox/ack", api.inbox_ack, methods=["POST"]),
         Route("/api/mydata", api.mydata, methods=["GET"]),
         Route("/api/forget", api.forget, methods=["POST"]),
+        Route("/api/voice", voice.voice, methods=["POST"]),
+        Route("/api/audio/{key:str}", voice.audio, methods=["GET"]),
         Route("/media/guides/{name:path}", api.guide_image, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

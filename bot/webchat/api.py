@@ -7,6 +7,7 @@
     GET  /api/inbox        {"messages": [...], "count"}; POST /api/inbox/ack {"up_to": id}
     GET  /api/mydata       everything stored about this user (a JSON download)
     POST /api/forget       {"confirm": true} → {"deleted", "forgotten", "csrf"}: a new cookie
+    POST /api/voice, GET /api/audio/<id>: voice in and out (voice.py)
 
 Every POST needs the `X-CSRF-Token` header; a refusal (too long, too fast, too big, a stale
 page) is a JSON body with a kind reply the page shows like any other.
@@ -240,25 +241,27 @@ def _incoming(uid: str, body: dict, limits: WebLimits, lang: str) -> Incoming | 
 
 async def _turn(chat: WebChat, incoming: Incoming) -> dict:
     """One turn: the replies with their cards, the user's language, the inbox count; a
-    subscription made here gets the web's honest note about reminders. The conversation runs
-    on a turn worker (chats at once, `Services.run_turn`), the rest on the database thread."""
+    subscription gets the web's honest note about reminders. The conversation runs on a turn
+    worker (chats at once, `Services.run_turn`), the small reads after it on the database
+    thread."""
     services = chat.services
-    before = await services.run(_active_subscriptions, services.db, incoming.user_id)
     result = await services.run_turn(services.assistant.turn, incoming)
-    return await services.run(_after_turn, chat, incoming, result, before)
+    return await services.run(_after_turn, chat, incoming, result)
 
 
-def _active_subscriptions(db, uid: str) -> int:
-    return subs_store.count_active(db, uid)
-
-
-def _after_turn(chat: WebChat, incoming: Incoming, result, before: int) -> dict:
+def _after_turn(chat: WebChat, incoming: Incoming, result) -> dict:
     services = chat.services
     db, assistant = services.db, services.assistant
     row = users.get(db, incoming.user_id)
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
-    if row is not None and replies and subs_store.count_active(db, incoming.user_id) > before:
+    intent = ((result.nlu or {}).get("intent") or {}).get("name")
+    if (
+        row is not None
+        and replies
+        and intent == "subscribe"
+        and subs_store.count_active(db, incoming.user_id)
+    ):
         replies[-1]["note"] = kind_reply(lang, "web_reminders")["text"]
     now = assistant.clock()
     for r in replies:
@@ -290,7 +293,9 @@ async def message(request: Request) -> Response:
         return _refuse(500, "error", lang)
     if out.get("forgotten"):
         return _fresh_start(request, out)
-    return JSONResponse(out, headers=NO_STORE)
+    from bot.webchat.voice import attach_audio
+
+    return JSONResponse(attach_audio(request, out), headers=NO_STORE)
 
 
 def _fresh_start(request: Request, body: dict) -> Response:

@@ -66,15 +66,15 @@ def place_from(t: Turn) -> dict | None:
     if t.location is not None:
         return {"near": "1"}
     name = t.entity("landmark")
-    if isinstance(name, str):
+    if name:
         lm = t.cat.find_landmark(name)
         if lm is not None:
             return {"landmark": lm.name}
     street = t.entity("street")
-    if isinstance(street, str) and _street_centers(t, street):
+    if street and _street_centers(t, street):
         return {"street": street}
     d = t.entity("district")
-    found = find_district(d) if isinstance(d, str) else None
+    found = find_district(d) if d else None
     if found is not None:
         return {"district": found.name}
     return None
@@ -191,7 +191,8 @@ def show(t: Turn, query: dict, offset: int, note: str = "") -> list[Reply]:
         _remember_place(t, query)
     has_more = len(hits) > PAGE
     hits = hits[:PAGE]
-    show_distance = "near" in query or "landmark" in query
+    # Every list anchored on a point (a location, a landmark, a street) says how far.
+    show_distance = any(k in query for k in ("near", "landmark", "street"))
     lines = [
         center_line(t, offset + i, h.center, h.distance_m if show_distance else None)
         for i, h in enumerate(hits, 1)
@@ -217,6 +218,50 @@ def show(t: Turn, query: dict, offset: int, note: str = "") -> list[Reply]:
     t.state.shown = Listing("center", query, offset, [h.center.id for h in hits])
     t.state.focus = Focus("center", hits[0].center.id) if len(hits) == 1 else None
     text = "\n".join(x for x in (prefix, header, "\n".join(lines), t.t("center.tail")) if x)
+    replies = [t.reply(text, buttons, items=items)]
+    if show_distance and not offset and query.get("kind") in ELDER_LEARNING:
+        replies += _nearer_elsewhere(t, query, hits[0].distance_m)
+    return replies
+
+
+# Places where older people learn: when the kind asked for is far, these may be near.
+ELDER_LEARNING = ("elder_university", "leling_center", "community_college", "community_school")
+FAR_M = 3000
+
+
+def _nearer_elsewhere(t: Turn, query: dict, nearest_m: float) -> list[Reply]:
+    """ "回龙观 老年大学": the nearest one is 10 km away, but a 乐龄学习中心 is 500 m away —
+    say so and list the nearer places of the other elder-learning kinds."""
+    if nearest_m <= FAR_M:
+        return []
+    point = _point(t, query)
+    if point is None:
+        return []
+    hits = t.cat.nearest_centers(point[0], point[1], 12)
+    nearer = [
+        h
+        for h in hits
+        if h.center.kind in ELDER_LEARNING
+        and h.center.kind != query["kind"]
+        and h.distance_m < nearest_m
+    ][:2]
+    if not nearer:
+        return []
+    lines = [center_line(t, i, h.center, h.distance_m) for i, h in enumerate(nearer, 1)]
+    text = "\n".join(
+        [
+            t.t(
+                "center.kind_far",
+                what=labels.kinds(query["kind"], t.lang),
+                distance=timefmt.distance(nearest_m, t.lang),
+            ),
+            *lines,
+        ]
+    )
+    buttons = [
+        t.button(f"{_short_name(t, h.center)}", "center_info", center=h.center.id) for h in nearer
+    ]
+    items = [Item("center", h.center.id, round(h.distance_m)) for h in nearer]
     return [t.reply(text, buttons, items=items)]
 
 

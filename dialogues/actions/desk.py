@@ -36,7 +36,7 @@ _ENOUGH = re.compile(
     re.IGNORECASE,
 )
 # A senior in trouble is answered first by the assistant itself (and the volunteer sees it too).
-SAFETY_INTENTS = frozenset({"emergency", "scam", "health", "safety"})
+SAFETY_INTENTS = frozenset({"emergency", "scam_alert", "health_question"})
 MAX_RELAY = 1000  # characters of one relayed message
 REANNOUNCE_AFTER_MINUTES = 10
 

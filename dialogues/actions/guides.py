@@ -23,7 +23,7 @@ POPULAR = ("wechat_video_call", "enlarge_font", "scan_to_pay")
 
 def _guide_from(t: Turn) -> Guide | None:
     key = t.entity("guide")
-    if isinstance(key, str):
+    if key:
         return t.cat.guides.get(key) or t.cat.guide(key)
     return None
 
@@ -37,7 +37,7 @@ def _guess(t: Turn, candidates: list[Guide]) -> Guide | None:
     """The guide whose title or aliases the message matches best (topic words count too)."""
     words = [t.text.lower()]
     for topic in t.entity_values("topic"):
-        if isinstance(topic, str) and topic != "智能手机":
+        if topic != "智能手机":
             words += [topic, labels.tag(topic, "en").lower()]
     best, best_score, second = None, 0.0, 0.0
     for g in candidates:
@@ -54,7 +54,7 @@ def start_guide(t: Turn) -> list[Reply]:
     """Start the guide named (by task, alias or app), or offer a few to choose from."""
     guide = _guide_from(t)
     app = t.entity("app")
-    if guide is None and isinstance(app, str):
+    if guide is None and app:
         matches = t.cat.guides_for_app(app)
         guide = matches[0] if len(matches) == 1 else _guess(t, matches)
         if guide is None and matches:

@@ -38,6 +38,11 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     topic = next(
         (x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA), None
     )
+    guide = t.entity("guide")
+    if not topic and isinstance(guide, str):
+        from dialogues.actions.lessons import topic_for_guide
+
+        topic = topic_for_guide(t, guide)  # "讲防诈骗的呢": the guide's alias names the topic
     if topic:
         q["topic"] = topic
     audiences = [a for a in t.entity_values("audience") if isinstance(a, str)]
@@ -87,6 +92,17 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     span = window.label(start, end, t.now, t.lang, default)
     desc = labels.filters({k: query.get(k) for k in FILTER_KEYS}, t.lang)
     page = found[offset : offset + PAGE]
+    if not page and not offset:
+        from dialogues.actions import widen
+
+        wider = widen.widened(t, query, widen.LECTURE_STEPS, lambda q: bool(_matching(t, q)[0]))
+        if wider is not None:  # never a dead end: say what was not found, and how we widened
+            replies = show(t, wider[0], 0)
+            none = t.t(
+                "lecture.none", span=span, desc=t.t("lecture.desc", desc=desc) if desc else ""
+            )
+            replies[0].text = f"{none}{wider[1]}\n{replies[0].text}"
+            return replies
     if not page:
         return [_none(t, query, span, desc, offset)]
     lines = [lecture_line(t, offset + i, o.item, o.starts_at) for i, o in enumerate(page, 1)]

@@ -16,6 +16,24 @@ from dialogues.state import Focus, Listing
 PAGE = 3
 UMBRELLA = "智能手机"  # every class is a smartphone class: as a topic it narrows nothing
 FILTER_KEYS = ("app", "topic", "district")
+# Apps too many guides and classes use to say what a guide is about.
+GENERIC_APPS = {"微信", "设置", "支付宝", "相机", "输入法"}
+
+
+def topic_for_guide(t: Turn, guide_id: str) -> str | None:
+    """The class topic a guide is about ("学挂号的课": hospital_appointment → 就医挂号): the
+    commonest topic of the classes that teach the guide's own app."""
+    guide = t.cat.guides.get(guide_id)
+    if guide is None:
+        return None
+    apps = set(guide.apps) - GENERIC_APPS or set(guide.apps)
+    counts: dict[str, int] = {}
+    for les in t.cat.lessons.values():
+        if apps & set(les.apps):
+            for topic in les.topics:
+                if topic != UMBRELLA:
+                    counts[topic] = counts.get(topic, 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
 
 def query_from(t: Turn, base: dict | None = None) -> dict:
@@ -30,6 +48,9 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     topic = next(
         (x for x in t.entity_values("topic") if isinstance(x, str) and x != UMBRELLA), None
     )
+    guide = t.entity("guide")
+    if not topic and not isinstance(app, str) and isinstance(guide, str):
+        topic = topic_for_guide(t, guide)  # "学挂号的课": never drop what was asked for
     if topic:
         q["topic"] = topic
     d = t.entity("district")
@@ -48,6 +69,12 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
     if les is not None:
         return [lesson_card(t, les)]
     query = query_from(t, base)
+    if base is None:
+        from dialogues.actions import learn
+
+        guide = learn.guide_for(t, query) if learn.wants_guide(t) else None
+        if guide is not None:  # "学打车": the guide now, the class as an offer
+            return learn.guide_and_lesson(t, guide)
     place = t.state.place
     if "district" not in query and "center" not in query and place and place.district:
         near = dict(query, district=place.district)
@@ -94,6 +121,19 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     found = _matching(t, query)
     desc = _desc(t, query)
     page = found[offset : offset + PAGE]
+    if not page and not offset:
+        from dialogues.actions import widen
+
+        wider = widen.widened(t, query, widen.LESSON_STEPS, lambda q: bool(_matching(t, q)))
+        if wider is not None:  # never a dead end: say what was not found, and how we widened
+            replies = show(t, wider[0], 0)
+            none = t.t(
+                "lesson.none",
+                span=_span(t, query),
+                desc=t.t("lesson.desc", desc=desc) if desc else "",
+            )
+            replies[0].text = f"{none}{wider[1]}\n{replies[0].text}"
+            return replies
     if not page:
         return [_none(t, query, desc, offset)]
     lines = [lesson_line(t, offset + i, les, when) for i, (when, les) in enumerate(page, 1)]
@@ -112,6 +152,15 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     ]
     if len(found) > offset + PAGE:
         buttons.append(Button(t.t("btn.more_lessons"), "/more"))
+    guide_line = ""
+    if not offset:
+        from dialogues.actions import learn
+
+        guide = learn.guide_for(t, query)
+        if guide is not None:  # "打车课": the classes, and the guide for learning it now
+            guide_line = t.t("lesson.guide_too", title=t.title(guide.title))
+            if len(buttons) < 4:
+                buttons.append(t.button(t.t("btn.learn_now"), "start_guide", guide=guide.id))
     t.set_choices(
         [
             t.button(str(offset + i), "list_lessons", lesson=les.id)
@@ -126,7 +175,7 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
         if query.get("district") or query.get("center")
         else t.t("lesson.tail_where")
     )
-    text = "\n".join([header, *lines, tail])
+    text = "\n".join([header, *lines, tail, *([guide_line] if guide_line else [])])
     return [t.reply(text, buttons, items=[Item("lesson", les.id) for _w, les in page])]
 
 

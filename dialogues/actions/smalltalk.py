@@ -93,7 +93,7 @@ def clarify(t: Turn, ranking: list[tuple[str, float]]) -> list[Reply]:
         return out_of_scope(t)
     keep = {}
     for e in t.parse.entities:
-        if isinstance(e.value, str) and e.entity not in keep:
+        if isinstance(e.value, str) and e.entity not in keep:  # not a resolved time
             keep[e.entity] = e.value
     buttons = [t.button(t.t(f"intent.{name}"), name, **keep) for name in guesses]
     buttons.append(Button(t.t("btn.none"), "/deny"))

@@ -39,7 +39,7 @@ def offsets_from(t: Turn) -> list[str] | None:
     "前一天" → ["-1d@18:00"]."""
     found = t.entity("offset")
     try:
-        return [reminder_offsets.normalise(found)] if isinstance(found, str) else None
+        return [reminder_offsets.normalise(found)] if found else None
     except ValueError:  # a hand-made payload: not an offset
         return None
 
@@ -71,17 +71,13 @@ def _filter_from(t: Turn) -> dict:
     f: dict = {}
     for key in ("topic", "audience", "app", "mode"):
         value = next(
-            (
-                v
-                for v in t.entity_values(key)
-                if isinstance(v, str) and not (key == "topic" and v in UMBRELLAS)
-            ),
+            (v for v in t.entity_values(key) if not (key == "topic" and v in UMBRELLAS)),
             None,
         )
         if value:
             f[key] = value
     d = t.entity("district")
-    found = find_district(d) if isinstance(d, str) else None
+    found = find_district(d) if d else None
     if found is not None:
         f["district"] = found.name
     return f
@@ -92,7 +88,7 @@ def subscribe(t: Turn) -> list[Reply]:
     offsets = offsets_from(t)
     for kind in ("lecture", "lesson"):
         ident = t.entity(kind)
-        if isinstance(ident, str):
+        if ident:
             return [_subscribe_item(t, kind, ident, offsets)]
     event = t.entity("event")
     if event in ("lecture", "lesson"):

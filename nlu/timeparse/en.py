@@ -47,7 +47,7 @@ _EN_MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_EN_NUMBERS = {
+EN_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
@@ -59,7 +59,7 @@ _EN_UNITS = {"min": "minute", "mins": "minute", "minute": "minute", "minutes": "
 _MONTH = _alt(_EN_MONTHS)
 _WD_FULL = _alt(w for w in _EN_WEEKDAYS if w.endswith("day"))
 _WD_ANY = _alt(_EN_WEEKDAYS)
-_EN_N = rf"\d{{1,4}}|{_alt(_EN_NUMBERS)}"
+_EN_N = rf"\d{{1,4}}|{_alt(EN_NUMBERS)}"
 _ORD = r"(?:st|nd|rd|th)"
 _NOT_NUMBER_BEFORE = r"(?<![\d.:/-])"
 
@@ -203,4 +203,4 @@ def _en_recent(m: re.Match[str], ctx: _Ctx) -> _Atom:
 
 
 def _en_number(word: str) -> int:
-    return int(word) if word.isdigit() else _EN_NUMBERS[word]
+    return int(word) if word.isdigit() else EN_NUMBERS[word]

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 
 from ..lang import has_cjk
 from .core import TZ
+from .en import EN_NUMBERS
 
 MAX_MINUTES = 7 * 24 * 60  # a reminder more than a week ahead is not a reminder
 MAX_DAYS = 7
@@ -30,10 +31,10 @@ _ZH_SAME_DAY = re.compile(r"当天|当日")
 _ZH_DAY_BEFORE = re.compile(r"前1天|头1天|前一晚|前1晚|前天晚上|头天")
 _ZH_LEAD = re.compile(r"(?:提前|提早|早|前)$")
 
+# The time parser's English numbers, and the round minutes people say before an event.
 _EN_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "forty-five": 45, "half": 0.5,
+    **EN_NUMBERS, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
+    "half": 0.5,
 }  # fmt: skip
 _EN_UNIT = re.compile(
     r"(\d+(?:\.\d+)?|[a-z-]+)\s+(?:and\s+a\s+half\s+)?(hours?|hrs?|minutes?|mins?|days?)"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.cli import main as leling
-from content.files import MAX_DEPTH, MAX_FILE_BYTES
+from content.files import MAX_DEPTH, MAX_TABLE_BYTES
 from content.load import ensure_catalogue, import_dir, load_catalogue
 from content.schedule import TZ
 from content.validate import errors, read_catalogue_dir
@@ -175,7 +175,8 @@ def test_a_guide_that_is_a_fifo_or_a_folder_is_one_line(sample_dir):
 
 
 def test_an_oversized_file_is_refused_without_reading_it_all(sample_dir):
-    # The audit's 30 MB YAML took 40 s to parse; YAML files stop at 1 MB, CSV at 5 MB.
+    # The audit's 30 MB YAML took 40 s to parse; YAML files stop at 1 MB; centers.csv and
+    # landmarks.csv at 64 MB (a national catalogue's 100,000 centers are ~16 MB, issue #16).
     path = sample_dir / "lectures.yaml"
     with path.open("a", encoding="utf-8") as f:
         f.write(("# " + "x" * 1000 + "\n") * (30 * 1024))
@@ -183,8 +184,8 @@ def test_an_oversized_file_is_refused_without_reading_it_all(sample_dir):
     path.unlink()
     path = sample_dir / "centers.csv"
     with path.open("a", encoding="utf-8") as f:
-        f.write(("x" * 1000 + "\n") * (MAX_FILE_BYTES // 1000 + 10))
-    assert "centers.csv: is larger than 5120 KB; split it or remove old entries" in _errors(
+        f.write(("x" * 1000 + "\n") * (MAX_TABLE_BYTES // 1000 + 10))
+    assert "centers.csv: is larger than 65536 KB; split it or remove old entries" in _errors(
         sample_dir
     )
 

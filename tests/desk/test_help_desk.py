@@ -32,7 +32,7 @@ def test_a_request_goes_to_the_district_volunteers_first(bot, db):
     assert "东城区" in notices[0]["text"] and "中文" in notices[0]["text"]
     assert notices[0]["buttons"][0][1].startswith("/claim ")
     # Asking again does not open a second request.
-    assert "已经发出了" in text_of(say(bot, SENIOR, "找人帮忙"))
+    assert "已经记下了" in text_of(say(bot, SENIOR, "找人帮忙"))
     assert len(help_requests.waiting(db)) == 1
 
 

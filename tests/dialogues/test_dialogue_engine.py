@@ -156,7 +156,7 @@ def test_handoff_opens_one_request_with_context(bot, scripted):
     assert ctx["guide"]["id"] == "wechat_video_call" and ctx["guide"]["step"] == 2
     assert "转人工" in ctx["asked"]
     assert "39.9" not in json.dumps(ctx)
-    assert "已经发出" in texts(say(bot, "转人工"))
+    assert "已经记下" in texts(say(bot, "转人工"))
     assert len(help_requests.open_requests(bot.db)) == 1
 
 
@@ -433,6 +433,40 @@ def test_a_voice_message_says_what_was_heard(bot, scripted):
     replies = bot.handle(Incoming(U, "你好", voice=True))
     assert replies[0].text.startswith("我听到的是：“你好”")
     assert not say(bot, "你好")[0].text.startswith("我听到的是")
+
+
+def test_a_voice_message_is_answered_by_voice(bot, scripted):
+    scripted.add("你好", "greet")
+    replies = bot.handle(Incoming(U, "你好", voice=True))
+    assert replies and all(r.voice for r in replies)
+
+
+def test_an_unsure_transcript_never_subscribes(bot, scripted):
+    say(bot, '/list_lectures{"lecture":"lec-capital-series"}')
+    scripted.add("提醒我", "subscribe")
+    replies = bot.handle(Incoming(U, "提醒我", voice=True, unsure=True))
+    assert texts(replies).startswith("我听到的可能是：“提醒我”")
+    assert "再说一遍" in texts(replies) and "打字" in texts(replies)
+    assert subscriptions.active_for(bot.db, U) == []
+    replies = bot.handle(Incoming(U, "提醒我", voice=True))  # said again, clearly
+    assert len(subscriptions.active_for(bot.db, U)) == 1
+
+
+def test_an_unsure_yes_does_not_confirm_a_deletion(bot, scripted):
+    say(bot, "/mydata")
+    say(bot, "/forget")
+    scripted.add("好的", "affirm")
+    replies = bot.handle(Incoming(U, "好的", voice=True, unsure=True))
+    assert "我听到的可能是" in texts(replies)
+    assert users.get(bot.db, U) is not None
+    assert "全部删除" in texts(say(bot, "/affirm"))  # the question still stood
+    assert users.get(bot.db, U) is None
+
+
+def test_an_unsure_harmless_question_is_answered_with_what_was_heard(bot, scripted):
+    scripted.add("你好", "greet")
+    replies = bot.handle(Incoming(U, "你好", voice=True, unsure=True))
+    assert replies[0].text.startswith("我听到的是：“你好”")
 
 
 def test_reminder_buttons_mid_guide_leave_the_guide_alone(bot, scripted):

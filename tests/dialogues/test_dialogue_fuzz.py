@@ -6,13 +6,15 @@ path, answer with replies that keep the reply rules (a way home and to a person)
 buttons whose payloads pass `payload_rules`, and stay within a work budget counted in units
 that do not depend on the machine: SQL statements run and schedule occurrences generated.
 
-The default run tries `FAST_EXAMPLES` cases; the slow suite (`-m slow`) tries `SLOW_EXAMPLES`.
+`make test` tries `FAST_EXAMPLES` cases; the nightly-style suite (`make test-nightly`, i.e.
+LELING_NIGHTLY=1) tries `SLOW_EXAMPLES`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 
 import pytest
 from dialoguekit import NOW, check_reply_rules, make_assistant
@@ -215,6 +217,8 @@ def test_fuzzed_turns_are_bounded_and_kind(
 
 
 @pytest.mark.slow
+@pytest.mark.nightly
+@pytest.mark.skipif(not os.environ.get("LELING_NIGHTLY"), reason="nightly: LELING_NIGHTLY=1")
 def test_fuzzed_turns_are_bounded_and_kind_ten_thousand_cases(
     fuzz_db, cat, real_parser, counted_rules, no_failed_turns
 ):

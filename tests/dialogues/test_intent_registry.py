@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from dialogues import policy
+from dialogues import policy, understand
 from dialogues.actions import smalltalk
 from dialogues.texts import Texts
 from dialogues.understand import COMMANDS, KNOWN_INTENTS
@@ -55,3 +58,10 @@ def test_the_loader_rejects_unknown_fields_and_missing_descriptions(tmp_path):
     bad.write_text("intents:\n  greet:\n    action: smalltalk.greet\n")
     with pytest.raises(ValueError, match="description"):
         intents.load(bad)
+
+
+def test_the_odd_input_intents_understand_produces_are_exactly_the_registered_ones():
+    source = Path(understand.__file__).read_text(encoding="utf-8")
+    produced = set(re.findall(r'"(_[a-z_]+)"', source))
+    registered = {name for name in REGISTRY if name.startswith("_")}
+    assert produced == registered

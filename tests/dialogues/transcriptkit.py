@@ -21,6 +21,7 @@ A transcript file holds a list of conversations:
 
 Checks per turn: intent, entities (subset), says / says_any / not_says (reply text fragments),
 items (exact ids in order), items_include, buttons (payloads; "x*" is a prefix), titles,
+calls (the tap-to-call numbers, in order),
 no_buttons, guide (subset), voice, skipped (a blank line produces no turn).
 """
 
@@ -206,6 +207,9 @@ def check_turn(spec: dict, got: dict | None, where: str) -> None:
         assert ok, f"{ctx}\nno button {want}"
     for want in spec.get("not_buttons") or []:
         assert not any(p.startswith(want.rstrip("*")) for p in payloads), f"{ctx}\nbutton {want}"
+    calls = [b["call"] for r in got["replies"] for b in r["buttons"] if b.get("call")]
+    if "calls" in spec:
+        assert calls == [str(c) for c in spec["calls"]], f"{ctx}\ncall buttons {calls}"
     titles = [b["title"] for r in got["replies"] for b in r["buttons"]]
     for want in spec.get("titles") or []:
         assert want in titles, f"{ctx}\nno button titled {want}"

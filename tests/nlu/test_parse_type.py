@@ -65,3 +65,20 @@ def test_odd_json_still_reads():
     parse = Parse.from_dict({"text": "x", "intent": None, "entities": [{"entity": "a"}, 3]})
     assert parse.intent == "out_of_scope" and parse.entity("a") is None
     assert len(parse.entities) == 1 and parse.entities[0].start == 0
+
+
+def test_entity_values_are_text_except_time():
+    parse = Parse.from_dict(
+        {
+            "text": "x",
+            "intent": {"name": "greet", "confidence": 1.0},
+            "entities": [
+                {"entity": "lecture", "value": 12},
+                {"entity": "district", "value": {"odd": 1}},
+                {"entity": "time", "value": {"from": "2026-12-05T12:00:00+08:00", "to": "x"}},
+            ],
+        }
+    )
+    assert parse.entity("lecture") == "12"
+    assert parse.entity("district") is None and parse.entity_values("district") == []
+    assert isinstance(parse.entity("time"), dict) and parse.time() is None

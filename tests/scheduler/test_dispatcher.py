@@ -276,8 +276,11 @@ async def test_a_slow_send_is_not_marked_unknown_by_its_own_dispatcher(db, plann
         stale_after=timedelta(0),
     )
     first = asyncio.create_task(d.tick())
-    while outbox.status_counts(db).get("sending") != 1:
+    for _ in range(3000):  # until the send is under way
+        if outbox.status_counts(db).get("sending") == 1:
+            break
         await asyncio.sleep(0.01)
+    assert outbox.status_counts(db).get("sending") == 1
     assert (await d.recover()).unknown == 0
     gate.set()
     assert (await first).sent == 1

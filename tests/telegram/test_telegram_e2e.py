@@ -26,7 +26,7 @@ OGG = b"OggS\x00\x02" + bytes(200)  # the start of an Ogg page; enough for "a vo
 class Leling:
     """One `leling run` process."""
 
-    def __init__(self, fake: FakeBotApi, tmp: Path, mode: str):
+    def __init__(self, fake: FakeBotApi, tmp: Path, mode: str, extra_env: dict | None = None):
         self.fake, self.mode, self.port = fake, mode, free_port()
         self.db = tmp / f"{mode}.db"
         self.log = tmp / f"{mode}.log"
@@ -39,6 +39,10 @@ class Leling:
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "PYTHONUNBUFFERED": "1",
+            # no test reaches the network: the online voice (gTTS) is not even probed
+            "LELING_TTS": "offline",
+            "LELING_TTS_CACHE": str(tmp / "tts"),
+            **(extra_env or {}),
         }
         for key in ("LELING_WEBHOOK_URL", "LELING_WEBHOOK_SECRET", "LELING_CONTENT"):
             env.pop(key, None)

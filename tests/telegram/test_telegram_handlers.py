@@ -180,6 +180,46 @@ async def test_voice_with_speech_recognition_goes_to_the_assistant(harness, assi
     assert assistant.seen[0].text == "教我用微信视频" and assistant.seen[0].voice
 
 
+async def test_an_unsure_transcript_reaches_the_assistant_marked_unsure(harness, assistant):
+    from bot.voice.asr import Transcript
+
+    h = await harness(transcribe=lambda a, m, lang: Transcript("提醒我", 0.2, "whisper", lang))
+    await h.do(h.api.send_voice, 42, b"OggS voice bytes")
+    assert assistant.seen[0].text == "提醒我" and assistant.seen[0].unsure
+
+
+async def test_broken_and_overlong_recordings_get_a_kind_reply(harness, assistant):
+    from bot.voice.audio import AudioError
+
+    def transcribe(audio, mime, lang):
+        raise AudioError("corrupt")
+
+    h = await harness(transcribe=transcribe)
+    calls = await h.do(h.api.send_voice, 42, b"OggS broken")
+    assert "打不开" in sent_texts(calls)[0] and home_button(calls[-1])
+    calls = await h.do(h.api.send_voice, 42, b"OggS long", 75)
+    assert "太长" in sent_texts(calls)[0]
+    assert "getFile" not in [c.method for c in calls]  # not even downloaded
+    assert not assistant.seen
+
+
+async def test_a_slow_recogniser_says_it_is_listening(harness, assistant, monkeypatch):
+    import time
+
+    from bot.channels import telegram as channel
+
+    monkeypatch.setattr(channel, "LISTENING_AFTER", 0.05)
+
+    def transcribe(audio, mime, lang):
+        time.sleep(0.3)
+        return "你好"
+
+    h = await harness(transcribe=transcribe)
+    calls = await h.do(h.api.send_voice, 42, b"OggS voice bytes")
+    assert sent_texts(calls)[0] == "我在听…"
+    assert assistant.seen[0].text == "你好"
+
+
 async def test_voice_replies_are_spoken_before_the_text(harness):
     h = await harness(
         FakeAssistant(lambda m: [Reply("第1步", voice=True)]),

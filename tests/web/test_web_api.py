@@ -266,3 +266,14 @@ def test_the_rate_limiter_refills_and_forgets_idle_clients():
     now[0] += 10
     assert limiter.allow("c")  # the table was full: idle buckets were dropped
     assert len(limiter._buckets) <= 2
+
+
+def test_the_inbox_keeps_a_users_newest_messages_only(db, monkeypatch):
+    from store import inbox
+
+    monkeypatch.setattr(inbox, "KEEP", 3)
+    for n in range(5):
+        assert inbox.add(db, "web:a", {"text": f"m{n}"}, key=f"k{n}")
+    inbox.add(db, "web:b", {"text": "other"}, key="k0")
+    assert [m["text"] for m in inbox.waiting(db, "web:a")] == ["m2", "m3", "m4"]
+    assert inbox.count(db, "web:b") == 1

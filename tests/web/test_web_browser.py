@@ -360,3 +360,17 @@ def test_forgetting_me_clears_this_device_too(page):
     page.page.reload()
     page.page.wait_for_selector(".msg-bot")
     assert "怎么用微信视频" not in page.page.locator("#log").inner_text()
+
+
+def test_the_open_page_polls_the_inbox(page, server):
+    page.page.clock.install()  # the page's timers run on a clock the test moves
+    page.open(f"/?start=lecture_{LECTURE}")
+    page.page.wait_for_selector(".card-lecture")
+    before = page.bot_count()
+    page.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
+    page._wait_more(before)
+    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    assert not page.page.locator("#inbox").is_visible()
+    page.page.clock.run_for(31_000)  # nobody types: the 30-second poll finds it
+    page.page.locator("#inbox").wait_for(state="visible")
+    assert "您有1条提醒" in page.page.locator("#inbox").inner_text()

@@ -47,9 +47,12 @@ class Clock:
 
 
 class LiveServer:
-    """The web app served for real. `limits` is a `WebLimits` (defaults when None)."""
+    """The web app served for real. `limits` is a `WebLimits` (defaults when None);
+    `services_kw` go to `Services` (e.g. `transcribe`, `speak`)."""
 
-    def __init__(self, folder: Path, parser, now: datetime = NOW, limits=None, content=SAMPLE):
+    def __init__(
+        self, folder: Path, parser, now: datetime = NOW, limits=None, content=SAMPLE, **services_kw
+    ):
         self.port = free_port()
         self.settings = Settings(
             db=folder / "leling.db", content=content, port=self.port, web_secret=SECRET
@@ -59,7 +62,7 @@ class LiveServer:
         self.clock = Clock(now)
         assistant = Assistant(db, catalogue, parser, clock=self.clock)
         self.services = Services(
-            settings=self.settings, db=db, catalogue=catalogue, assistant=assistant
+            settings=self.settings, db=db, catalogue=catalogue, assistant=assistant, **services_kw
         )
         config = uvicorn.Config(
             create_app(self.services, limits=limits),

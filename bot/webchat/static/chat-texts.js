@@ -21,7 +21,12 @@ window.LELING_UI = {
     loc_denied: "没关系，不用位置也可以。请告诉我您在哪个区，或者附近有什么地标，比如“天坛附近”。",
     loc_unavailable: "这个浏览器暂时拿不到位置。请告诉我您在哪个区，或者附近有什么地标。",
     offline: "网络好像断了。请检查一下网络，再点一次“发送”。您刚才的话还在输入框里。",
-    too_long: "您的话有点长，请分成几句短话发给我。"
+    too_long: "您的话有点长，请分成几句短话发给我。",
+    error: "抱歉，我这边出了点问题。请再试一次，或者点“找人帮忙”。",
+    talk: "按住说话", release: "松开发送",
+    listening: "我在听…", voice_msg: "（语音）",
+    no_mic: "这个浏览器不能在网页里录音。请打字告诉我；也可以点手机键盘上的话筒，说完它会帮您打成字。",
+    mic_denied: "没有拿到用话筒的许可。请打字告诉我；或者在浏览器的设置里允许这个网页使用话筒，再按住说话。"
   },
   en: {
     brand: "Leling", bigger: "Bigger text", sizes: ["normal", "large", "largest"], size_is: "Text size: ",
@@ -42,6 +47,11 @@ window.LELING_UI = {
     loc_denied: "That is fine. Please tell me your district or a landmark near you, such as “near the Temple of Heaven”.",
     loc_unavailable: "This browser cannot get your location now. Please tell me your district or a landmark near you.",
     offline: "The network seems to be down. Please check it and tap “Send” again. Your words are still in the box.",
-    too_long: "That is a bit long. Please send it as a few short messages."
+    too_long: "That is a bit long. Please send it as a few short messages.",
+    error: "Sorry, something went wrong on my side. Please try again, or tap “Get help”.",
+    talk: "Hold to talk", release: "Let go to send",
+    listening: "Listening…", voice_msg: "(voice message)",
+    no_mic: "This browser cannot record on a web page. Please type; or tap the microphone on your phone's keyboard and it will type what you say.",
+    mic_denied: "I may not use the microphone. Please type; or allow this page to use the microphone in the browser's settings, then hold to talk again."
   }
 };

@@ -3,7 +3,8 @@
    and cards; it keeps the last messages in localStorage so a reload resumes; it shows the inbox
    (reminders) at the top and polls it while the page is open; it reads replies aloud with the
    browser's own voice ("听"), or plays `audio_url` when a reply has one and the browser has no
-   voice. New replies are announced through one polite live region, one at a time, each kept
+   voice; "按住说话" records with MediaRecorder and sends the recording to POST /api/voice, and
+   replies to a spoken question are read aloud at once. New replies are announced through one polite live region, one at a time, each kept
    about a second so screen readers do not skip them. */
 (function () {
   "use strict";
@@ -108,20 +109,7 @@
     $("thinking").hidden = false;
     $("log").setAttribute("aria-busy", "true");
     if (shown) addEntry({ role: "user", text: shown });
-    return post("/api/message", body).then(function (data) {
-      if (data.lang) applyLang(data.lang);
-      if (data.forgotten) forgetHere(data.csrf);
-      var replies = data.replies || [];
-      var first = null;
-      replies.forEach(function (reply, i) {
-        var node = addEntry({ role: "bot", reply: reply });
-        if (i === 0) first = node;
-        /* the user asked for spoken replies ("用语音回复我"): read it out when it arrives */
-        if (reply.voice) speak(reply, null);
-      });
-      if (data.inbox) checkInbox();
-      return { ok: !data.error, first: first };
-    }).catch(function () {
+    return post("/api/message", body).then(showAnswer).catch(function () {
       var node = addEntry({ role: "bot", reply: { text: t("offline"), buttons: [], items: [] } }, true);
       return { ok: false, first: node };
     }).finally(function () {
@@ -129,6 +117,26 @@
       $("thinking").hidden = true;
       $("log").removeAttribute("aria-busy");
     });
+  }
+
+  /* An answer of /api/message or /api/voice: its replies in the log; a reply Leling was asked
+     to speak (the question was spoken, or the user chose voice) is read aloud at once. */
+  function showAnswer(data) {
+    if (data.lang) applyLang(data.lang);
+    if (data.forgotten) forgetHere(data.csrf);
+    var replies = data.replies || [];
+    if (!replies.length) replies = [{ text: t("error"), buttons: [], items: [] }];
+    disableAnswered();  /* the new replies' buttons are the ones to use now */
+    var first = null;
+    replies.forEach(function (reply, i) {
+      var node = addEntry({ role: "bot", reply: reply });
+      if (i === 0) first = node;
+    });
+    if (replies.length && replies[0].voice && first) {
+      speak(replies.filter(function (r) { return r.voice; }), first.querySelector(".listen"));
+    }
+    if (data.inbox) checkInbox();
+    return { ok: !data.error, first: first };
   }
 
   /* The user's data was deleted on the server: delete this device's copy too. */
@@ -146,7 +154,6 @@
   function addEntry(entry, transient) {
     var node = render(entry, true);
     $("log").appendChild(node);
-    disableOlder(node);
     if (!transient) {
       history.push(entry);
       if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
@@ -163,12 +170,11 @@
     return (r.text || "") + (r.note ? "\n" + r.note : "");
   }
 
-  /* Only the newest reply's buttons can be used; older ones are disabled. */
-  function disableOlder(newest) {
-    document.querySelectorAll(".msg-bot .buttons").forEach(function (group) {
-      if (!newest.contains(group)) {
-        group.querySelectorAll("button:not([disabled])").forEach(function (b) { b.disabled = true; });
-      }
+  /* Only the newest replies' buttons can be used: those already in the log are disabled
+     when new replies arrive. */
+  function disableAnswered() {
+    document.querySelectorAll("#log .msg-bot .buttons button:not([disabled])").forEach(function (b) {
+      b.disabled = true;
     });
   }
 
@@ -189,7 +195,20 @@
     node.appendChild(el("span", "label", t("reminder")));
     node.appendChild(el("p", "", message.text));
     addButtons(node, message.buttons || [], null);
+    node.appendChild(listenTools({ text: message.text }));
     return node;
+  }
+
+  /* The "听" button under a message. */
+  function listenTools(reply) {
+    var tools = el("div", "tools");
+    var listen = el("button", "btn btn-quiet listen", t("listen"));
+    listen.type = "button";
+    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
+    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
+    listen.addEventListener("click", function () { speak(reply, listen); });
+    tools.appendChild(listen);
+    return tools;
   }
 
   function renderReply(reply, entry, fresh) {
@@ -199,6 +218,10 @@
     node.appendChild(el("span", "label", t("leling")));
     var items = (reply.items || []).filter(function (i) { return i.card; });
     var text = reply.text || "";
+    if (reply.guide && reply.guide.label) {
+      /* the guide card already says 第2步/共7步: not twice */
+      text = text.split("\n").filter(function (l) { return l.trim() !== reply.guide.label; }).join("\n");
+    }
     var lines = text.split("\n");
     if (reply.guide) node.appendChild(cards.guideCard(reply.guide));
     if (items.length && lines.length > 2) {
@@ -220,14 +243,7 @@
     }
     if (reply.note) node.appendChild(el("p", "note", reply.note));
     addButtons(node, (reply.buttons || []).filter(function (b) { return !b.in_card; }), entry);
-    var tools = el("div", "tools");
-    var listen = el("button", "btn btn-quiet listen", t("listen"));
-    listen.type = "button";
-    /* the name starts with the visible word (WCAG 2.5.3: label in name) */
-    listen.setAttribute("aria-label", t("listen") + t("listen_label"));
-    listen.addEventListener("click", function () { speak(reply, listen); });
-    tools.appendChild(listen);
-    node.appendChild(tools);
+    node.appendChild(listenTools(reply));
     if (entry && entry.chosen) markChosen(node, entry.chosen);
     return node;
   }
@@ -238,6 +254,12 @@
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t("options"));
     buttons.forEach(function (b) {
+      if (b.call) {  /* a tap-to-call button (96110, 120): a tel: link, not a message */
+        var link = el("a", "btn btn-main btn-call", b.title);
+        link.href = "tel:" + String(b.call).replace(/[^0-9]/g, "");
+        group.appendChild(link);
+        return;
+      }
       var btn = el("button", "btn btn-main", b.title);
       btn.type = "button";
       btn.setAttribute("data-choice", b.payload);
@@ -301,26 +323,130 @@
     return null;
   }
 
+  /* Read one reply (or several, one after another) aloud: the browser's own voice first, at
+     its normal rate (older listeners follow normal-rate speech best), else the server's
+     recording (`audio_url`, docs/voice.md). */
   function speak(reply, button) {
-    var text = (reply.text || "") + (reply.note ? "\n" + reply.note : "");
+    var list = Array.isArray(reply) ? reply : [reply];
     var voice = voiceFor(lang);
     if (voice) {
-      window.speechSynthesis.cancel();  /* one voice at a time: the newest wins */
-      var u = new window.SpeechSynthesisUtterance(text);
-      u.voice = voice;
-      u.lang = voice.lang;
-      u.rate = 0.9;
-      window.speechSynthesis.speak(u);
+      window.speechSynthesis.cancel();
+      list.forEach(function (r) {
+        var u = new window.SpeechSynthesisUtterance((r.text || "") + (r.note ? "\n" + r.note : ""));
+        u.voice = voice;
+        u.lang = voice.lang;
+        window.speechSynthesis.speak(u);
+      });
       return;
     }
-    if (reply.audio_url) {  /* the server's voice: the hook for issue #15 (docs/web.md) */
-      new window.Audio(reply.audio_url).play().catch(function () { announce(t("no_voice")); });
+    var urls = list.map(function (r) { return r.audio_url; }).filter(Boolean);
+    if (urls.length) {
+      var play = function (i) {
+        if (i >= urls.length) return;
+        var a = new window.Audio(urls[i]);
+        a.onended = function () { play(i + 1); };
+        a.play().catch(function () { announce(t("no_voice")); });
+      };
+      play(0);
       return;
     }
-    if (!button) return;  /* spoken replies were asked for, but there is no voice: text it is */
+    if (!button) return;
     var note = button.parentNode.querySelector(".no-voice");
     if (!note) button.parentNode.insertBefore(el("p", "no-voice", t("no_voice")), button);
     announce(t("no_voice"));
+  }
+
+  /* -- hold to talk ------------------------------------------------------------------------ */
+  var recorder = null;
+  var holding = false;
+  var chunks = [];
+  var talkTimer = null;
+  var MAX_TALK_MS = 59000;
+
+  function canRecord() {
+    return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
+  }
+
+  function sayHere(key) {
+    addEntry({ role: "bot", reply: { text: t(key), buttons: [], items: [] } }, true);
+  }
+
+  function startTalk() {
+    if (busy || recorder || holding) return;
+    holding = true;
+    if (!canRecord()) { holding = false; sayHere("no_mic"); return; }
+    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+      chunks = [];
+      recorder = new window.MediaRecorder(stream);
+      recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
+      recorder.onstop = function () {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+        var type = recorder.mimeType || "audio/webm";
+        recorder = null;
+        sendRecording(new window.Blob(chunks, { type: type }));
+      };
+      recorder.start();
+      $("talk-btn").classList.add("recording");
+      $("talk-btn").textContent = t("release");
+      talkTimer = window.setTimeout(stopTalk, MAX_TALK_MS);
+      if (!holding) stopTalk();  /* let go before the microphone was ready */
+    }).catch(function () {
+      holding = false;
+      sayHere("mic_denied");
+    });
+  }
+
+  function stopTalk() {
+    holding = false;
+    window.clearTimeout(talkTimer);
+    $("talk-btn").classList.remove("recording");
+    $("talk-btn").textContent = t("talk");
+    if (recorder && recorder.state !== "inactive") recorder.stop();
+  }
+
+  function sendRecording(blob) {
+    busy = true;
+    $("thinking").textContent = t("listening");
+    $("thinking").hidden = false;
+    $("log").setAttribute("aria-busy", "true");
+    return fetch("/api/voice", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": blob.type || "audio/webm", "X-CSRF-Token": csrf, "X-Leling-Lang": lang },
+      body: blob
+    }).then(function (r) {
+      return r.json().catch(function () { return { error: "bad", replies: [] }; });
+    }).then(function (data) {
+      addEntry({ role: "user", text: data.heard || t("voice_msg") });
+      return showAnswer(data);
+    }).catch(function () {
+      sayHere("offline");
+    }).finally(function () {
+      busy = false;
+      $("thinking").hidden = true;
+      $("thinking").textContent = t("thinking");
+      $("log").removeAttribute("aria-busy");
+    });
+  }
+
+  function setUpTalk() {
+    var btn = $("talk-btn");
+    btn.addEventListener("pointerdown", function (ev) {
+      ev.preventDefault();
+      try { btn.setPointerCapture(ev.pointerId); } catch (e) { /* no pointer to capture */ }
+      startTalk();
+    });
+    ["pointerup", "pointercancel"].forEach(function (name) {
+      btn.addEventListener(name, function () { if (holding || recorder) stopTalk(); });
+    });
+    btn.addEventListener("contextmenu", function (ev) { ev.preventDefault(); });
+    /* keyboard: hold Space or Enter */
+    btn.addEventListener("keydown", function (ev) {
+      if ((ev.key === " " || ev.key === "Enter") && !ev.repeat) { ev.preventDefault(); startTalk(); }
+    });
+    btn.addEventListener("keyup", function (ev) {
+      if (ev.key === " " || ev.key === "Enter") { ev.preventDefault(); stopTalk(); }
+    });
   }
 
   /* -- location ------------------------------------------------------------------------------ */
@@ -410,6 +536,7 @@
       });
     });
     $("loc-btn").addEventListener("click", shareLocation);
+    setUpTalk();
     $("inbox-close").addEventListener("click", function () {
       $("inbox").hidden = true;
       $("input").focus();
