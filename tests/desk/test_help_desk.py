@@ -189,3 +189,51 @@ def test_a_row_left_sending_by_a_crash_is_never_sent_again(bot, db, tmp_path):
     asyncio.run(run())
     assert sender.sent == []
     assert db["desk_outbox"].get(rid)["status"] == "unknown"
+
+
+def test_a_web_user_finds_the_volunteer_in_the_inbox(bot, db, tmp_path):
+    from bot.webchat.sender import WebSender
+    from scheduler.sender import RoutingSender
+    from store import desk_outbox, inbox
+
+    _volunteer(db, "telegram:7", "小王")
+    say(bot, WEB_SENIOR, "找人帮忙")
+    say(bot, "telegram:7", f"/claim {help_requests.waiting(db)[0]['id']}")
+    for r in outbox(db, "telegram:7"):  # the notice to the volunteer went out already
+        desk_outbox.claim(db, r["id"])
+        desk_outbox.finish(db, r["id"], "sent")
+    telegram = RecordingSender()
+
+    async def run():
+        courier = DeskCourier(tmp_path / "leling.db", None, tick_seconds=60)
+
+        async def on_courier_thread(fn, *args):
+            return await courier._run(fn, *args)
+
+        courier.sender = RoutingSender({"web": WebSender(on_courier_thread), "telegram": telegram})
+        await courier.tick()
+        await courier.stop()
+
+    asyncio.run(run())
+    waiting = inbox.waiting(db, WEB_SENIOR)
+    assert ["志愿者小王来帮您了" in m["text"] for m in waiting] == [True]
+    assert waiting[0]["buttons"][0]["payload"] == "/desk_end"
+
+
+def test_a_transient_failure_is_tried_again(bot, db, tmp_path):
+    from store import desk_outbox
+
+    rid = desk_outbox.add(db, "telegram:7", "relay", "hi")
+    flaky = RecordingSender(fail={"telegram:7": TimeoutError()})
+
+    async def run():
+        courier = DeskCourier(tmp_path / "leling.db", flaky, tick_seconds=60)
+        await courier.tick()
+        flaky.fail.clear()
+        await courier.tick()
+        await courier.stop()
+
+    asyncio.run(run())
+    assert [u for u, _ in flaky.sent] == ["telegram:7"]
+    row = db["desk_outbox"].get(rid)
+    assert (row["status"], row["attempts"]) == ("sent", 2)
