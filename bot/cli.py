@@ -27,6 +27,7 @@ COMMANDS = {
     "nlu": "train, try and test the language understanding",
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
+    "volunteers": "invite, list and revoke help-desk volunteers",
     "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
 }

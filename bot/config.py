@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,6 +51,8 @@ class Settings:
     wechat_api_base_url: str | None = None  # tests point it at a fake server
     wechat_template_id: str | None = None  # the reminder template (outside the 48-hour window)
     wechat_template_fields: str | None = None  # "field=source,…" (docs/wechat.md)
+    admins: tuple[str, ...] = ()  # user ids who may invite and revoke volunteers
+    desk_hours: tuple[str, str] = ("08:00", "20:00")  # when volunteers answer help requests
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -112,4 +115,34 @@ class Settings:
                 if not get(name).isdigit() or int(get(name)) < 1:
                     raise ConfigError(f"{name}={get(name)}: a number of days, at least 1.")
                 kwargs[key] = int(get(name))
+        if get("LELING_ADMINS"):
+            kwargs["admins"] = parse_admins(get("LELING_ADMINS"))
+        if get("LELING_DESK_HOURS"):
+            kwargs["desk_hours"] = parse_hours(get("LELING_DESK_HOURS"))
         return cls(**kwargs)
+
+
+_ADMIN = re.compile(r"^(telegram|web|terminal|wechat):[A-Za-z0-9_-]{1,64}$")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_admins(value: str) -> tuple[str, ...]:
+    """LELING_ADMINS: comma-separated user ids ("telegram:42,web:abc")."""
+    ids = tuple(part.strip() for part in value.split(",") if part.strip())
+    bad = [i for i in ids if not _ADMIN.match(i)]
+    if bad:
+        raise ConfigError(
+            f"LELING_ADMINS={value}: comma-separated user ids such as telegram:42 or web:abc "
+            f"(not {bad[0]!r})."
+        )
+    return ids
+
+
+def parse_hours(value: str) -> tuple[str, str]:
+    """LELING_DESK_HOURS: "08:00-20:00" (Beijing time; the start before the end)."""
+    m = _HOURS.match(value.replace(" ", ""))
+    if not m or m.group(1) + m.group(2) >= m.group(3) + m.group(4):
+        raise ConfigError(
+            f"LELING_DESK_HOURS={value}: opening hours such as 08:00-20:00, start before end."
+        )
+    return f"{m.group(1)}:{m.group(2)}", f"{m.group(3)}:{m.group(4)}"

@@ -116,7 +116,10 @@ def build_services(settings: Settings) -> Services:
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
     parser = open_parser(settings, catalogue)
-    assistant = Assistant(db, catalogue, parser)
+    from dialogues.actions.desk import DeskConfig
+
+    desk = DeskConfig(admins=frozenset(settings.admins), hours=settings.desk_hours)
+    assistant = Assistant(db, catalogue, parser, desk=desk)
     return Services(
         settings=settings,
         db=db,
@@ -265,6 +268,21 @@ async def _start_dispatcher(services: Services):
     return dispatcher
 
 
+async def _start_desk(services: Services, dispatcher):
+    """The help desk's courier: volunteers' notices and relayed messages, at the dispatcher's
+    pace (scheduler/desk.py)."""
+    from scheduler.desk import DeskCourier
+
+    courier = DeskCourier(
+        services.settings.db,
+        reminder_sender(services),
+        hours=services.settings.desk_hours,
+        pace=dispatcher.pace,
+    )
+    await courier.start()
+    return courier
+
+
 async def serve(
     settings: Settings,
     *,
@@ -296,7 +314,7 @@ async def serve(
         )
         return 1
     services = await asyncio.to_thread(build_services, settings)
-    dispatcher = housekeeping = None
+    dispatcher = housekeeping = courier = None
     server = _Server(
         uvicorn.Config(
             create_app(services),
@@ -321,6 +339,7 @@ async def serve(
                 log.error("Telegram refused TELEGRAM_BOT_TOKEN (%s); check it with BotFather", exc)
                 return 1
         dispatcher = await _start_dispatcher(services)
+        courier = await _start_desk(services, dispatcher)
         housekeeping = asyncio.gather(
             watch_catalogue(services, dispatcher, stop), prune_daily(services, stop)
         )
@@ -341,6 +360,8 @@ async def serve(
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
+        if courier is not None:
+            await courier.stop()
         await _shutdown(services, server, server_task, dispatcher)
     return code
 

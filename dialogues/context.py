@@ -42,6 +42,7 @@ class Turn:
     # The numbered options of the previous reply (the state's are cleared for this turn).
     offered: list[str] = field(default_factory=list)
     offered_base: int = 0
+    desk: object | None = None  # dialogues.actions.desk.DeskConfig: admins, desk hours
 
     # -- understanding ----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from content.catalogue import Catalogue
 from content.timefmt import TZ
 from dialogues import policy, sanitize
 from dialogues import state as states
-from dialogues.actions import smalltalk
+from dialogues.actions import desk, smalltalk
 from dialogues.context import Turn, finish
 from dialogues.models import Incoming, Reply, TurnResult
 from dialogues.texts import Texts
@@ -86,6 +86,7 @@ class Assistant:
         texts: Texts | None = None,
         planner=_NO_PLANNER,
         default_lang: str = "zh",
+        desk=None,
     ):
         self.db = db
         self.catalogue = catalogue
@@ -94,6 +95,7 @@ class Assistant:
         self.texts = texts or Texts()
         self.planner = load_planner() if planner is Assistant._NO_PLANNER else planner
         self.default_lang = default_lang
+        self.desk = desk  # dialogues.actions.desk.DeskConfig (admins, desk hours)
         self._memory: OrderedDict[str, dict] = OrderedDict()  # per user, this process only
         self._memory_lock = threading.Lock()
         self._user_locks: weakref.WeakValueDictionary[str, _UserLock] = (
@@ -181,7 +183,11 @@ class Assistant:
             parse = Parse.resolved("", intent, {}, lang)
         else:
             parse, location = understand(incoming.text, state, self.parser, now, lang)
-        new_lang = _switch_language(parse, incoming.text, lang, first)
+        new_lang = (
+            lang
+            if desk.is_command(incoming.text)
+            else _switch_language(parse, incoming.text, lang, first)
+        )
         if new_lang != user.get("lang"):
             user = users.update(db, uid, lang=new_lang)
         state.lang = new_lang
@@ -207,6 +213,7 @@ class Assistant:
             pending=pending,
             offered=offered,
             offered_base=offered_base,
+            desk=self.desk,
         )
         try:
             if (

@@ -19,6 +19,7 @@ from dialogues import loops
 from dialogues.actions import (
     about,
     centers,
+    desk,
     guide_help,
     guides,
     lectures,
@@ -201,6 +202,9 @@ def _ambiguous(t: Turn) -> bool:
 def respond(t: Turn) -> list[Reply]:
     """The replies to one understood message."""
     intent = t.intent
+    desk_replies = desk.respond(t)  # volunteers' commands; a user talking to their volunteer
+    if desk_replies is not None:
+        return desk_replies
     if intent.startswith("_"):  # odd input: answered kindly before anything else
         return HANDLERS.get(intent, smalltalk.odd_input)(t)
     in_guide = guide_help.route(t, intent)  # "点错了", "它让我输密码", "我要学的是发语音"

@@ -218,6 +218,11 @@ class Dispatcher:
         await asyncio.gather(*tasks)
         return report
 
+    async def pace(self) -> None:
+        """Wait for the next send slot; other senders (the help desk, announcements) call this
+        too, so everything shares one rate and reminders are never starved."""
+        await self._pace()
+
     async def _pace(self) -> None:
         if not self.rate_per_s:
             return

@@ -245,6 +245,38 @@ def _audit_key(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS audit_key (id INTEGER PRIMARY KEY, value TEXT)")
 
 
+def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
+    # Volunteers (store/volunteers.py): who they are, the one-time codes that made them, and the
+    # desk's outbox (store/desk.py) of notices to volunteers and relayed replies to users, which
+    # the scheduler's courier sends. A help request remembers who claimed it and when it was
+    # announced again to everyone (once).
+    db.execute(
+        "CREATE TABLE volunteers (user_id TEXT PRIMARY KEY, name TEXT NOT NULL, org TEXT NOT NULL,"
+        " districts TEXT NOT NULL DEFAULT '[]', active INTEGER NOT NULL DEFAULT 1,"
+        " invited_by TEXT, created_at TEXT NOT NULL, revoked_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE volunteer_invites (code TEXT PRIMARY KEY, org TEXT NOT NULL,"
+        " district TEXT, name TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " used_by TEXT, used_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE desk_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,"
+        " kind TEXT NOT NULL, request_id INTEGER, message TEXT NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL, sent_at TEXT, last_error TEXT)"
+    )
+    db.execute("CREATE INDEX idx_desk_outbox_status ON desk_outbox (status, id)")
+    db.execute("CREATE INDEX idx_desk_outbox_user ON desk_outbox (user_id)")
+    db.execute("CREATE INDEX idx_volunteer_invites_used_by ON volunteer_invites (used_by)")
+    db.execute("CREATE INDEX idx_volunteers_invited_by ON volunteers (invited_by)")
+    for column in ("volunteer_id TEXT", "claimed_at TEXT", "reannounced_at TEXT", "ended_by TEXT"):
+        db.execute(f"ALTER TABLE help_requests ADD COLUMN {column}")
+    db.execute("CREATE INDEX idx_help_requests_status ON help_requests (status, id)")
+    db.execute("CREATE INDEX idx_help_requests_volunteer ON help_requests (volunteer_id, status)")
+    db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -254,6 +286,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _per_user_indexes,
     _user_local_id_index,
     _audit_key,
+    _volunteers_and_desk,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

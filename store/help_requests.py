@@ -10,7 +10,13 @@ import sqlite_utils
 from store import users
 
 
-def create(db: sqlite_utils.Database, user_id: str, reason: str, context: dict) -> int:
+def create(
+    db: sqlite_utils.Database,
+    user_id: str,
+    reason: str,
+    context: dict,
+    now: datetime | None = None,
+) -> int:
     """Open a help request with its context (what was asked, guide and step); return its id."""
     users.get_or_create(db, user_id)
     return (
@@ -21,7 +27,9 @@ def create(db: sqlite_utils.Database, user_id: str, reason: str, context: dict) 
                 "reason": reason,
                 "context": json.dumps(context, ensure_ascii=False),
                 "status": "open",
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "created_at": (now or datetime.now(UTC))
+                .astimezone(UTC)
+                .isoformat(timespec="seconds"),
             }
         )
         .last_pk
@@ -54,3 +62,86 @@ def close(db: sqlite_utils.Database, request_id: int) -> None:
         request_id,
         {"status": "closed", "closed_at": datetime.now(UTC).isoformat(timespec="seconds")},
     )
+
+
+def get(db: sqlite_utils.Database, request_id: int) -> dict | None:
+    """One request with its context decoded, or None."""
+    cursor = db.conn.execute("SELECT * FROM help_requests WHERE id = ?", [request_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    out = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    out["context"] = json.loads(out["context"] or "{}")
+    return out
+
+
+def waiting(db: sqlite_utils.Database) -> list[dict]:
+    """Requests not closed (open or claimed), oldest first, context decoded."""
+    out = []
+    for row in db["help_requests"].rows_where(
+        "status IN ('open', 'claimed')", order_by="id", limit=200
+    ):
+        row["context"] = json.loads(row["context"] or "{}")
+        out.append(row)
+    return out
+
+
+def claim(db: sqlite_utils.Database, request_id: int, volunteer_id: str) -> bool:
+    """open → claimed by `volunteer_id`; False when it is no longer open (claimed, closed)."""
+    cursor = db.conn.execute(
+        "UPDATE help_requests SET status = 'claimed', volunteer_id = ?, claimed_at = ?"
+        " WHERE id = ? AND status = 'open'",
+        [volunteer_id, datetime.now(UTC).isoformat(timespec="seconds"), request_id],
+    )
+    db.conn.commit()
+    return cursor.rowcount == 1
+
+
+def active_for_user(db: sqlite_utils.Database, user_id: str) -> dict | None:
+    """The user's newest request that is open or claimed, or None."""
+    rows = list(
+        db["help_requests"].rows_where(
+            "user_id = ? AND status IN ('open', 'claimed')", [user_id], order_by="id desc", limit=1
+        )
+    )
+    if not rows:
+        return None
+    rows[0]["context"] = json.loads(rows[0]["context"] or "{}")
+    return rows[0]
+
+
+def end(db: sqlite_utils.Database, request_id: int, by: str) -> bool:
+    """Close an open or claimed request (by the user, or the volunteer); False if already
+    closed. A volunteer who closes an unclaimed request becomes its volunteer, so `ended_by` is
+    always the asker or the volunteer (what /forget relies on)."""
+    cursor = db.conn.execute(
+        "UPDATE help_requests SET status = 'closed', closed_at = ?, ended_by = ?,"
+        " volunteer_id = CASE WHEN user_id = ? THEN volunteer_id ELSE COALESCE(volunteer_id, ?) END"
+        " WHERE id = ? AND status IN ('open', 'claimed')",
+        [datetime.now(UTC).isoformat(timespec="seconds"), by, by, by, request_id],
+    )
+    db.conn.commit()
+    return cursor.rowcount == 1
+
+
+def unclaimed_since(db: sqlite_utils.Database, before: str) -> list[dict]:
+    """Open requests created before `before` (ISO, UTC) and not yet announced again."""
+    out = []
+    for row in db["help_requests"].rows_where(
+        "status = 'open' AND reannounced_at IS NULL AND created_at <= ?", [before], order_by="id"
+    ):
+        row["context"] = json.loads(row["context"] or "{}")
+        out.append(row)
+    return out
+
+
+def mark_reannounced(db: sqlite_utils.Database, request_id: int) -> bool:
+    """Record the one re-announcement; False when it was already made (or it is no longer
+    open)."""
+    cursor = db.conn.execute(
+        "UPDATE help_requests SET reannounced_at = ? WHERE id = ? AND status = 'open'"
+        " AND reannounced_at IS NULL",
+        [datetime.now(UTC).isoformat(timespec="seconds"), request_id],
+    )
+    db.conn.commit()
+    return cursor.rowcount == 1

@@ -81,6 +81,16 @@ USER_COLUMNS: dict[str, str] = {
     "deliveries": "user_id",
     "help_requests": "user_id",
     "inbox": "user_id",
+    "volunteers": "user_id",  # the help desk (store/volunteers.py, store/desk_outbox.py)
+    "volunteer_invites": "used_by",
+    "desk_outbox": "user_id",
+}
+# Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row
+# stays (a request someone asked keeps existing when the volunteer who took it is erased).
+# `invited_by` is the admin who made the invite code.
+DETACH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "help_requests": ("volunteer_id", "ended_by"),
+    "volunteers": ("invited_by",),
 }
 # Tables holding nothing about a particular user, each with the reason.
 NO_USER_DATA: dict[str, str] = {
@@ -142,6 +152,9 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
             n = db.execute(f"DELETE FROM [{table}] WHERE [{col}] = ?", [user_id]).rowcount
             if n:
                 deleted[table] = n
+        for table, cols in DETACH_COLUMNS.items():
+            for col in cols:
+                db.execute(f"UPDATE [{table}] SET [{col}] = NULL WHERE [{col}] = ?", [user_id])
         pseudonym = audit.pseudonymise(db, user_id)
     audit.record(db, pseudonym, "user.forget", deleted)
     return deleted

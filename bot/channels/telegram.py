@@ -59,6 +59,10 @@ POOL_SIZE = 12  # HTTP connections to the Bot API (one more serves long polling)
 LISTENING_AFTER = 1.0  # seconds of recognition before the user is told "我在听…"
 REPLY_RETRIES = 2  # a 429 while answering a user: wait `retry_after`, try again, twice
 LANG_ARGS = {"zh": "zh", "中文": "zh", "en": "en", "english": "en"}
+# The help desk's commands (dialogues/actions/desk.py) go to the assistant whole.
+DESK_COMMANDS = frozenset(
+    {"/volunteer", "/invite", "/volunteers", "/revoke", "/desk", "/claim", "/reply", "/close"}
+)
 _BOT_SUFFIX = re.compile(r"^(/\w+)@\w+$")
 
 
@@ -161,7 +165,8 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     command = head.lower()
     if command == "/lang" and args.lower() in LANG_ARGS:
         await converse(update, context, f'/set_lang{{"lang":"{LANG_ARGS[args.lower()]}"}}')
-    elif command == "/start" or not args:
+    elif command == "/start" or not args or command in DESK_COMMANDS:
+        # "/volunteer CODE", "/claim 12": the desk's commands need their arguments
         await converse(update, context, f"{head} {args}".strip())
     else:  # "/centers 朝阳区": the words say more than the command
         await converse(update, context, args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dialogues.actions import desk
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
 from store import help_requests
@@ -65,12 +66,14 @@ def human_help(t: Turn, reason: str = "human_help") -> list[Reply]:
     """ "转人工" / "我卡住了": open a help request (once) and say plainly what happens next."""
     if t.entity("who") == "family" or (not t.text.startswith("/") and _FAMILY.search(t.text)):
         return family(t)
-    mine = help_requests.open_for_user(t.db, t.user_id)
-    if mine:
-        text = t.t("handoff.already", id=mine[-1]["id"])
+    mine = help_requests.active_for_user(t.db, t.user_id)
+    if mine and mine["status"] == "claimed":
+        text = t.t("handoff.claimed", id=mine["id"])
+    elif mine:
+        text = t.t("handoff.already", id=mine["id"])
     else:
-        rid = help_requests.create(t.db, t.user_id, reason, context(t))
-        text = t.t("handoff.created", id=rid)
+        rid = help_requests.create(t.db, t.user_id, reason, context(t), now=t.now)
+        text = desk.announce_new(t, rid)
     buttons = _buttons(t, family=True)
     t.set_choices(buttons)
     return [t.reply(text, buttons)]

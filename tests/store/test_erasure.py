@@ -1,7 +1,16 @@
 """Erasure over the whole schema: every table is declared, and nothing about a forgotten user
 is left in any column of any table (the audit log keeps only a keyed hash)."""
 
-from store import audit, help_requests, inbox, sessions, subscriptions, users
+from store import (
+    audit,
+    desk_outbox,
+    help_requests,
+    inbox,
+    sessions,
+    subscriptions,
+    users,
+    volunteers,
+)
 
 ME, OTHER = "telegram:4242", "web:other"
 
@@ -49,6 +58,9 @@ def _everything_about(db, uid: str) -> None:
     help_requests.create(db, uid, "stuck", {"asked": ["我卡住了"], "user": uid})
     inbox.add(db, uid, {"text": "明天下午两点上课"}, f"{uid}:lec:1")
     users.set_active(db, uid, False, reason="blocked")  # an audit entry naming the user
+    # The help desk: a volunteer, the code they used, a message waiting for them.
+    volunteers.redeem(db, uid, volunteers.invite(db, "operator", org="东城区乐龄学习中心"))
+    desk_outbox.add(db, uid, "relay", "求助 #1 的用户说：谢谢")
 
 
 def test_every_table_declares_where_it_keeps_a_user_id(db):
@@ -80,6 +92,9 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
         "deliveries": 1,
         "help_requests": 1,
         "inbox": 1,
+        "volunteers": 1,
+        "volunteer_invites": 1,
+        "desk_outbox": 1,
     }
     # The other user is untouched, and still named in the audit log.
     assert set(_rows_mentioning(db, OTHER)) == set(before)

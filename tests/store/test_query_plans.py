@@ -98,6 +98,11 @@ ARGS = {
     "state": {"lang": "zh"},
     "message": {"text": "提醒您", "buttons": []},
     "key": "k-inbox",
+    "text": "你好",  # the help desk (store/desk_outbox.py, help_requests, volunteers)
+    "volunteer_id": USER,
+    "by": USER,
+    "before": NOW.isoformat(),
+    "code": "ABCDEFGH",
     "up_to": ROW,
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
