@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from content.timefmt import EN_MONTHS as MONTHS  # one table of month names
+
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)]+", re.IGNORECASE)
 _COMMAND_LINE = re.compile(r"^\s*/\w+\S*\s*$", re.MULTILINE)
 _PHONE = re.compile(
@@ -27,20 +29,6 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 ZH_DIGITS = "零一二三四五六七八九"
 PHONE_DIGITS = "零幺二三四五六七八九"  # 1 is 幺 in a phone number, as Beijing says it
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 SEE_TEXT = {"zh": "（链接见文字消息）", "en": "(the link is in the text)"}
 
