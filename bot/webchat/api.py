@@ -166,6 +166,22 @@ async def page(request: Request) -> Response:
     return response
 
 
+@functools.cache
+def _ui_texts_script() -> bytes:
+    """static/chat-texts.json (the page's own words, zh and en) as the script chat.js reads."""
+    texts = json.loads((STATIC / "chat-texts.json").read_text(encoding="utf-8"))
+    return f'"use strict";\nwindow.LELING_UI = {json.dumps(texts, ensure_ascii=False)};\n'.encode()
+
+
+async def ui_texts(request: Request) -> Response:
+    """/static/chat-texts.js: the page's own words, kept as data beside the page."""
+    return Response(
+        _ui_texts_script(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 async def session(request: Request) -> Response:
     """The cookie and CSRF token for a client that does not load the page (tests, tools)."""
     chat = _chat(request)
