@@ -206,14 +206,13 @@ def create(
     at: datetime | None = None,
     photo: str | None = None,
 ) -> int:
-    """Schedule an announcement from `sender` (a user id, or "operator") at `at` (aware; None =
-    now); return its id. The caller has checked that `sender` may announce."""
+    """Schedule an announcement from `sender` (a user id, or "operator") at `at` (aware; None or
+    a time already past = now); return its id. The caller has checked that `sender` may announce."""
     audience = validate_audience(audience)
     text = clean_text(text)
     if at is not None and at.tzinfo is None:
         raise ValueError("the time needs a time zone")
-    now = _now()
-    when = max(at or now, now)
+    when = at or _now()  # a time already past means "now"
     total = count_recipients(db, audience)
     labels = sender_labels(db, sender)
     with transaction(db):

@@ -302,6 +302,11 @@ def _announcement_delivery(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_deliveries_user_sent ON deliveries (user_id, status, sent_at)")
 
 
+def _deliveries_due_index(db: sqlite_utils.Database) -> None:
+    # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
+    db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -313,6 +318,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _audit_key,
     _volunteers_and_desk,
     _announcement_delivery,
+    _deliveries_due_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
