@@ -159,10 +159,17 @@ def recover(
     db: sqlite_utils.Database, stale_before: datetime, exclude: Iterable[int] = ()
 ) -> list[dict]:
     """Rows a dead process left `sending` (attempted before `stale_before`, not the caller's
-    own in flight) become `unknown`: NOT sent again. Returns them."""
+    own in flight) become `unknown`: NOT sent again — except web users' rows, which go back to
+    `pending`: their inbox keeps one message per key, so sending again cannot double it.
+    Returns the rows now unknown."""
     skip = sorted(set(exclude))
     mine = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
     with db.conn:
+        db.conn.execute(
+            "UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
+            f" AND claimed_at <= ? AND user_id LIKE 'web:%'{mine}",
+            [iso(stale_before), *skip],
+        )
         return _rows(
             db.conn.execute(
                 "UPDATE deliveries SET status = 'unknown', last_error = 'process stopped during"
