@@ -234,6 +234,8 @@ class AnnounceCourier:
                 buttons=(),
                 lang=row["lang"] or "zh",
                 key=f"a:{row['announcement_id']}:{row['user_id']}",
+                # the photo goes to Telegram users; the web inbox and WeChat get the text
+                photo=(row["photo"] or "") if row["user_id"].startswith("telegram:") else "",
             )
             try:
                 await self.sender.send(row["user_id"], message)

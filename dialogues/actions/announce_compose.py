@@ -17,6 +17,7 @@ may announce, for a draft that exists, with values that pass the same checks as 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from content.schedule import TZ
@@ -27,15 +28,21 @@ from store import announcements as ann
 from store import volunteers
 
 LOOP = "announce"
+_FILE_ID = re.compile(
+    r"^[A-Za-z0-9_-]{8,200}$"
+)  # a Telegram file id (from bot/channels/telegram.py)
 MAX_AHEAD = timedelta(days=60)
 _QUIT = {"取消", "算了", "不发了", "cancel", "quit"}
 _TYPED = {"话题": "topic", "中心": "center", "课程": "lesson", "讲座": "lecture", "区": "district"}
 TEXTS = {
     "zh": {
         "refused": "对不起，发通知是给志愿者和管理员用的。需要帮忙可以说“找人帮忙”。",
-        "ask_text": "请发来通知的内容（一条文字，最多{max}个字）。随时说“取消”就不发了。",
+        "ask_text": "请发来通知的内容（一条文字，最多{max}个字；也可以发一张带说明文字的图片）。"
+        "随时说“取消”就不发了。",
         "bad_text": "这条通知{why}，请重新发一下内容。",
         "empty": "没有文字",
+        "caption": "请把图片再发一次，并在图片下面写上说明文字（图片说明就是通知的内容）。",
+        "with_photo": "（附图片）",
         "too_long": "太长了（{n}个字，最多{max}个字）",
         "ask_audience": "发给谁？点一个按钮，或者直接打：某个区（如“朝阳区”）、“话题 亲子沟通”、"
         "“中心 中心编号”、“课程 课程编号”、“讲座 讲座编号”。",
@@ -79,9 +86,12 @@ TEXTS = {
         "refused": "Sorry, announcements are for volunteers and admins. If you need help, say "
         '"find someone to help".',
         "ask_text": "Please send the announcement's text (one message, at most {max} "
-        'characters). Say "cancel" at any time to drop it.',
+        'characters; or a photo with a caption). Say "cancel" at any time to drop it.',
         "bad_text": "This announcement {why}; please send the text again.",
         "empty": "has no text",
+        "caption": "Please send the photo again with a caption: the caption is the "
+        "announcement's text.",
+        "with_photo": "(with the photo)",
         "too_long": "is too long ({n} characters, at most {max})",
         "ask_audience": 'Who should get it? Tap a button, or type a district ("朝阳区"), '
         '"topic …", "center ID", "lesson ID" or "lecture ID".',
@@ -304,7 +314,8 @@ def _preview(t: Turn) -> Reply:
     text = _w(
         t,
         "preview",
-        preview=ann.preview(t.db, t.user_id, d["text"], t.lang),
+        preview=(_w(t, "with_photo") + "\n" if d.get("photo") else "")
+        + ann.preview(t.db, t.user_id, d["text"], t.lang),
         who=_who(t, audience),
         n=ann.count_recipients(t.db, audience),
         when=when,
@@ -318,6 +329,14 @@ def _button(t: Turn, command: str, arg: str) -> list[Reply]:
     if command == "/ann_no":
         t.state.loop = None
         return [_plain(t, _w(t, "cancelled"))]
+    if command == "/ann_photo" and step == "text":
+        file_id, _, caption = arg.partition(" ")
+        if not _FILE_ID.match(file_id):
+            return [_plain(t, _w(t, "no_draft"))]
+        if not caption.strip():
+            return [_plain(t, _w(t, "caption"))]
+        _draft(t)["photo"] = file_id
+        return _got_text(t, caption)
     if command == "/ann_aud" and step == "audience":
         try:
             audience = ann.parse_audience(arg)
@@ -335,7 +354,7 @@ def _confirm(t: Turn) -> list[Reply]:
     d = _draft(t)
     t.state.loop = None
     at = datetime.fromisoformat(d["at"]) if d.get("at") else None
-    aid = ann.create(t.db, t.user_id, d["audience"], d["text"], at=at)
+    aid = ann.create(t.db, t.user_id, d["audience"], d["text"], at=at, photo=d.get("photo"))
     st = ann.status(t.db, aid, t.now)
     buttons = [Button(_w(t, "status"), f"/announce status {aid}")]
     if at is not None and at > t.now:

@@ -119,3 +119,31 @@ def test_compose_on_telegram_then_delivery_through_429_and_403(running):
     assert active == 0
     assert rows[f"telegram:{BLOCKED}"] == "blocked"
     assert Counter(rows.values()) == Counter({"sent": 11, "blocked": 1})
+
+
+def test_a_photo_with_a_caption_reaches_telegram_users_as_a_photo(running):
+    fake, proc = running
+    photo = [{"file_id": "AgACphotoSMALL", "file_unique_id": "s1", "width": 90, "height": 90}]
+    photo.append(
+        {"file_id": "AgACphotoLARGE01", "file_unique_id": "l1", "width": 800, "height": 600}
+    )
+    # a photo outside the composer is answered as before, not taken as an announcement
+    mark = fake.mark()
+    fake.push("message", fake.message(STRANGER, photo=photo, caption="看看这个"))
+    first = fake.wait_for("sendMessage", chat_id=STRANGER, after=mark, timeout=15)
+    assert "通知" not in first.params["text"]
+
+    assert "图片" in ask(fake, ADMIN, "/announce").params["text"]
+    mark = fake.mark()
+    fake.push("message", fake.message(ADMIN, photo=photo, caption="义诊的地点在这张图上"))
+    audience = fake.wait_for("sendMessage", chat_id=ADMIN, after=mark, timeout=15)
+    assert "/ann_aud all" in payloads(audience)
+    _press(fake, ADMIN, "/ann_aud all")
+    preview = _press(fake, ADMIN, "/ann_when now")
+    assert "（附图片）\n【乐龄伴学】\n义诊的地点在这张图上" in preview.params["text"]
+    mark = fake.mark()
+    assert "已安排：通知 #2" in _press(fake, ADMIN, "/ann_ok").params["text"]
+    for chat in SENIORS[2:]:
+        call = fake.wait_for("sendPhoto", chat_id=chat, after=mark, timeout=30)
+        assert call.params["photo"] == "AgACphotoLARGE01"
+        assert call.params["caption"].startswith("【乐龄伴学】\n义诊的地点在这张图上")
