@@ -185,6 +185,7 @@ class AnnounceCourier:
                 await self._sem.acquire()
                 tasks.append(asyncio.create_task(self._deliver(row, counts)))
             await asyncio.gather(*tasks)
+            log.info("announcements: %s so far this tick", counts)  # progress, for the log
         for st in await self._run(rows_db.finish_done, self.clock()):
             log.info(
                 "announcement %s %s: %s",
