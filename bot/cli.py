@@ -30,6 +30,7 @@ COMMANDS = {
     "volunteers": "invite, list and revoke help-desk volunteers",
     "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
+    "report": "the monthly monitoring report (HTML or JSON)",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group
