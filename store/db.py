@@ -305,6 +305,27 @@ def _announcement_delivery(db: sqlite_utils.Database) -> None:
 def _deliveries_due_index(db: sqlite_utils.Database) -> None:
     # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
     db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
+def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
+    # Usage events for the monthly report and /admin (store/events.py): no user text, a
+    # pseudonymous user key; read by time range. The not-understood queue
+    # (store/not_understood.py): masked texts only, no user id, kept 30 days by default.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " kind TEXT NOT NULL, user_key TEXT, channel TEXT, district TEXT, intent TEXT,"
+        " detail TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
+        " confidence REAL, assigned TEXT, assigned_by TEXT, assigned_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_not_understood_at ON not_understood (at)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_not_understood_open ON not_understood (assigned, id)"
+    )
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -319,6 +340,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _volunteers_and_desk,
     _announcement_delivery,
     _deliveries_due_index,
+    _usage_events_and_not_understood,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
