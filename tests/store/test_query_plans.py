@@ -104,6 +104,12 @@ ARGS = {
     "before": NOW.isoformat(),
     "code": "ABCDEFGH",
     "up_to": ROW,
+    "start": "2026-12-01",  # usage events and the not-understood queue (#18)
+    "end": "2027-01-01",
+    "rows": [],
+    "group_key": "g000000000000",
+    "intent": "find_center",
+    "confidence": 0.3,
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
