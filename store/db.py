@@ -277,6 +277,16 @@ def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
 
 
+def _staff_tokens(db: sqlite_utils.Database) -> None:
+    # One-time sign-in links for the staff pages (store/staff_tokens.py): only a hash is kept.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staff_tokens (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -287,6 +297,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _user_local_id_index,
     _audit_key,
     _volunteers_and_desk,
+    _staff_tokens,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -104,6 +104,7 @@ ARGS = {
     "before": NOW.isoformat(),
     "code": "ABCDEFGH",
     "up_to": ROW,
+    "token": "not-a-token",  # store/staff_tokens.py
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
