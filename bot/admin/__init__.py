@@ -30,7 +30,7 @@ __all__ = ["LARGER_BODIES", "routes"]
 
 def routes() -> list:
     """The console's routes."""
-    from bot.admin import catalogue, home
+    from bot.admin import catalogue, home, not_understood, usage
 
     return [
         Route("/admin", home.home, methods=["GET"]),
@@ -40,5 +40,9 @@ def routes() -> list:
         Route("/admin/catalogue/publish", catalogue.publish, methods=["POST"]),
         Route("/admin/catalogue/discard", catalogue.discard, methods=["POST"]),
         Route("/admin/catalogue/download", catalogue.download, methods=["GET"]),
+        Route("/admin/usage", usage.usage, methods=["GET"]),
+        Route("/admin/not-understood", not_understood.page_, methods=["GET"]),
+        Route("/admin/not-understood/assign", not_understood.assign, methods=["POST"]),
+        Route("/admin/not-understood/retrain", not_understood.retrain, methods=["POST"]),
         Mount("/admin/static", app=StaticFiles(directory=STATIC), name="admin-static"),
     ]
