@@ -9,7 +9,7 @@ NLU: dict[str, dict[str, str]] = {
         "也不知道是谁说的，保存 30 天）。相似的话放在一组。请告诉乐龄每一组是什么意思，"
         "或者标记为“不属于乐龄的范围”。然后点“重新训练”。",
         "none": "现在没有等待处理的话。",
-        "count": "{n} 次 · {lang} · 最近：{last}",
+        "count": "{n} 次 · {language} · 最近：{last}",
         "guess": "乐龄当时的猜测：{intent}（把握 {conf}）",
         "others": "同组的其他说法：",
         "means": "这组话的意思是",
@@ -40,7 +40,7 @@ NLU: dict[str, dict[str, str]] = {
         "numbers and addresses masked; nobody's identity kept; kept 30 days), similar ones "
         "grouped. Tell Leling what each group means, or mark it out of scope. Then retrain.",
         "none": "Nothing is waiting.",
-        "count": "{n} time(s) · {lang} · last {last}",
+        "count": "{n} time(s) · {language} · last {last}",
         "guess": "Leling's guess then: {intent} (confidence {conf})",
         "others": "Other ways it was said:",
         "means": "This group means",

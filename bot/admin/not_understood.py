@@ -41,7 +41,7 @@ def _group_card(staff: Staff, g: dict, choices: list[tuple[str, str]]) -> str:
     opts += f'<option value="{OOS}">{esc(tx(lang, "oos"))}</option>'
     opts += "".join(f'<option value="{esc(v)}">{esc(label)}</option>' for v, label in choices)
     lang_name = tx(lang, "lang_" + g["lang"]) if g["lang"] in ("zh", "en") else g["lang"]
-    count = tx(lang, "count", n=g["count"], lang=lang_name, last=local_time(g["last_at"]))
+    count = tx(lang, "count", n=g["count"], language=lang_name, last=local_time(g["last_at"]))
     others = [e for e in g.get("examples", []) if e != g["example"]]
     parts = [
         '<li class="staff-card">',
