@@ -42,14 +42,15 @@ def _line(x: tuple, series: tuple, title: str) -> str:
     return line_svg(list(x), {name: list(vals) for name, vals in series}, title)
 
 
-def bar_image(labels, values, title: str, alt: str, horizontal: bool = False) -> str:
-    """A bar chart as an <img>; `values` a list, or {series: list} for grouped bars."""
+def bar_image(labels, values, alt: str, horizontal: bool = False) -> str:
+    """A bar chart as an <img> described by `alt` (the page's heading names it, so the chart
+    has no title of its own); `values` a list, or {series: list} for grouped bars."""
     series = values.items() if isinstance(values, dict) else [("", values)]
     frozen = tuple((name, tuple(vals)) for name, vals in series)
-    return _as_image(_bar(tuple(labels), frozen, title, horizontal), alt)
+    return _as_image(_bar(tuple(labels), frozen, "", horizontal), alt)
 
 
-def line_image(x, series: dict, title: str, alt: str) -> str:
-    """A line chart (one line per series) as an <img>."""
+def line_image(x, series: dict, alt: str) -> str:
+    """A line chart (one line per series) as an <img> described by `alt`."""
     frozen = tuple((name, tuple(vals)) for name, vals in series.items())
-    return _as_image(_line(tuple(x), frozen, title), alt)
+    return _as_image(_line(tuple(x), frozen, ""), alt)

@@ -29,6 +29,18 @@ def _months(today: date, n: int = 12) -> list[str]:
     return out
 
 
+def _until(daily: dict, last: str) -> dict:
+    """The daily series without the days after `last` (the rest of the current month)."""
+    keep = sum(1 for d in daily["days"] if d <= last)
+    out = dict(daily)
+    for key in ("days", "conversations", "active_users", "turns"):
+        out[key] = daily[key][:keep]
+    out["by_channel"] = {
+        c: {k: v[:keep] for k, v in series.items()} for c, series in daily["by_channel"].items()
+    }
+    return out
+
+
 def _choice(value: str | None, allowed, default: str) -> str:
     return value if value in allowed else default
 
@@ -82,7 +94,7 @@ def _time_figures(lang: str, m: dict, view: str) -> list[str]:
         title = u(lang, "per_week")
         rows = [[w["week"], w["start"], w["conversations"], w["active_users"]] for w in weeks]
         heads = [u(lang, "week"), u(lang, "week_start"), conv, users]
-        chart = bar_image(labels, values, title, title) if weeks else ""
+        chart = bar_image(labels, values, title) if weeks else ""
         out.append(figure("fig-time", title, chart, heads, rows))
     else:
         title = u(lang, "per_day")
@@ -94,13 +106,13 @@ def _time_figures(lang: str, m: dict, view: str) -> list[str]:
             )
             if c or a
         ]
-        chart = line_image(daily["days"], series, title, title)
+        chart = line_image(daily["days"], series, title)
         out.append(figure("fig-time", title, chart, [u(lang, "day"), conv, users], rows))
     channels = daily.get("by_channel") or {}
     if channels and view == "day":
         title = u(lang, "per_day_channel")
         series = {u(lang, "ch_" + c): v["conversations"] for c, v in channels.items()}
-        chart = line_image(daily["days"], series, title, title)
+        chart = line_image(daily["days"], series, title)
     else:
         chart = ""
     by_channel = m.get("by_channel") or {}
@@ -108,9 +120,7 @@ def _time_figures(lang: str, m: dict, view: str) -> list[str]:
         title = u(lang, "by_channel")
         labels = [u(lang, "ch_" + c) for c in by_channel]
         if not chart:
-            chart = bar_image(
-                labels, [v["conversations"] for v in by_channel.values()], title, title
-            )
+            chart = bar_image(labels, [v["conversations"] for v in by_channel.values()], title)
         rows = [
             [u(lang, "ch_" + c), v["conversations"], v["active_users"], v["turns"]]
             for c, v in by_channel.items()
@@ -121,9 +131,7 @@ def _time_figures(lang: str, m: dict, view: str) -> list[str]:
     if by_district:
         title = u(lang, "by_district")
         labels = list(by_district)
-        chart = bar_image(
-            labels, [v["conversations"] for v in by_district.values()], title, title, True
-        )
+        chart = bar_image(labels, [v["conversations"] for v in by_district.values()], title, True)
         rows = [
             [d, v["conversations"], v["active_users"], v["turns"]] for d, v in by_district.items()
         ]
@@ -138,7 +146,7 @@ def _activity_figures(lang: str, m: dict) -> list[str]:
     if intents:
         title = u(lang, "top_intents")
         chart = bar_image(
-            [i["intent"] for i in intents], [i["count"] for i in intents], title, title, True
+            [i["intent"] for i in intents], [i["count"] for i in intents], title, True
         )
         rows = [[i["intent"], i["count"]] for i in intents]
         out.append(figure("fig-intents", title, chart, [u(lang, "intent"), u(lang, "count")], rows))
@@ -150,7 +158,7 @@ def _activity_figures(lang: str, m: dict) -> list[str]:
             u(lang, "started"): [g["started"] for g in guides],
             u(lang, "finished"): [g["finished"] for g in guides],
         }
-        chart = bar_image(names, values, title, title, True)
+        chart = bar_image(names, values, title, True)
         rows = [
             [g["guide"], g["started"], g["finished"], g["abandoned"], g.get("give_up_step") or ""]
             for g in guides
@@ -166,7 +174,7 @@ def _activity_figures(lang: str, m: dict) -> list[str]:
     steps = (m.get("guides") or {}).get("abandoned_at") or {}
     if steps:
         title = u(lang, "give_up")
-        chart = bar_image([str(s) for s in steps], list(steps.values()), title, title)
+        chart = bar_image([str(s) for s in steps], list(steps.values()), title)
         rows = [[s, n] for s, n in steps.items()]
         out.append(figure("fig-steps", title, chart, [u(lang, "step"), u(lang, "count")], rows))
     return out
@@ -177,7 +185,7 @@ def _count_figure(fid: str, lang: str, title: str, pairs: list[tuple[str, object
     if not any(isinstance(v, int | float) and v for _, v in shown):
         return ""
     numeric = [(k, v) for k, v in shown if isinstance(v, int)]
-    chart = bar_image([k for k, _ in numeric], [v for _, v in numeric], title, title, True)
+    chart = bar_image([k for k, _ in numeric], [v for _, v in numeric], title, True)
     return figure(fid, title, chart, [u(lang, "what"), u(lang, "count")], [list(p) for p in shown])
 
 
@@ -254,13 +262,16 @@ async def usage(request: Request) -> Response:
 
     staff = await admin(request)
     lang = staff.lang
-    months = _months(now_of(request).date())
+    today = now_of(request).date()
+    months = _months(today)
     q = request.query_params
     month = _choice(q.get("month"), months, months[0])
     view = _choice(q.get("view"), ("day", "week"), "day")
     district = _choice(q.get("district"), BY_NAME, "")
     services = request.app.state.services
     m = await services.run(month_metrics, services.db, month, district or None)
+    if month == months[0]:
+        m["daily"] = _until(m["daily"], today.isoformat())
     figures = await asyncio.to_thread(render, lang, m, view)
     title = u(lang, "title")
     where = district or u(lang, "all_districts")
