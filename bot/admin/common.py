@@ -52,8 +52,11 @@ def table(headers: list[str], rows: list[list[str]], caption: str = "", cls: str
         "<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>" for row in rows
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    # The box scrolls sideways on a phone: keyboard users can focus it to scroll it.
+    label = esc(caption or " · ".join(headers))
     return (
-        f'<div class="table-wrap"><table class="data {cls}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">'
+        f'<table class="data {cls}">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
 
