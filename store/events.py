@@ -61,9 +61,14 @@ def turn_clock(now: datetime) -> Iterator[None]:
         _clock.reset(token)
 
 
+def current() -> datetime:
+    """Now: the turn's time inside `turn_clock`, else the wall clock (aware)."""
+    return _clock.get() or datetime.now(TZ)
+
+
 def stamp(at: datetime | None = None) -> str:
     """The stored form of an event time: Beijing time, whole seconds, "+08:00"."""
-    when = at or _clock.get() or datetime.now(TZ)
+    when = at or current()
     if when.tzinfo is None:
         when = when.replace(tzinfo=TZ)
     return when.astimezone(TZ).replace(microsecond=0).isoformat()

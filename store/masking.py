@@ -24,7 +24,7 @@ PHONE, ID, CARD, ADDRESS, EMAIL, NUMBER = (
 TOKENS = (PHONE, ID, CARD, ADDRESS, EMAIL, NUMBER)
 
 _CN_DIGIT = "零〇一二三四五六七八九幺两"
-_NUM = rf"(?:\d+|[{_CN_DIGIT}十百]+|(?<![A-Za-z])[A-Za-z]\d*)"
+_NUM = rf"(?:[甲乙丙丁东西南北]?\d+|[{_CN_DIGIT}十百]+|(?<![A-Za-z])[A-Za-z]\d*)"
 _SEP = r"[ \-‐–—.]?"
 
 _RULES: tuple[tuple[re.Pattern, str], ...] = (

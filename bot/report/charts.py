@@ -76,7 +76,9 @@ def bar_svg(
 ) -> str:
     """A bar chart as an SVG string. `values` is one series, or {series name: values} for
     grouped bars (with a legend)."""
-    series = values if isinstance(values, dict) else {"": list(values)}
+    series = (
+        {k: list(v) for k, v in values.items()} if isinstance(values, dict) else {"": list(values)}
+    )
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(width, height))
@@ -97,7 +99,17 @@ def bar_svg(
         if len(series) > 1:
             ax.legend(frameon=False)
         ax.grid(axis="x" if horizontal else "y", alpha=0.3)
+        _counts_axis(ax.xaxis if horizontal else ax.yaxis, series.values(), horizontal, ax)
         return _save(plt, fig, title or "chart")
+
+
+def _counts_axis(axis, series, horizontal: bool, ax) -> None:
+    """Whole numbers from 0; an empty chart still shows 0 to 1, not ±0.04."""
+    from matplotlib.ticker import MaxNLocator
+
+    top = max((max(vals, default=0) for vals in series), default=0)
+    axis.set_major_locator(MaxNLocator(integer=True))
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, max(1, top) * 1.05)
 
 
 def line_svg(
@@ -120,7 +132,7 @@ def line_svg(
         every = max(1, len(x) // 8)
         ticks = list(range(0, len(x), every))
         ax.set_xticks(ticks, [str(x[i])[5:] if len(str(x[i])) == 10 else x[i] for i in ticks])
-        ax.set_ylim(bottom=0)
+        _counts_axis(ax.yaxis, [list(v) for v in series.values()], False, ax)
         if title:
             ax.set_title(title, loc="left")
         if len(series) > 1:
