@@ -40,21 +40,13 @@ def now_of(services) -> datetime:
     return clock() if callable(clock) else datetime.now(TZ)
 
 
-def has_announcements() -> bool:
-    """Whether the announcement store (store/announcements.py) is installed."""
-    import importlib.util
-
-    return importlib.util.find_spec("store.announcements") is not None
-
-
 def nav(staff: Staff, current: str) -> str:
     """The console's own links, the current one marked."""
-    links = [("requests", "/desk", "nav_requests")]
-    if has_announcements():
-        links += [
-            ("compose", "/desk/announce", "nav_compose"),
-            ("announcements", "/desk/announcements", "nav_announcements"),
-        ]
+    links = [
+        ("requests", "/desk", "nav_requests"),
+        ("compose", "/desk/announce", "nav_compose"),
+        ("announcements", "/desk/announcements", "nav_announcements"),
+    ]
     if staff.is_admin:
         links.append(("admin", "/admin", "nav_admin"))
     parts = []
