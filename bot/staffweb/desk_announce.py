@@ -220,7 +220,8 @@ async def status_page(request: Request) -> Response:
         f'<div class="preview">{esc(block["text"])}</div>'
         f'<p class="staff-hint">{esc(text(lang, "progress_auto"))}</p>'
         '<p id="poll-status" class="sr-only" aria-live="polite"></p>'
-        f'<div id="progress" data-poll="/desk/api/announcements/{aid}" data-sig="{block["sig"]}">'
+        f'<div id="progress" data-poll="/desk/api/announcements/{aid}" data-sig="{block["sig"]}" '
+        f'data-count="{block["state"]}">'
         f"{block['html']}</div>"
     )
     return page(title, body, staff, scripts=["desk.js"], nav_html=nav(staff, "announcements"))

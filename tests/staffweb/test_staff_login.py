@@ -42,6 +42,10 @@ def test_an_invite_code_makes_a_web_volunteer_and_signs_them_in(live):
     me = [v for v in volunteers.all_volunteers(live.db) if v["name"] == "小王"]
     assert me and me[0]["user_id"].startswith("web:") and me[0]["districts"] == ["东城区"]
     assert audit.entries(live.db, "staff.login")[-1]["actor"] == me[0]["user_id"]
+    # the web chat on this browser is the volunteer's too (the desk's notices wait in its inbox)
+    secret = live.services.settings.web_secret.encode()
+    chat_cookie = c.http.cookies[auth.security.COOKIE]
+    assert auth.security.verify_user(secret, chat_cookie) == me[0]["user_id"]
     # the code was single use
     other = Staff(live.url)
     assert other.login_code(code).status_code == 403
