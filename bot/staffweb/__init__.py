@@ -90,10 +90,11 @@ def exception_handlers() -> dict:
 
 def routes() -> list:
     """Sign-in, sign-out and the staff pages' static files."""
-    from bot.staffweb import desk, login
+    from bot.staffweb import desk, desk_announce, login
 
     return [
         *desk.routes(),
+        *desk_announce.routes(),
         Route("/staff/login", login.login, methods=["GET", "POST"]),
         Route("/staff/logout", login.logout, methods=["POST"]),
         Mount("/staff/static", app=StaticFiles(directory=STATIC), name="staff-static"),

@@ -40,21 +40,13 @@ def now_of(services) -> datetime:
     return clock() if callable(clock) else datetime.now(TZ)
 
 
-def has_announcements() -> bool:
-    """Whether the announcement store (store/announcements.py) is installed."""
-    import importlib.util
-
-    return importlib.util.find_spec("store.announcements") is not None
-
-
 def nav(staff: Staff, current: str) -> str:
     """The console's own links, the current one marked."""
-    links = [("requests", "/desk", "nav_requests")]
-    if has_announcements():
-        links += [
-            ("compose", "/desk/announce", "nav_compose"),
-            ("announcements", "/desk/announcements", "nav_announcements"),
-        ]
+    links = [
+        ("requests", "/desk", "nav_requests"),
+        ("compose", "/desk/announce", "nav_compose"),
+        ("announcements", "/desk/announcements", "nav_announcements"),
+    ]
     if staff.is_admin:
         links.append(("admin", "/admin", "nav_admin"))
     parts = []
@@ -66,13 +58,20 @@ def nav(staff: Staff, current: str) -> str:
     return f'<nav class="staff-nav" aria-label="{label}">{"".join(parts)}</nav>'
 
 
-def _flash(request: Request, staff: Staff) -> str:
+async def _flash(request: Request, staff: Staff) -> str:
+    """What the last action did (`?done=…&id=N`), in words; the name of who was quicker comes
+    from the database, not the address."""
     done = request.query_params.get("done")
     if done not in DONE:
         return ""
     rid = request.query_params.get("id", "")
-    rid = rid if rid.isdigit() else "?"
-    who = request.query_params.get("who", "")[:40] or "?"
+    rid = rid[:12] if rid.isdigit() else "?"
+    who = "?"
+    if done == "taken" and rid != "?":
+        services = _services(request)
+        r = await services.run(desk_view.get_request, services.db, int(rid))
+        if r is not None:
+            who = await services.run(desk_view.name_of, services.db, r.get("volunteer_id"))
     words = text(staff.lang, f"done_{done}", id=rid, who=who)
     css = "staff-ok" if done in ("claimed", "sent", "closed") else "staff-error"
     return f'<p class="{css}" role="status">{esc(words)}</p>'
@@ -91,10 +90,11 @@ async def home(request: Request) -> Response:
     lang = staff.lang
     note = "" if acting else f'<p class="staff-note">{esc(text(lang, "admin_not_volunteer"))}</p>'
     body = (
-        f"<h1>{esc(text(lang, 'requests_title'))}</h1>{_flash(request, staff)}{note}"
+        f"<h1>{esc(text(lang, 'requests_title'))}</h1>{await _flash(request, staff)}{note}"
         f'<p class="staff-hint">{esc(text(lang, "requests_auto"))}</p>'
         '<p id="poll-status" class="sr-only" aria-live="polite"></p>'
-        f'<div id="requests" data-poll="/desk/api/requests" data-sig="{data["sig"]}">'
+        f'<div id="requests" data-poll="/desk/api/requests" data-sig="{data["sig"]}" '
+        f'data-count="{data["count"]}">'
         f"{data['html']}</div>"
     )
     return page(
@@ -142,7 +142,7 @@ async def _render_request(
         f'<p><a class="btn btn-main btn-quiet" href="/desk">{esc(text(lang, "back_list"))}</a></p>',
         f"<h1>{esc(text(lang, 'request_title', id=rid))} "
         f'<span class="staff-tag {css}">{esc(label)}</span></h1>',
-        _flash(request, staff),
+        await _flash(request, staff),
         f'<p class="staff-error" role="alert">{esc(error)}</p>' if error else "",
         f'<div class="staff-card"><p class="facts">{esc(head)}\n{esc(rest)}</p></div>',
     ]
@@ -154,7 +154,8 @@ async def _render_request(
             f"<h2>{esc(text(lang, 'thread_title'))}</h2>",
             f'<p class="staff-hint">{esc(text(lang, "thread_auto"))}</p>',
             '<p id="poll-status" class="sr-only" aria-live="polite"></p>',
-            f'<div id="thread" data-poll="/desk/api/request/{rid}" data-sig="{data["sig"]}">'
+            f'<div id="thread" data-poll="/desk/api/request/{rid}" data-sig="{data["sig"]}" '
+            f'data-count="{data["count"]}">'
             f"{data['html']}</div>",
         ]
     elif r["status"] == "claimed":
@@ -205,8 +206,8 @@ async def api_request(request: Request) -> Response:
     return JSONResponse(data, headers=NO_STORE)
 
 
-def _done(path: str, done: str, rid: int, who: str = "") -> RedirectResponse:
-    query = {"done": done, "id": rid, **({"who": who} if who else {})}
+def _done(path: str, done: str, rid: int) -> RedirectResponse:
+    query = {"done": done, "id": rid}
     return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
 
 
@@ -256,8 +257,7 @@ async def claim(request: Request) -> Response:
     if r["status"] == "claimed" and r["volunteer_id"] == staff.user_id:
         return _done(f"/desk/request/{rid}", "claimed", rid)
     if r["status"] == "claimed":
-        who = await services.run(desk_view.name_of, services.db, r["volunteer_id"])
-        return _done("/desk", "taken", rid, who)
+        return _done("/desk", "taken", rid)
     return _done("/desk", "gone", rid)
 
 

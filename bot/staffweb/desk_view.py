@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 
 from bot.staffweb.auth import Staff, csrf_field
@@ -17,6 +18,9 @@ from store import help_requests, users, volunteers
 
 MAX_REPLY = 1000  # characters, as the Telegram relay (dialogues/actions/desk.py MAX_RELAY)
 THREAD_LIMIT = 200
+# The courier's prefix on a person's words (dialogues/templates desk.vol_from_user): the console
+# says "求助的人说" itself.
+_FROM_USER = re.compile(r"^(求助 #\d+ 的用户说：|The user of request #\d+ says: )")
 _TO_USER_EVENTS = {"claimed": "event_claimed", "closed": "event_closed"}
 
 
@@ -138,7 +142,7 @@ def thread(db, r: dict, staff: Staff) -> dict:
         elif user_id == r.get("volunteer_id") and kind == "relay":
             items.append(
                 f'<li class="from-user"><span class="who">{esc(text(lang, "who_user"))}</span>'
-                f"{esc(words)}</li>"
+                f"{esc(_FROM_USER.sub('', words))}</li>"
             )
         elif user_id == r.get("volunteer_id") and kind == "ended":
             items.append(f'<li class="event">{esc(text(lang, "event_ended"))}</li>')

@@ -60,6 +60,7 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{esc(title)} · {esc(text(lang, 'brand'))}</title>"
+        '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">'
         '<link rel="stylesheet" href="/static/leling.css">'
         '<link rel="stylesheet" href="/staff/static/staff.css">'
         f"{tags}</head>"

@@ -124,6 +124,7 @@ async def _login_post(request: Request, lang: str) -> Response:
     if not _limiter(request).allow(address):
         return _form_page(request, lang, token, nxt, text(lang, "too_fast"), 429)
     services = request.app.state.services
+    new_web_user = False
     if token:
         user_id = await services.run(staff_tokens.redeem, services.db, token)
         if user_id is None:
@@ -135,7 +136,7 @@ async def _login_post(request: Request, lang: str) -> Response:
             return _form_page(request, lang, "", nxt, text(lang, "empty_code"), 400)
         if len(form.get("code", "")) > MAX_CODE or len(form.get("name", "")) > MAX_NAME:
             return _form_page(request, lang, "", nxt, text(lang, "too_long", n=MAX_NAME), 400)
-        user_id = await _code_user(request)
+        user_id, new_web_user = await _code_user(request)
         joined = await services.run(
             volunteers.redeem, services.db, user_id, code, form.get("name") or None
         )
@@ -149,17 +150,27 @@ async def _login_post(request: Request, lang: str) -> Response:
     response = RedirectResponse(nxt, status_code=303)
     auth.set_staff_cookie(request, response, user_id)
     response.delete_cookie(auth.PRE_COOKIE, path="/staff/")
+    if new_web_user:  # the web chat here is theirs too: the desk's notices wait in its inbox
+        response.set_cookie(
+            security.COOKIE,
+            security.sign_user(auth.secret_of(request), user_id),
+            max_age=security.COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
     return response
 
 
-async def _code_user(request: Request) -> str:
-    """Who redeems an invite code on this browser: the signed-in staff member, else the web
-    chat's user here, else a new web id."""
+async def _code_user(request: Request) -> tuple[str, bool]:
+    """(user id, is new): who redeems an invite code on this browser — the signed-in staff
+    member, else the web chat's user here, else a new web id."""
     staff = await auth.staff_from_request(request)
     if staff is not None:
-        return staff.user_id
+        return staff.user_id, False
     chat_user = security.verify_user(auth.secret_of(request), request.cookies.get(security.COOKIE))
-    return chat_user or security.new_user_id()
+    return (chat_user, False) if chat_user else (security.new_user_id(), True)
 
 
 async def logout(request: Request) -> Response:

@@ -90,3 +90,23 @@ def courier_tick(live) -> int:
     worker.start()
     worker.join(60)
     return result[0]
+
+
+def announce_tick(live) -> dict:
+    """The announcement courier once (web users' announcements go to their inbox)."""
+    from scheduler.announce import AnnounceCourier
+
+    async def once():
+        courier = AnnounceCourier(
+            live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
+        )
+        try:
+            return await courier.tick()
+        finally:
+            await courier.stop()
+
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
+    worker.start()
+    worker.join(60)
+    return result[0]

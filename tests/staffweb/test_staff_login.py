@@ -42,6 +42,10 @@ def test_an_invite_code_makes_a_web_volunteer_and_signs_them_in(live):
     me = [v for v in volunteers.all_volunteers(live.db) if v["name"] == "小王"]
     assert me and me[0]["user_id"].startswith("web:") and me[0]["districts"] == ["东城区"]
     assert audit.entries(live.db, "staff.login")[-1]["actor"] == me[0]["user_id"]
+    # the web chat on this browser is the volunteer's too (the desk's notices wait in its inbox)
+    secret = live.services.settings.web_secret.encode()
+    chat_cookie = c.http.cookies[auth.security.COOKIE]
+    assert auth.security.verify_user(secret, chat_cookie) == me[0]["user_id"]
     # the code was single use
     other = Staff(live.url)
     assert other.login_code(code).status_code == 403
@@ -186,3 +190,40 @@ def test_every_post_needs_the_csrf_token(live):
     assert c.http.get("/desk").status_code == 303
     assert audit.entries(live.db, "staff.logout")
     c.close()
+
+
+def test_admin_only_pages_admit_admins_only(live):
+    """`require_staff(request, role="admin")`, as /admin uses it: a volunteer gets a 403 page (or
+    403 JSON on an /api/ path), an admin the page, nobody a redirect to sign in."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from bot.staffweb import require_staff
+
+    async def probe(request):
+        staff = await require_staff(request, role="admin")
+        return PlainTextResponse(f"admin {staff.user_id} {staff.role}")
+
+    routes = live.server.config.app.router.routes
+    routes.insert(0, Route("/admin/probe", probe))
+    routes.insert(0, Route("/admin/api/probe", probe))
+
+    nobody = Staff(live.url)
+    r = nobody.http.get("/admin/probe")
+    assert r.status_code == 303 and r.headers["location"] == "/staff/login?next=/admin/probe"
+    assert nobody.http.get("/admin/api/probe").status_code == 403
+    volunteer = Staff(live.url)
+    volunteer.login_code(volunteers.invite(live.db, ADMIN, name="小孙"))
+    page = volunteer.http.get("/admin/probe")
+    assert page.status_code == 403 and "只有管理员能打开" in page.text
+    api = volunteer.http.get("/admin/api/probe")
+    assert api.status_code == 403 and api.json()["error"] == "admins_only"
+    admin = Staff(live.url)
+    signed = admin.login_link(staff_tokens.issue(live.db, ADMIN))
+    assert signed.status_code == 303
+    # signing in from /admin's redirect comes back to it
+    nxt = admin.http.get("/staff/login", params={"next": "/admin/probe"})
+    assert nxt.status_code == 303 and nxt.headers["location"] == "/admin/probe"
+    assert admin.http.get("/admin/probe").text == f"admin {ADMIN} admin"
+    for c in (nobody, volunteer, admin):
+        c.close()
