@@ -61,6 +61,10 @@ async def catalogue_page(request: Request, note: str = "", error: str = "", stat
     """GET /admin/catalogue."""
     staff = await admin(request)
     services = request.app.state.services
+    if not note and request.query_params.get("published"):
+        note = await services.run(_published_note, services.db, staff)
+    elif not note and request.query_params.get("discarded"):
+        note = t(staff.lang, "discarded")
     info = await services.run(_summary, services.db)
     lang = staff.lang
     rows = await services.run(_history_rows, services.db, lang, info["history"])
@@ -223,13 +227,27 @@ async def publish(request: Request) -> Response:
         body = render_review(staff, stage, error=t(lang, "pub_failed", why=why))
         return admin_page(t(lang, "rev_title"), body, staff, "catalogue", 409)
     services = request.app.state.services
-    detail = {"files": stage.files, "changes": result.diff.summary(), "confirmed": confirmed}
+    detail = {
+        "files": stage.files,
+        "changes": result.diff.summary(),
+        "confirmed": confirmed,
+        "notices": plan.notices if plan is not None else 0,
+    }
     await services.run(ops.record_publish, services.db, staff.user_id, detail)
     await asyncio.to_thread(area.discard, stage)
-    note = t(lang, "pub_done", summary=result.diff.summary())
-    if plan is not None and plan.notices:
-        note += " " + t(lang, "pub_notices", n=plan.notices)
-    return await catalogue_page(request, note=note)
+    # Post/redirect/get: a reload of the result page does not post again.
+    return RedirectResponse("/admin/catalogue?published=1", status_code=303)
+
+
+def _published_note(db, staff: Staff) -> str:
+    """What this admin's latest publish did, for the page after it."""
+    last = ops.last_publish(db, staff.user_id)
+    if last is None:
+        return ""
+    note = t(staff.lang, "pub_done", summary=last.get("changes", ""))
+    if last.get("notices"):
+        note += " " + t(staff.lang, "pub_notices", n=last["notices"])
+    return note
 
 
 async def discard(request: Request) -> Response:
@@ -241,7 +259,7 @@ async def discard(request: Request) -> Response:
     stage = area.open(form.get("s", ""), staff.user_id)
     if stage is not None:
         await asyncio.to_thread(area.discard, stage)
-    return await catalogue_page(request, note=t(staff.lang, "discarded"))
+    return RedirectResponse("/admin/catalogue?discarded=1", status_code=303)
 
 
 async def download(request: Request) -> Response:

@@ -83,6 +83,19 @@ def record_publish(db, actor: str, detail: dict) -> None:
     audit.record(db, actor, "admin.catalogue.publish", detail)
 
 
+def last_publish(db, actor: str) -> dict | None:
+    """The detail of `actor`'s latest console publish (changes, notices), or None."""
+    row = db.execute(
+        "SELECT detail FROM audit_log WHERE action = 'admin.catalogue.publish' AND actor = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [actor],
+    ).fetchone()
+    try:
+        return json.loads(row[0]) if row else None
+    except ValueError:
+        return None
+
+
 class _Dumper(yaml.SafeDumper):
     """Plain YAML: no anchors or aliases (the validator refuses them)."""
 

@@ -59,8 +59,10 @@ def test_upload_diff_publish_changes_the_database(live, tmp_path):
     assert 'name="confirm"' not in page  # nothing removed or cancelled: no confirmation
     assert live.db["centers"].count == 57  # the dry run changed nothing
 
-    done = a.post("/admin/catalogue/publish", csrf=None, s=stage_of(review.text))
-    assert done.status_code == 200, done.text[:500]
+    posted = a.post("/admin/catalogue/publish", csrf=None, s=stage_of(review.text))
+    assert posted.status_code == 303, posted.text[:500]
+    assert posted.headers["location"] == "/admin/catalogue?published=1"
+    done = a.http.get(posted.headers["location"])
     assert "已发布" in _text(done) and "centers +1 ~0 -0" in done.text
     assert live.db["centers"].count == 58
     row = live.db.execute("SELECT name FROM centers WHERE id = 'lc-test-new'").fetchone()
@@ -97,7 +99,8 @@ def test_cancelling_an_event_needs_confirmation_and_lists_the_notices(live, tmp_
     status = live.db.execute("SELECT status FROM lectures WHERE id = ?", [LECTURE]).fetchone()
     assert status == ("scheduled",)
     done = a.post("/admin/catalogue/publish", s=token, confirm="yes")
-    assert done.status_code == 200 and "2 条通知" in _text(done)
+    assert done.status_code == 303
+    assert "2 条通知" in _text(a.http.get(done.headers["location"]))
     status = live.db.execute("SELECT status FROM lectures WHERE id = ?", [LECTURE]).fetchone()
     assert status == ("cancelled",)
     notices = live.db.execute(
@@ -117,7 +120,7 @@ def test_removing_too_much_is_named_and_needs_confirmation(live, tmp_path):
     token = stage_of(review.text)
     assert a.post("/admin/catalogue/publish", s=token).status_code == 400
     assert live.db["lessons"].count == 34
-    assert a.post("/admin/catalogue/publish", s=token, confirm="yes").status_code == 200
+    assert a.post("/admin/catalogue/publish", s=token, confirm="yes").status_code == 303
     assert live.db["lessons"].count == 0
     a.close()
 
@@ -185,7 +188,8 @@ def test_the_download_is_the_catalogue_and_uploads_back_unchanged(live):
     page = _text(review)
     assert "检查通过" in page and "和现在的目录完全一样" in page
     discarded = a.post("/admin/catalogue/discard", s=stage_of(review.text))
-    assert discarded.status_code == 200 and "已放弃" in _text(discarded)
+    assert discarded.status_code == 303
+    assert "已放弃" in _text(a.http.get(discarded.headers["location"]))
     assert a.http.get(review.url).status_code == 404
     a.close()
 
