@@ -131,7 +131,6 @@ class Staging:
         stage_id = secrets.token_hex(16)
         folder = self.root / stage_id / "catalogue"
         folder.mkdir(parents=True, mode=0o700)
-        (folder / "guides").mkdir()
         return f"{stage_id}.{self._mac(stage_id, user_id)}", folder
 
     def from_files(self, files: list[tuple[str, bytes]], user_id: str, **meta) -> Stage:
@@ -194,6 +193,7 @@ class Staging:
             raise UploadError("upload.nothing_known", skipped=", ".join(skipped[:8]))
         token, folder = self._new(user_id)
         for name, body in kept.items():
+            (folder / name).parent.mkdir(exist_ok=True)  # guides/ only when guides came
             (folder / name).write_bytes(body)
         info = {
             "by": user_id,

@@ -182,3 +182,14 @@ def test_the_download_round_trips_with_no_changes(tmp_path, sample_dir, area):
     result = preview(db_path, stage.folder, NOW)
     assert result.result.ok and result.result.diff.summary() == "no changes"
     assert [p for p in result.result.problems if p.level == "error"] == []
+
+
+def test_an_upload_without_guides_is_told_the_guides_are_missing(tmp_path, sample_dir, area):
+    db_path = tmp_path / "leling.db"
+    db = open_db(db_path)
+    assert import_dir(db, sample_dir, now=NOW).ok
+    db.conn.close()
+    files = [(p.name, p.read_bytes()) for p in sample_dir.glob("*") if p.is_file()]
+    stage = area.from_files(files, USER)
+    problems = [str(p) for p in preview(db_path, stage.folder, NOW).result.problems]
+    assert "guides/: folder is missing" in problems
