@@ -305,6 +305,8 @@ def _announcement_delivery(db: sqlite_utils.Database) -> None:
 def _deliveries_due_index(db: sqlite_utils.Database) -> None:
     # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
     db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
+
+
 def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
     # Usage events for the monthly report and /admin (store/events.py): no user text, a
     # pseudonymous user key; read by time range. The not-understood queue
@@ -328,6 +330,16 @@ def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
     )
 
 
+def _staff_tokens(db: sqlite_utils.Database) -> None:
+    # One-time sign-in links for the staff pages (store/staff_tokens.py): only a hash is kept.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staff_tokens (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -340,6 +352,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _volunteers_and_desk,
     _announcement_delivery,
     _deliveries_due_index,
+    _staff_tokens,
     _usage_events_and_not_understood,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

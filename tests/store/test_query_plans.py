@@ -115,6 +115,7 @@ ARGS = {
     "group_key": "g000000000000",
     "intent": "find_center",
     "confidence": 0.3,
+    "token": "not-a-token",  # store/staff_tokens.py
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
