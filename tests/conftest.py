@@ -51,6 +51,15 @@ def _isolated_db(tmp_path, monkeypatch):
     monkeypatch.setenv("LELING_DB", str(tmp_path / "env-leling.db"))
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium under Playwright, one per test module (tests/browserkit.py)."""
+    from browserkit import chromium
+
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def run_leling():
     """run_leling(*args, stdin=b"", **env) → the finished `python -m bot.cli ARGS` process, run

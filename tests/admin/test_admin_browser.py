@@ -17,14 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 from adminkit import ADMIN, catalogue_copy
+from browserkit import needs_chromium
 from webkit import TZ
 
 from content.load import load_catalogue
 from scheduler.planning import plan_for_subscription
 from store import events, not_understood, staff_tokens, subscriptions, users
 
-CHROMIUM = os.environ.get("LELING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -32,22 +31,7 @@ DOCS_IMG = ROOT / "docs" / "img"
 LECTURE = "lec-dongcheng-teen-silence-1205"
 AXE_PATH = "/admin/static/__axe.js"  # served by the test itself, same origin
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no chromium at {CHROMIUM} (install it with `make system-deps`)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 class Phone:

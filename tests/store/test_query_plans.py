@@ -103,6 +103,7 @@ ARGS = {
     "state": {"lang": "zh"},
     "message": {"text": "提醒您", "buttons": []},
     "key": "k-inbox",
+    "value": "v",  # store.catalogue.set_meta
     "text": "你好",  # the help desk (store/desk_outbox.py, help_requests, volunteers)
     "volunteer_id": USER,
     "by": USER,
