@@ -75,11 +75,12 @@ class ChatUser:
         self.http.close()
 
 
-def courier_tick(live) -> int:
-    """The desk's courier once (web users' messages go to their inbox); messages sent."""
+def _tick_once(make_courier) -> object:
+    """One tick of the courier `make_courier()` builds, on a thread of its own (Playwright's
+    sync API keeps an event loop on this one); what the tick returned."""
 
     async def once():
-        courier = DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+        courier = make_courier()
         try:
             return await courier.tick()
         finally:
@@ -90,23 +91,21 @@ def courier_tick(live) -> int:
     worker.start()
     worker.join(60)
     return result[0]
+
+
+def courier_tick(live) -> int:
+    """The desk's courier once (web users' messages go to their inbox); messages sent."""
+    return _tick_once(
+        lambda: DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+    )
 
 
 def announce_tick(live) -> dict:
     """The announcement courier once (web users' announcements go to their inbox)."""
     from scheduler.announce import AnnounceCourier
 
-    async def once():
-        courier = AnnounceCourier(
+    return _tick_once(
+        lambda: AnnounceCourier(
             live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
         )
-        try:
-            return await courier.tick()
-        finally:
-            await courier.stop()
-
-    result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
-    worker.start()
-    worker.join(60)
-    return result[0]
+    )
