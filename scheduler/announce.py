@@ -185,6 +185,7 @@ class AnnounceCourier:
                 await self._sem.acquire()
                 tasks.append(asyncio.create_task(self._deliver(row, counts)))
             await asyncio.gather(*tasks)
+            log.info("announcements: %s so far this tick", counts)  # progress, for the log
         for st in await self._run(rows_db.finish_done, self.clock()):
             log.info(
                 "announcement %s %s: %s",
@@ -234,6 +235,8 @@ class AnnounceCourier:
                 buttons=(),
                 lang=row["lang"] or "zh",
                 key=f"a:{row['announcement_id']}:{row['user_id']}",
+                # the photo goes to Telegram users; the web inbox and WeChat get the text
+                photo=(row["photo"] or "") if row["user_id"].startswith("telegram:") else "",
             )
             try:
                 await self.sender.send(row["user_id"], message)

@@ -10,6 +10,9 @@ sent again.
 
 Final row states: sent, failed (retries ran out), blocked (the user blocked the bot),
 opted_out, capped (the per-user weekly cap), unknown, stopped (the announcement was stopped).
+A row closed without a send gets `claimed_at` = its due time, so the retention policy
+(store/retention.py: finished rows by `coalesce(sent_at, claimed_at)`) keeps it as long as the
+others instead of pruning it at once.
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ def start_due(db: sqlite_utils.Database, now: datetime) -> list[int]:
                 continue
             db.conn.execute(
                 "INSERT OR IGNORE INTO deliveries (announcement_id, user_id, idem_key, status,"
-                " attempts, due_at) SELECT :aid, r.id, 'a:' || :aid || ':' || r.id,"
-                " CASE WHEN r.news_off THEN 'opted_out' ELSE 'pending' END, 0, :due"
+                " attempts, due_at, claimed_at) SELECT :aid, r.id, 'a:' || :aid || ':' || r.id,"
+                " CASE WHEN r.news_off THEN 'opted_out' ELSE 'pending' END, 0, :due,"
+                " CASE WHEN r.news_off THEN :due END"
                 f" FROM ({select}) r",
                 {**args, "aid": aid, "due": send_at},
             )
@@ -140,7 +144,8 @@ def finish(
     with db.conn:
         for rid in row_ids:
             db.conn.execute(
-                "UPDATE deliveries SET status = ?, last_error = ? WHERE id = ?"
+                "UPDATE deliveries SET status = ?, last_error = ?,"
+                " claimed_at = coalesce(claimed_at, due_at) WHERE id = ?"
                 " AND status IN ('pending', 'sending')",
                 [status, error, rid],
             )

@@ -266,8 +266,8 @@ def stop(db: sqlite_utils.Database, id: int, by: str) -> bool:  # noqa: A002 - a
         if cursor.rowcount != 1:
             return False
         db.execute(
-            "UPDATE deliveries SET status = 'stopped' WHERE announcement_id = ?"
-            " AND status = 'pending'",
+            "UPDATE deliveries SET status = 'stopped', claimed_at = coalesce(claimed_at, due_at)"
+            " WHERE announcement_id = ? AND status = 'pending'",
             [id],
         )
     audit.record(db, by, "announcement.stop", {"id": id})

@@ -78,3 +78,23 @@ def test_bad_input_gets_a_plain_message(run_leling, tmp_path):
         done = run_leling("announce", *args, **env)
         assert done.returncode == 2, args
         assert message in done.stderr.decode(), (args, done.stderr)
+
+
+def test_rate_and_cap_come_from_the_environment():
+    import pytest
+
+    from bot.config import ConfigError, Settings
+
+    s = Settings.from_env({})
+    assert (s.announce_rate, s.announce_cap) == (25.0, (2, 7))
+    s = Settings.from_env({"LELING_ANNOUNCE_RATE": "20", "LELING_ANNOUNCE_CAP": "3/14"})
+    assert (s.announce_rate, s.announce_cap) == (20.0, (3, 14))
+    assert Settings.from_env({"LELING_ANNOUNCE_CAP": "0"}).announce_cap == (0, 7)
+    for name, value in (
+        ("LELING_ANNOUNCE_RATE", "50"),
+        ("LELING_ANNOUNCE_RATE", "fast"),
+        ("LELING_ANNOUNCE_CAP", "2 per week"),
+        ("LELING_ANNOUNCE_CAP", "2/0"),
+    ):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})

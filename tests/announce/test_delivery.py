@@ -153,3 +153,15 @@ def test_stop_a_running_announcement(db, path, clock):
     st = ann.status(db, aid, clock())
     assert (st["state"], st["sent"], st["stopped"]) == ("stopped", 3, 1)
     assert ids[0] not in [u for u, _ in sender.sent]
+
+
+def test_rows_closed_without_a_send_are_kept_by_the_retention_policy(db, path, clock):
+    from store import retention
+
+    a, b = make_users(db, 2)
+    ann.set_news(db, a, False)
+    aid = ann.create(db, "operator", {"all": True}, "hi", at=clock())
+    tick(path, recorder(), clock)
+    retention.prune(db, now=clock())
+    st = ann.status(db, aid, clock())
+    assert (st["sent"], st["opted_out"], st["total"]) == (1, 1, 2)
