@@ -91,8 +91,9 @@ def create_app(
     """The Starlette app over the assembled `Services`; `limits` (a `WebLimits`) bounds what
     web chat clients may send (defaults when None); `secret` signs their cookies (default:
     LELING_WEB_SECRET, or one generated and kept under the data directory); no request body
-    may be over `max_body` bytes (413), whatever the route."""
-    from bot import staffweb
+    may be over `max_body` bytes (413), save the larger caps of `admin.LARGER_BODIES` (the
+    console's catalogue upload)."""
+    from bot import admin, staffweb
     from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
 
     app = Starlette(
@@ -102,8 +103,12 @@ def create_app(
             *_wechat_routes(services),
             *staffweb.routes(),
             *routes(),
+            *admin.routes(),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=max_body)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=max_body, larger=admin.LARGER_BODIES),
+        ],
         exception_handlers=staffweb.exception_handlers(),
     )
     app.state.services = services

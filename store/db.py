@@ -307,6 +307,29 @@ def _deliveries_due_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
 
 
+def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
+    # Usage events for the monthly report and /admin (store/events.py): no user text, a
+    # pseudonymous user key; read by time range. The not-understood queue
+    # (store/not_understood.py): masked texts only, no user id, kept 30 days by default.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " kind TEXT NOT NULL, user_key TEXT, channel TEXT, district TEXT, intent TEXT,"
+        " detail TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
+        " confidence REAL, assigned TEXT, assigned_by TEXT, assigned_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_not_understood_at ON not_understood (at)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_not_understood_open ON not_understood (assigned, id)"
+    )
+
+
 def _staff_tokens(db: sqlite_utils.Database) -> None:
     # One-time sign-in links for the staff pages (store/staff_tokens.py): only a hash is kept.
     db.execute(
@@ -330,6 +353,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _announcement_delivery,
     _deliveries_due_index,
     _staff_tokens,
+    _usage_events_and_not_understood,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
