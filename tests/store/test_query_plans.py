@@ -59,6 +59,11 @@ ARGS = {
     "subscription_ids": [SUB],
     "sub_id": SUB,
     "announcement_id": ANNOUNCEMENT,
+    "id": ANNOUNCEMENT,  # store/announcements.py (the agreed interface names it `id`)
+    "audience": {"district": "朝阳区"},
+    "sender": USER,
+    "sender_user_id": USER,
+    "on": False,
     "request_id": REQUEST,
     "row_id": ROW,
     "row_ids": [ROW],
@@ -110,6 +115,7 @@ ARGS = {
     "group_key": "g000000000000",
     "intent": "find_center",
     "confidence": 0.3,
+    "token": "not-a-token",  # store/staff_tokens.py
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
