@@ -318,7 +318,6 @@ def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
         " detail TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
     db.execute(
         "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
         " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
