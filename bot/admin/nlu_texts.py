@@ -93,6 +93,8 @@ INTENT_ZH = {
     "list_lessons": "手机课程",
     "my_data": "乐龄存了我什么",
     "my_subscriptions": "我订了哪些提醒",
+    "news_off": "不要再发通知了",
+    "news_on": "还想收到通知",
     "prefer_text": "只要文字",
     "prefer_voice": "读出来",
     "scam_alert": "正在被骗（假警察、安全账户、验证码）",
