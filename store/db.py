@@ -277,6 +277,17 @@ def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
 
 
+def _web_links(db: sqlite_utils.Database) -> None:
+    # One-time links from a WeChat chat to the web chat as the same user
+    # (bot/channels/wechat_link.py): only the token's SHA-256 is kept; single use, short-lived.
+    db.execute(
+        "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, start TEXT, "
+        "created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
+    )
+    db.execute("CREATE INDEX idx_web_links_user ON web_links (user_id)")
+    db.execute("CREATE INDEX idx_web_links_expires ON web_links (expires_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -287,6 +298,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _user_local_id_index,
     _audit_key,
     _volunteers_and_desk,
+    _web_links,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

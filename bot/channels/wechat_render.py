@@ -26,10 +26,34 @@ _NUMBERED = re.compile(r"^\d+\.\s*")
 
 @dataclass
 class RenderedTurn:
-    """The messages to send (each within MAX_BYTES) and the numbers they offer."""
+    """One turn for WeChat in two forms: `messages`, the text with a numbered line per button
+    (each within MAX_BYTES: a passive reply, or customer-service text), and `head` + `options`,
+    the same text without those lines and the buttons as (number, title) for a customer-service
+    `msgmenu`. `numbers` maps what the user may send back ("1") to the payload; `after` are
+    further messages (reminders that waited) sent in both forms."""
 
     messages: list[str]
     numbers: dict[str, str] = field(default_factory=dict)  # "1" → payload
+    head: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    lang: str = "zh"
+
+    @classmethod
+    def plain(cls, text: str, lang: str = "zh") -> RenderedTurn:
+        """A reply without buttons."""
+        return cls(split(text), head=text, lang=lang)
+
+    def add(self, paragraph: str) -> None:
+        """Append a paragraph (a note, a link) to the last message, in both forms."""
+        last = [m for m in self.messages if m]
+        body = f"{last[-1]}\n\n{paragraph}" if last else paragraph
+        self.messages = last[:-1] + split(body)
+        self.head = f"{self.head}\n\n{paragraph}" if self.head.strip() else paragraph
+
+    def pieces(self) -> list[str]:
+        """Every message of the numbered form, in order."""
+        return [m for m in self.messages + self.after if m]
 
 
 def render(
@@ -48,32 +72,47 @@ def render(
         by_payload.setdefault(payload, str(base + i + 1))
     next_free = base + len(choices) + 1
     blocks: list[str] = []
+    heads: list[str] = []
+    options: list[tuple[str, str]] = []
     for reply in replies:
         body = reply.text.strip()
         lines = [body]
+        head = [body]
         listed = False  # some options already appear as "1. …" lines in the text
         for button in reply.buttons:
             n = by_payload.get(button.payload)
             if n is None:
                 n = by_payload[button.payload] = str(next_free)
                 next_free += 1
-            numbers[n] = button.payload
             title = (
                 _NUMBERED.sub("", button.title, count=1)
                 if button.title.startswith(f"{n}.")
                 else button.title
             )
+            if n not in numbers:
+                options.append((n, title))
+            numbers[n] = button.payload
             if f"{n}. {title}" in body:
                 listed = True
             else:
                 lines.append(phrase(lang, "reply_n", n=n, title=title))
             if button.payload == SHARE_LOCATION:
                 lines.append(phrase(lang, "share_location"))
-        lines += _map_lines(reply, lang, catalogue)
-        if listed:
+                head.append(phrase(lang, "share_location"))
+        maps = _map_lines(reply, lang, catalogue)
+        lines += maps
+        head += maps
+        if listed and phrase(lang, "reply_number").rstrip("。.") not in body:
             lines.append(phrase(lang, "reply_number"))
         blocks.append("\n".join(line for line in lines if line))
-    return RenderedTurn(split("\n\n".join(b for b in blocks if b)), numbers)
+        heads.append("\n".join(line for line in head if line))
+    return RenderedTurn(
+        split("\n\n".join(b for b in blocks if b)),
+        numbers,
+        head="\n\n".join(h for h in heads if h),
+        options=options,
+        lang=lang,
+    )
 
 
 def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:

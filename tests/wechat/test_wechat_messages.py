@@ -85,18 +85,42 @@ def test_unsubscribe_deactivates_and_subscribe_again_reactivates(wx):
 
 def test_slow_turn_answers_success_then_customer_service(tmp_path, real_parser, fake):
     # A budget no turn can meet: the route must answer `success` at once and send the
-    # reply through the customer-service API when the turn is done.
+    # reply through the customer-service API when the turn is done, its buttons as a msgmenu.
     with WeChatServer(tmp_path, real_parser, fake, budget=0.0) as wx:
         r = wx.post(message_xml(openid="oSlow", MsgType="text", Content="你好", msg_id="50"))
         assert r.text == "success"
         sent = fake.wait_sent(1)
-        assert sent[0]["touser"] == "oSlow" and sent[0]["msgtype"] == "text"
-        assert "找学习点" in sent[0]["text"]["content"]
+        assert sent[0]["touser"] == "oSlow" and sent[0]["msgtype"] == "msgmenu"
+        menu = sent[0]["msgmenu"]
+        assert "1. 找学习点" in menu["head_content"]
+        assert "回复数字就能选" in menu["head_content"]  # WeChat's wording, not "点下面的按钮"
+        assert "回复1" not in menu["head_content"]  # no numbered lines: the options are tappable
+        options = {o["id"]: o["content"] for o in menu["list"]}
+        assert options["1"] == "找学习点" and "找人帮忙" in options.values()
         # WeChat's retry of the same message starts no second turn and sends nothing more
         r = wx.post(message_xml(openid="oSlow", MsgType="text", Content="你好", msg_id="50"))
         assert r.text == "success"
         assert wx.channel.turns == 1
         assert len(fake.wait_sent(1)) == 1
+        # tapping an option comes back as text carrying its id: that option runs
+        tap = message_xml(openid="oSlow", MsgType="text", Content="找学习点", bizmsgmenuid="1")
+        assert wx.post(tap).text == "success"
+        assert "附近" in fake.content(fake.wait_sent(2)[1])
+        # a typed number picks the same way ("2": 朝阳区 of the next menu)
+        wx.post(message_xml(openid="oSlow", MsgType="text", Content="2", msg_id="52"))
+        assert "朝阳" in fake.content(fake.wait_sent(3)[2])
+
+
+def test_slow_turn_without_msgmenu_permission_sends_numbered_lines(tmp_path, real_parser, fake):
+    fake.allow_menu = False  # the account may not send msgmenu: WeChat answers 48001
+    with WeChatServer(tmp_path, real_parser, fake, budget=0.0) as wx:
+        wx.post(message_xml(openid="oNoMenu", MsgType="text", Content="你好", msg_id="60"))
+        sent = fake.wait_sent(1)
+        assert [s["msgtype"] for s in sent] == ["text"]
+        assert "回复5：找人帮忙" in sent[0]["text"]["content"]
+        assert wx.channel.menu.allowed is False  # remembered: no msgmenu tried again
+        wx.post(message_xml(openid="oNoMenu", MsgType="text", Content="5", msg_id="61"))
+        assert "人" in fake.content(fake.wait_sent(2)[1])
 
 
 def test_long_reply_is_split_passive_first_then_customer_service(wx, fake):
