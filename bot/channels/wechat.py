@@ -13,7 +13,9 @@ at once and sends the reply through the customer-service API. No conversation lo
   once (by `MsgId`, events by sender + time + event) and a retry gets the same passive reply
   again, or `success` when the reply goes through the customer-service API.
 - Bodies over `max_body` bytes are refused (413); a turn gets `budget` seconds (4 s) to answer
-  passively, the rest of a long answer goes through the customer-service API.
+  passively (buttons as numbered lines), the rest of a long answer goes through the
+  customer-service API; a slow turn's reply goes there whole, its buttons as tappable options
+  (`msgmenu`) where the account may send them (`wechat_out.py`).
 - What arrives: text → the engine ("1", "2" pick the numbered lines of the last reply,
   `wechat_render.py`); location → nearest centers (GCJ-02 converted to WGS-84,
   `wechat_geo.py`); voice → WeChat's own `Recognition` text when the account has speech
@@ -21,6 +23,8 @@ at once and sends the reply through the customer-service API. No conversation lo
   installed, else a kind "please type"; menu CLICK → its key as a payload; subscribe → the
   welcome and menu plus how reminders will reach them; unsubscribe → the user inactive (their
   reminders stop); pictures and the rest → a kind reply.
+- "打开网页版" (or a menu key `/web`), a guide step with a picture and a reply the person wants
+  read aloud bring a one-time link signing the web chat in as the same user (`wechat_link.py`).
 """
 
 from __future__ import annotations
@@ -41,10 +45,7 @@ from bot.channels.wechat_geo import gcj02_to_wgs84
 from bot.channels.wechat_render import RenderedTurn
 from bot.channels.wechat_texts import text as phrase
 from dialogues import sanitize
-from dialogues import state as states
 from dialogues.models import Incoming
-from store import inbox
-from store import subscriptions as subs_store
 from store import users as users_store
 
 log = logging.getLogger(__name__)
@@ -336,9 +337,9 @@ class WeChatChannel:
         reminders that waited in the inbox follow the reply."""
         services = self.services
         incoming = Incoming(user_id=uid, text=text, lang="zh", channel="wechat", **kw)
-        before = await services.run(_active_subscriptions, services.db, uid)
+        before = await services.run(wechat_out.active_subscriptions, services.db, uid)
         result = await services.run_turn(services.assistant.turn, incoming)
-        lang, state, after, waiting = await services.run(_after, services.db, uid)
+        lang, state, after, waiting = await services.run(wechat_out.after_turn, services.db, uid)
         rendered = wechat_render.render(
             result.replies,
             lang,
@@ -353,7 +354,7 @@ class WeChatChannel:
             line = await wechat_out.web_link_line(services, uid, result.replies, lang)
             if line:
                 rendered.add(line)
-        rendered.after = _inbox_pieces(waiting, lang)
+        rendered.after = wechat_out.inbox_pieces(waiting, lang)
         return rendered
 
     def remember_numbers(self, uid: str, numbers: dict[str, str]) -> None:
@@ -368,33 +369,3 @@ class WeChatChannel:
         if self._background:
             await asyncio.wait(self._background, timeout=10)
         await self.api.aclose()
-
-
-def _active_subscriptions(db, uid: str) -> int:
-    return subs_store.count_active(db, uid)
-
-
-def _after(db, uid: str):
-    """After a turn: the user's language, session state, active subscriptions, and the
-    reminders that waited for them (taken out of the inbox); a forgotten user has none."""
-    row = users_store.get(db, uid)
-    if row is None:
-        return "zh", None, 0, []
-    lang = row.get("lang") or "zh"
-    return lang, states.load(db, uid), subs_store.count_active(db, uid), _take_inbox(db, uid)
-
-
-def _take_inbox(db, uid: str) -> list[dict]:
-    """Reminders that waited for the user (outside the 48-hour window, no template): they go
-    out with this reply and leave the inbox."""
-    waiting = inbox.waiting(db, uid)
-    if waiting:
-        inbox.acknowledge(db, uid, max(m["id"] for m in waiting))
-    return waiting
-
-
-def _inbox_pieces(waiting: list[dict], lang: str) -> list[str]:
-    if not waiting:
-        return []
-    body = "\n\n".join(m["text"] for m in waiting)
-    return wechat_render.split(phrase(lang, "waiting") + "\n" + body)

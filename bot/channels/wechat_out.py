@@ -4,6 +4,9 @@ buttons as tappable options (`msgmenu`), and the one-time link to the web chat.
     await send_rendered(api, openid, rendered, allowed)   # msgmenu where allowed, else lines
     line = await web_link_line(services, uid, replies, lang)   # a guide's pictures, "听"
 
+`after_turn` and `inbox_pieces` are the reads after a turn (language, state, subscriptions,
+the reminders that waited in the inbox) and those reminders as messages.
+
 A `msgmenu` is a customer-service message (WeChat's passive reply has no such type), allowed
 within 48 hours of the person's last message for an account with the permission; a tap comes
 back as a text message whose `bizmsgmenuid` is the option's number, so a tap and a typed number
@@ -20,6 +23,10 @@ import re
 from bot.channels import wechat_link, wechat_render
 from bot.channels.wechat_api import WeChatError
 from bot.channels.wechat_texts import text as phrase
+from dialogues import state as states
+from store import inbox
+from store import subscriptions as subs_store
+from store import users as users_store
 
 log = logging.getLogger(__name__)
 
@@ -120,3 +127,35 @@ async def asked_link(services, uid: str, lang: str) -> wechat_render.RenderedTur
     url = await link(services, uid)
     text = phrase(lang, "link_asked", url=url) if url else phrase(lang, "link_none")
     return wechat_render.RenderedTurn.plain(text, lang)
+
+
+def active_subscriptions(db, uid: str) -> int:
+    """How many reminder subscriptions the user has."""
+    return subs_store.count_active(db, uid)
+
+
+def after_turn(db, uid: str):
+    """After a turn: the user's language, session state, active subscriptions, and the
+    reminders that waited for them (taken out of the inbox); a forgotten user has none."""
+    row = users_store.get(db, uid)
+    if row is None:
+        return "zh", None, 0, []
+    lang = row.get("lang") or "zh"
+    return lang, states.load(db, uid), subs_store.count_active(db, uid), _take_inbox(db, uid)
+
+
+def _take_inbox(db, uid: str) -> list[dict]:
+    """Reminders that waited for the user (outside the 48-hour window, no template): they go
+    out with this reply and leave the inbox."""
+    waiting = inbox.waiting(db, uid)
+    if waiting:
+        inbox.acknowledge(db, uid, max(m["id"] for m in waiting))
+    return waiting
+
+
+def inbox_pieces(waiting: list[dict], lang: str) -> list[str]:
+    """The reminders that waited, as messages after the reply."""
+    if not waiting:
+        return []
+    body = "\n\n".join(m["text"] for m in waiting)
+    return wechat_render.split(phrase(lang, "waiting") + "\n" + body)

@@ -22,6 +22,7 @@ from dialogues.models import SHARE_LOCATION, Reply
 MAX_BYTES = 2000  # WeChat takes at most 2048 bytes of text per message
 MAX_MAPS = 5  # map links under one reply
 _NUMBERED = re.compile(r"^\d+\.\s*")
+_BREAKS = "\n。！？；，.!?;,"
 
 
 @dataclass
@@ -132,22 +133,22 @@ def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:
 
 
 def split(body: str, limit: int = MAX_BYTES) -> list[str]:
-    """`body` cut into pieces of at most `limit` UTF-8 bytes, at line ends where possible."""
+    """`body` cut into pieces of at most `limit` UTF-8 bytes, at line ends where possible; a line
+    too long for one piece fills the current one and is cut after a sentence's end or comma."""
     pieces: list[str] = []
     current = ""
     for line in body.split("\n"):
-        while len(line.encode()) > limit:  # one very long line: cut it by characters
-            cut = _fit(line, limit)
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate.encode()) > limit:
+        if len(candidate.encode()) <= limit:
+            current = candidate
+        elif len(line.encode()) <= limit:
             pieces.append(current)
             current = line
         else:
+            while len(candidate.encode()) > limit:
+                cut = _fit(candidate, limit)
+                pieces.append(candidate[:cut])
+                candidate = candidate[cut:]
             current = candidate
     if current.strip():
         pieces.append(current)
@@ -155,10 +156,16 @@ def split(body: str, limit: int = MAX_BYTES) -> list[str]:
 
 
 def _fit(line: str, limit: int) -> int:
-    """How many characters of `line` fit in `limit` bytes."""
+    """How many characters of `line` go in one piece of `limit` bytes: as many as fit, back to
+    just after the last line end, sentence end or comma in their second half."""
     size = 0
+    fits = len(line)
     for i, ch in enumerate(line):
         size += len(ch.encode())
         if size > limit:
-            return max(i, 1)
-    return len(line)
+            fits = max(i, 1)
+            break
+    for j in range(fits - 1, fits // 2, -1):
+        if line[j] in _BREAKS:
+            return j + 1
+    return fits

@@ -299,9 +299,10 @@ def _after_turn(chat: WebChat, incoming: Incoming, result) -> dict:
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
     intent = ((result.nlu or {}).get("intent") or {}).get("name")
-    if (
+    if (  # the web's own note; a WeChat follower signed in by link gets reminders in WeChat
         row is not None
         and replies
+        and incoming.user_id.startswith("web:")
         and intent == "subscribe"
         and subs_store.count_active(db, incoming.user_id)
     ):

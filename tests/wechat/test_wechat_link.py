@@ -138,3 +138,21 @@ def test_without_a_public_address_there_is_no_link(wx):
 def test_a_menu_button_can_send_the_link(wxp):
     click = message_xml(openid="oMenu", MsgType="event", Event="CLICK", EventKey="/web")
     assert link_in(reply_text(wxp.post(click).text)).startswith(wxp.url + "/?wx=")
+
+
+def test_a_follower_who_likes_replies_read_aloud_gets_the_link_to_listen(wxp):
+    answer = wxp.say("/prefer_voice", openid="oEar")
+    assert "想听我读出来" in answer and "听" in answer
+    assert link_in(answer).startswith(wxp.url + "/?wx=")
+
+
+def test_subscribing_on_the_web_as_a_follower_says_nothing_of_the_web_inbox(wxp):
+    url = link_in(wxp.say("打开网页版", openid="oSub"))
+    with browser(wxp) as page:
+        page.get(url.removeprefix(wxp.url))
+        csrf = page.get("/api/session").json()["csrf"]
+        body = {"payload": f'/subscribe{{"lecture":"{LECTURE}"}}'}
+        r = page.post("/api/message", json=body, headers={security.CSRF_HEADER: csrf})
+        assert r.status_code == 200
+        assert not any("note" in x for x in r.json()["replies"])  # reminders come in WeChat
+    assert db_call(wxp, lambda db: db["subscriptions"].count_where("user_id = ?", ["wechat:oSub"]))

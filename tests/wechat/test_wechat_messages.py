@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from wxkit import WeChatServer, message_xml, reply_text, signed_query
 
 from bot.channels.wechat_geo import wgs84_to_gcj02
@@ -133,3 +135,35 @@ def test_long_reply_is_split_passive_first_then_customer_service(wx, fake):
 
 def test_get_without_echostr_still_needs_a_signature(wx):
     assert wx.http.get("/wechat", params=signed_query()).status_code == 200
+
+
+def test_a_long_reply_goes_passive_first_then_by_customer_service(wx, fake):
+    from store import inbox
+
+    wx.say("你好", openid="oLong")
+    for i in range(3):  # reminders that waited: handed over with the next reply
+        text = f"提醒{i}：" + "明天下午两点在东城区有讲座。" * 60
+        wx.services.executor.submit(
+            inbox.add, wx.services.db, "wechat:oLong", {"text": text}, f"k{i}"
+        )
+    first = wx.say("你好", openid="oLong")
+    assert "找学习点" in first and len(first.encode()) <= 2048
+    deadline = time.monotonic() + 20  # a wait, not a measurement
+    while "".join(fake.content(m) for m in fake.sent).count("讲座。") < 180:
+        assert time.monotonic() < deadline, "the rest never came"
+        time.sleep(0.05)
+    rest = [fake.content(m) for m in fake.sent]
+    assert len(rest) >= 2 and all(len(x.encode()) <= 2048 for x in rest)
+    assert rest[0].startswith("这期间给您的提醒：\n提醒0：明天")  # no piece of a heading alone
+    assert all(x.endswith("。") for x in rest)  # cut after a sentence, not inside one
+    assert "".join(rest).replace("\n", "").count("明天下午两点在东城区有讲座。") == 180
+
+
+def test_unfollowing_stops_reminders(wx, fake):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    wx.say('/subscribe{"lecture":"lec-dongcheng-teen-silence-1205"}', openid="oBye")
+    post(wx, openid="oBye", MsgType="event", Event="unsubscribe")
+    report = wx.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert report.sent == 0 and fake.sent == []
