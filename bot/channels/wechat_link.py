@@ -106,7 +106,7 @@ def url(public_url: str, token: str) -> str:
 async def open_page(request):
     """`GET /?wx=<token>`: sign the web chat in as the link's user and redirect, or show a
     fresh anonymous chat with a kind line (bot/webchat/api.py hands the request over)."""
-    from starlette.responses import RedirectResponse
+    from starlette.responses import PlainTextResponse, RedirectResponse
 
     from bot.webchat import api, security
 
@@ -122,6 +122,9 @@ async def open_page(request):
             api._set_cookie(request, response, uid)
         return response
     lang = api._lang_hint(request)
+    if chat.per_address is not None and not chat.per_address.allow(api._address(request)):
+        # as for any new visitor: too many new users from one address lately
+        return PlainTextResponse(api.channel_text(lang, "too_fast"), 429, headers=api.NO_STORE)
     fresh = security.new_user_id()
     notice = f'<p class="msg msg-bot" role="status">{html.escape(NOTICE[lang])}</p>'
     response = api.render_page(request, fresh, lang, notice)
