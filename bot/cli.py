@@ -28,6 +28,7 @@ COMMANDS = {
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
     "volunteers": "invite, list and revoke help-desk volunteers",
+    "announce": "send an announcement; list, status, cancel, stop",
     "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
 }

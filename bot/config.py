@@ -53,6 +53,8 @@ class Settings:
     wechat_template_fields: str | None = None  # "field=source,…" (docs/wechat.md)
     admins: tuple[str, ...] = ()  # user ids who may invite and revoke volunteers
     desk_hours: tuple[str, str] = ("08:00", "20:00")  # when volunteers answer help requests
+    announce_rate: float = 25.0  # announcements per second (shared with reminders' limiter)
+    announce_cap: tuple[int, int] = (2, 7)  # at most N announcements per user in D days
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -119,7 +121,32 @@ class Settings:
             kwargs["admins"] = parse_admins(get("LELING_ADMINS"))
         if get("LELING_DESK_HOURS"):
             kwargs["desk_hours"] = parse_hours(get("LELING_DESK_HOURS"))
+        if get("LELING_ANNOUNCE_RATE"):
+            try:
+                kwargs["announce_rate"] = float(get("LELING_ANNOUNCE_RATE"))
+            except ValueError:
+                kwargs["announce_rate"] = -1.0
+            if not 0 < kwargs["announce_rate"] <= 30:
+                raise ConfigError(
+                    f"LELING_ANNOUNCE_RATE={get('LELING_ANNOUNCE_RATE')}: messages a second, "
+                    "more than 0 and at most 30 (Telegram's limit)."
+                )
+        if get("LELING_ANNOUNCE_CAP"):
+            kwargs["announce_cap"] = parse_cap(get("LELING_ANNOUNCE_CAP"))
         return cls(**kwargs)
+
+
+def parse_cap(value: str) -> tuple[int, int]:
+    """LELING_ANNOUNCE_CAP "2/7": at most 2 announcements per user in 7 days ("0" = no cap)."""
+    count, _, days = value.strip().partition("/")
+    if count.strip() == "0" and not days:
+        return (0, 7)
+    if not (count.strip().isdigit() and days.strip().isdigit() and int(days) >= 1):
+        raise ConfigError(
+            f"LELING_ANNOUNCE_CAP={value}: write it as COUNT/DAYS, e.g. 2/7 (at most 2 "
+            "announcements per person in 7 days), or 0 for no limit."
+        )
+    return (int(count), int(days))
 
 
 _ADMIN = re.compile(r"^(telegram|web|terminal|wechat):[A-Za-z0-9_-]{1,64}$")

@@ -185,7 +185,11 @@ class Assistant:
             parse, location = understand(incoming.text, state, self.parser, now, lang)
         new_lang = (
             lang
+            # the desk's commands, and a volunteer composing an announcement (its text or
+            # buttons say nothing about the language the volunteer reads)
             if desk.is_command(incoming.text)
+            or state.in_loop("announce")
+            or (incoming.text or "").startswith("/ann_")
             else _switch_language(parse, incoming.text, lang, first)
         )
         if new_lang != user.get("lang"):

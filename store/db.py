@@ -277,6 +277,36 @@ def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
 
 
+def _announcement_delivery(db: sqlite_utils.Database) -> None:
+    # Announcements (store/announcements.py, scheduler/announce.py): the sender's label as
+    # recipients see it, an optional photo, the recipient count, who cancelled or stopped it;
+    # each delivery row gets its own due time (quiet hours defer it); users may opt out of
+    # announcements ("不要再发通知了") and keep their reminders.
+    for column in (
+        "label TEXT",
+        "photo TEXT",
+        "total INTEGER NOT NULL DEFAULT 0",
+        "started_at TEXT",
+        "finished_at TEXT",
+        "cancelled_by TEXT",
+        "stopped_by TEXT",
+        "reported_at TEXT",
+    ):
+        db.execute(f"ALTER TABLE announcements ADD COLUMN {column}")
+    db.execute("ALTER TABLE deliveries ADD COLUMN due_at TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN news_off INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_announcements_status ON announcements (status, send_at)")
+    db.execute("CREATE INDEX idx_announcements_author ON announcements (author)")
+    db.execute("CREATE INDEX idx_announcements_cancelled_by ON announcements (cancelled_by)")
+    db.execute("CREATE INDEX idx_announcements_stopped_by ON announcements (stopped_by)")
+    db.execute("CREATE INDEX idx_deliveries_user_sent ON deliveries (user_id, status, sent_at)")
+
+
+def _deliveries_due_index(db: sqlite_utils.Database) -> None:
+    # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
+    db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
+
+
 def _web_links(db: sqlite_utils.Database) -> None:
     # One-time links from a WeChat chat to the web chat as the same user
     # (bot/channels/wechat_link.py): only the token's SHA-256 is kept; single use, short-lived.
@@ -298,6 +328,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _user_local_id_index,
     _audit_key,
     _volunteers_and_desk,
+    _announcement_delivery,
+    _deliveries_due_index,
     _web_links,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -92,6 +92,7 @@ USER_COLUMNS: dict[str, str] = {
 DETACH_COLUMNS: dict[str, tuple[str, ...]] = {
     "help_requests": ("volunteer_id", "ended_by"),
     "volunteers": ("invited_by",),
+    "announcements": ("author", "cancelled_by", "stopped_by"),  # store/announcements.py
 }
 # Tables holding nothing about a particular user, each with the reason.
 NO_USER_DATA: dict[str, str] = {
@@ -101,7 +102,8 @@ NO_USER_DATA: dict[str, str] = {
     "guides": "catalogue",
     "landmarks": "catalogue",
     "catalogue_meta": "catalogue",
-    "announcements": "a volunteer's message to a district; recipients are in deliveries",
+    "announcements": "a volunteer's message to an audience; recipients are in deliveries "
+    "(the sender's id is in DETACH_COLUMNS)",
     "callbacks": "long button payloads (catalogue ids and filters), shared by everyone",
     "reminder_events": "what a reminder says about a session, shared by its subscribers",
     "audit_log": "keeps only a keyed hash of the user's id (audit.pseudonymise on erasure)",

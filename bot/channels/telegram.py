@@ -257,8 +257,20 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, files …: say what Leling understands."""
+    """Photos, stickers, files …: say what Leling understands. A photo from a volunteer writing
+    an announcement (`/announce`) is its picture, the caption its text."""
     services = _services(context)
+    message = update.effective_message
+    if message.photo:
+        from dialogues.state import load as load_state
+
+        def composing(db) -> bool:
+            return load_state(db, user_id(update)).in_loop("announce")
+
+        if await services.run(composing, services.db):
+            caption = " ".join((message.caption or "").split())
+            await converse(update, context, f"/ann_photo {message.photo[-1].file_id} {caption}")
+            return
     await _say(update, context, "unsupported_voice" if services.transcribe else "unsupported")
 
 

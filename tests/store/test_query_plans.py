@@ -59,6 +59,11 @@ ARGS = {
     "subscription_ids": [SUB],
     "sub_id": SUB,
     "announcement_id": ANNOUNCEMENT,
+    "id": ANNOUNCEMENT,  # store/announcements.py (the agreed interface names it `id`)
+    "audience": {"district": "朝阳区"},
+    "sender": USER,
+    "sender_user_id": USER,
+    "on": False,
     "request_id": REQUEST,
     "row_id": ROW,
     "row_ids": [ROW],
