@@ -31,6 +31,7 @@ COMMANDS = {
     "announce": "send an announcement; list, status, cancel, stop",
     "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
+    "report": "the monthly monitoring report (HTML or JSON)",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

@@ -44,6 +44,8 @@ class Settings:
     public_url: str | None = None  # the address people open (behind nginx), for the QR code
     retain_finished_days: int = 90  # finished reminders, deliveries, … (docs/privacy.md)
     retain_inactive_days: int = 365  # sessions and users who stopped writing
+    retain_not_understood_days: int = 30  # the masked not-understood queue (docs/privacy.md)
+    retain_events_days: int = 400  # usage events (no text): 13 months of month on month
     wechat_token: str | None = None  # the WeChat Official Account (docs/wechat.md)
     wechat_appid: str | None = None
     wechat_secret: str | None = None
@@ -112,6 +114,8 @@ class Settings:
         for name, key in (
             ("LELING_RETAIN_FINISHED_DAYS", "retain_finished_days"),
             ("LELING_RETAIN_INACTIVE_DAYS", "retain_inactive_days"),
+            ("LELING_RETAIN_NOT_UNDERSTOOD_DAYS", "retain_not_understood_days"),
+            ("LELING_RETAIN_EVENTS_DAYS", "retain_events_days"),
         ):
             if get(name):
                 if not get(name).isdigit() or int(get(name)) < 1:

@@ -44,6 +44,9 @@ class Turn:
     offered_base: int = 0
     desk: object | None = None  # dialogues.actions.desk.DeskConfig: admins, desk hours
     channel: str | None = None  # Incoming.channel: how this channel's buttons are chosen
+    # Answered as out of scope or asked back (smalltalk.out_of_scope / clarify): the message
+    # goes, masked, into the not-understood queue (dialogues/usage.py).
+    unclear: bool = False
 
     # -- understanding ----------------------------------------------------------------------
 

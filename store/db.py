@@ -307,15 +307,50 @@ def _deliveries_due_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
 
 
+def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
+    # Usage events for the monthly report and /admin (store/events.py): no user text, a
+    # pseudonymous user key; read by time range. The not-understood queue
+    # (store/not_understood.py): masked texts only, no user id, kept 30 days by default.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " kind TEXT NOT NULL, user_key TEXT, channel TEXT, district TEXT, intent TEXT,"
+        " detail TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
+        " confidence REAL, assigned TEXT, assigned_by TEXT, assigned_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_not_understood_at ON not_understood (at)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_not_understood_open ON not_understood (assigned, id)"
+    )
+
+
+def _staff_tokens(db: sqlite_utils.Database) -> None:
+    # One-time sign-in links for the staff pages (store/staff_tokens.py): only a hash is kept.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staff_tokens (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
+
+
 def _web_links(db: sqlite_utils.Database) -> None:
     # One-time links from a WeChat chat to the web chat as the same user
     # (bot/channels/wechat_link.py): only the token's SHA-256 is kept; single use, short-lived.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
     db.execute(
-        "CREATE TABLE web_links (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, start TEXT, "
-        "created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT)"
+        "CREATE TABLE IF NOT EXISTS web_links (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, start TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
     )
-    db.execute("CREATE INDEX idx_web_links_user ON web_links (user_id)")
-    db.execute("CREATE INDEX idx_web_links_expires ON web_links (expires_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_web_links_user ON web_links (user_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_web_links_expires ON web_links (expires_at)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
@@ -330,6 +365,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _volunteers_and_desk,
     _announcement_delivery,
     _deliveries_due_index,
+    _staff_tokens,
+    _usage_events_and_not_understood,
     _web_links,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from store import audit
+from store import audit, events
 from store.db import transaction
 
 DEFAULT_QUIET = ("21:00", "07:00")
@@ -85,6 +85,7 @@ USER_COLUMNS: dict[str, str] = {
     "volunteer_invites": "used_by",
     "desk_outbox": "user_id",
     "web_links": "user_id",  # one-time WeChat → web chat links (bot/channels/wechat_link.py)
+    "staff_tokens": "user_id",  # one-time sign-in links for /desk and /admin
 }
 # Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row
 # stays (a request someone asked keeps existing when the volunteer who took it is erased).
@@ -108,6 +109,8 @@ NO_USER_DATA: dict[str, str] = {
     "reminder_events": "what a reminder says about a session, shared by its subscribers",
     "audit_log": "keeps only a keyed hash of the user's id (audit.pseudonymise on erasure)",
     "audit_key": "the key of that hash",
+    "events": "usage events with a keyed hash of the user's id, cleared on erasure (store/events.py)",
+    "not_understood": "masked messages without who sent them (store/not_understood.py)",
 }
 # Erased children before parents (foreign keys: reminders → subscriptions → users).
 _ERASE_ORDER = ("deliveries", "reminders", "help_requests", "sessions", "subscriptions")
@@ -159,6 +162,7 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
             for col in cols:
                 db.execute(f"UPDATE [{table}] SET [{col}] = NULL WHERE [{col}] = ?", [user_id])
         pseudonym = audit.pseudonymise(db, user_id)
+        events.forget_user(db, user_id)
     audit.record(db, pseudonym, "user.forget", deleted)
     return deleted
 

@@ -312,6 +312,22 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+async def on_weblogin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/weblogin: a volunteer or an admin gets a one-time link to the web console
+    (bot/staffweb/links.py); anyone else a polite refusal. No link preview: Telegram's preview
+    fetch must not be the one to see the page."""
+    from telegram import LinkPreviewOptions
+
+    from bot.staffweb.links import weblogin_text
+
+    services = _services(context)
+    lang = await _user_lang(context, update)
+    words = await services.run(weblogin_text, services.db, services.settings, user_id(update), lang)
+    await context.bot.send_message(
+        update.effective_chat.id, words, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/forget: the assistant asks for confirmation (buttons), then deletes."""
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -374,6 +390,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(CommandHandler("mydata", on_mydata))
     application.add_handler(CommandHandler("forget", on_forget))
+    application.add_handler(CommandHandler("weblogin", on_weblogin, filters=private))
     application.add_handler(CommandHandler(ENGINE_COMMANDS, on_command))
     application.add_handler(MessageHandler(filters.COMMAND & private, on_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text))

@@ -1,5 +1,5 @@
 """Run the announcement courier on a database until nothing is due, sending through a JSONL
-RecordingSender (a line on disk is a delivery). test_restart.py SIGKILLs it mid-broadcast.
+RecordingSender (a line on disk is a delivery). test_announce_restart.py SIGKILLs it mid-broadcast.
 
     python tests/announce/announce_proc.py --db leling.db --out sent.jsonl \
         --now 2026-12-04T15:00:00+08:00 --wire 0.002 --delay 0.002

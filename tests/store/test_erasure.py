@@ -7,6 +7,7 @@ from store import (
     help_requests,
     inbox,
     sessions,
+    staff_tokens,
     subscriptions,
     users,
     volunteers,
@@ -65,6 +66,7 @@ def _everything_about(db, uid: str) -> None:
     from bot.channels import wechat_link
 
     wechat_link.issue(db, uid)
+    staff_tokens.issue(db, uid)  # a one-time sign-in link to the staff pages
 
 
 def test_every_table_declares_where_it_keeps_a_user_id(db):
@@ -100,6 +102,7 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
         "volunteer_invites": 1,
         "desk_outbox": 1,
         "web_links": 1,
+        "staff_tokens": 1,
     }
     # The other user is untouched, and still named in the audit log.
     assert set(_rows_mentioning(db, OTHER)) == set(before)

@@ -109,6 +109,13 @@ ARGS = {
     "before": NOW.isoformat(),
     "code": "ABCDEFGH",
     "up_to": ROW,
+    "start": "2026-12-01",  # usage events and the not-understood queue (#18)
+    "end": "2027-01-01",
+    "rows": [],
+    "group_key": "g000000000000",
+    "intent": "find_center",
+    "confidence": 0.3,
+    "token": "not-a-token",  # store/staff_tokens.py
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
