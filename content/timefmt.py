@@ -92,19 +92,25 @@ def clock(dt: datetime, lang: str = "zh") -> str:
     twelve = h % 12 or 12
     if lang == "en":
         return f"{twelve}:{m:02d} {'am' if h < 12 else 'pm'}"
-    if h < 5:
-        period = "凌晨"
-    elif h < 8:
-        period = "早上"
-    elif h < 12:
-        period = "上午"
-    elif h < 13:
-        period = "中午"
-    elif h < 18:
-        period = "下午"
-    else:
-        period = "晚上"
-    return f"{period}{twelve}:{m:02d}"
+    return f"{zh_period(h)}{twelve}:{m:02d}"
+
+
+ZH_PERIODS = ("凌晨", "早上", "上午", "中午", "下午", "晚上")
+
+
+def zh_period(hour: int) -> str:
+    """The part of the day Mandarin names before a 12-hour clock time (0–23 → 凌晨 … 晚上)."""
+    if hour < 5:
+        return "凌晨"
+    if hour < 8:
+        return "早上"
+    if hour < 12:
+        return "上午"
+    if hour < 13:
+        return "中午"
+    if hour < 18:
+        return "下午"
+    return "晚上"
 
 
 def when(dt: datetime, now: datetime, lang: str = "zh") -> str:

@@ -182,15 +182,6 @@ class Parse:
         out.update(self.extra)
         return out
 
-    # Reading it like the dict it used to be, for code written before the type existed.
-    # New code uses the attributes.
-    def get(self, key: str, default: Any = None) -> Any:
-        """Deprecated: the value of `key` in `to_dict()`."""
-        return self.to_dict().get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.to_dict()[key]
-
 
 def interval(value: Any) -> tuple[datetime | None, datetime | None]:
     """(start, end) of a `time` value: `{"from": ISO, "to": ISO}`, "ISO|ISO" (a payload) or one

@@ -120,7 +120,8 @@ class RecordingSender:
         p = Path(path)
         if not p.exists():
             return out
-        for line in p.read_text(encoding="utf-8").splitlines():
+        # errors="replace": a kill can tear a line in the middle of a character.
+        for line in p.read_bytes().decode("utf-8", errors="replace").splitlines():
             if not line:
                 continue
             try:

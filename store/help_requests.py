@@ -36,24 +36,26 @@ def create(
     )
 
 
+def _decoded(
+    db: sqlite_utils.Database,
+    where: str,
+    params: list | None = None,
+    order_by: str = "id",
+    limit: int | None = None,
+) -> list[dict]:
+    """The requests `where` selects, in `order_by` order, each with its context decoded."""
+    rows = db["help_requests"].rows_where(where, params or [], order_by=order_by, limit=limit)
+    return [{**row, "context": json.loads(row["context"] or "{}")} for row in rows]
+
+
 def open_requests(db: sqlite_utils.Database) -> list[dict]:
     """Open requests, oldest first, with their context decoded."""
-    out = []
-    for row in db["help_requests"].rows_where("status = 'open'", order_by="id"):
-        row["context"] = json.loads(row["context"] or "{}")
-        out.append(row)
-    return out
+    return _decoded(db, "status = 'open'")
 
 
 def open_for_user(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     """A user's open requests, oldest first, with their context decoded."""
-    out = []
-    for row in db["help_requests"].rows_where(
-        "user_id = ? AND status = 'open'", [user_id], order_by="id"
-    ):
-        row["context"] = json.loads(row["context"] or "{}")
-        out.append(row)
-    return out
+    return _decoded(db, "user_id = ? AND status = 'open'", [user_id])
 
 
 def close(db: sqlite_utils.Database, request_id: int) -> None:
@@ -77,13 +79,7 @@ def get(db: sqlite_utils.Database, request_id: int) -> dict | None:
 
 def waiting(db: sqlite_utils.Database) -> list[dict]:
     """Requests not closed (open or claimed), oldest first, context decoded."""
-    out = []
-    for row in db["help_requests"].rows_where(
-        "status IN ('open', 'claimed')", order_by="id", limit=200
-    ):
-        row["context"] = json.loads(row["context"] or "{}")
-        out.append(row)
-    return out
+    return _decoded(db, "status IN ('open', 'claimed')", limit=200)
 
 
 def claim(db: sqlite_utils.Database, request_id: int, volunteer_id: str) -> bool:
@@ -99,15 +95,10 @@ def claim(db: sqlite_utils.Database, request_id: int, volunteer_id: str) -> bool
 
 def active_for_user(db: sqlite_utils.Database, user_id: str) -> dict | None:
     """The user's newest request that is open or claimed, or None."""
-    rows = list(
-        db["help_requests"].rows_where(
-            "user_id = ? AND status IN ('open', 'claimed')", [user_id], order_by="id desc", limit=1
-        )
+    rows = _decoded(
+        db, "user_id = ? AND status IN ('open', 'claimed')", [user_id], order_by="id desc", limit=1
     )
-    if not rows:
-        return None
-    rows[0]["context"] = json.loads(rows[0]["context"] or "{}")
-    return rows[0]
+    return rows[0] if rows else None
 
 
 def end(db: sqlite_utils.Database, request_id: int, by: str) -> bool:
@@ -126,13 +117,7 @@ def end(db: sqlite_utils.Database, request_id: int, by: str) -> bool:
 
 def unclaimed_since(db: sqlite_utils.Database, before: str) -> list[dict]:
     """Open requests created before `before` (ISO, UTC) and not yet announced again."""
-    out = []
-    for row in db["help_requests"].rows_where(
-        "status = 'open' AND reannounced_at IS NULL AND created_at <= ?", [before], order_by="id"
-    ):
-        row["context"] = json.loads(row["context"] or "{}")
-        out.append(row)
-    return out
+    return _decoded(db, "status = 'open' AND reannounced_at IS NULL AND created_at <= ?", [before])
 
 
 def mark_reannounced(db: sqlite_utils.Database, request_id: int) -> bool:

@@ -8,14 +8,14 @@ import sys
 from datetime import date, datetime, time, timedelta
 
 from bot.app import open_catalogue, open_database, parse_now
+from bot.commands import group
 from bot.commands.content_import import cmd_import, cmd_validate
 from bot.config import Settings
 from content.districts import district as find_district
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("content", help="check, load and query the catalogue")
-    cs = p.add_subparsers(dest="content_command", metavar="SUBCOMMAND", required=True)
+    cs = group(sub, "content", "check, load and query the catalogue")
 
     v = cs.add_parser("validate", help="check a catalogue folder; print every problem")
     v.add_argument("dir")

@@ -9,12 +9,12 @@ import argparse
 import json
 
 from bot.app import open_database, parse_now
+from bot.commands import group
 from bot.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("maintenance", help="prune old data (the retention policy)")
-    ms = p.add_subparsers(dest="maintenance_command", metavar="SUBCOMMAND", required=True)
+    ms = group(sub, "maintenance", "prune old data (the retention policy)")
     pr = ms.add_parser("prune", help="delete old finished reminders, inactive users' data, …")
     pr.add_argument("--dry-run", action="store_true", help="count what would go; delete nothing")
     pr.add_argument("--now", metavar="ISO", help="prune as if it were this time")

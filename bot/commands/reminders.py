@@ -16,6 +16,7 @@ import json
 import sys
 
 from bot.app import open_catalogue, open_database, parse_now
+from bot.commands import group
 from bot.config import Settings
 from content.load import load_catalogue
 from scheduler.dispatcher import Dispatcher
@@ -29,8 +30,7 @@ STATUSES = ("pending", "claimed", "sending", "sent", "unknown", "failed", "expir
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `leling reminders list|run`."""
-    p = sub.add_parser("reminders", help="planned reminders; send what is due")
-    rs = p.add_subparsers(dest="reminders_command", metavar="SUBCOMMAND", required=True)
+    rs = group(sub, "reminders", "planned reminders; send what is due")
 
     ls = rs.add_parser("list", help="planned reminders: who, what, when, status")
     ls.add_argument(

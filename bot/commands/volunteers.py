@@ -13,14 +13,14 @@ import argparse
 import json
 
 from bot.app import open_database
+from bot.commands import group
 from bot.config import Settings
 
 ACTOR = "operator"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("volunteers", help="invite, list and revoke help-desk volunteers")
-    vs = p.add_subparsers(dest="volunteers_command", metavar="SUBCOMMAND", required=True)
+    vs = group(sub, "volunteers", "invite, list and revoke help-desk volunteers")
     inv = vs.add_parser("invite", help="make a one-time invite code")
     inv.add_argument("--org", help="the organisation shown with the volunteer's name")
     inv.add_argument("--district", help="the district the volunteer serves, e.g. 东城区")

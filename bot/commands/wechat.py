@@ -9,12 +9,12 @@ import asyncio
 import json
 import sys
 
+from bot.commands import group
 from bot.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("wechat", help="the WeChat Official Account: its custom menu")
-    ws = p.add_subparsers(dest="wechat_command", metavar="SUBCOMMAND", required=True)
+    ws = group(sub, "wechat", "the WeChat Official Account: its custom menu")
     m = ws.add_parser("menu", help="check the menu file; --apply creates it on the account")
     m.add_argument("--apply", action="store_true", help="create the menu on the account")
     m.add_argument("--json", action="store_true", help="print the menu/create body")

@@ -2,6 +2,7 @@
 
     samples = decode(data)              # float32, 16 kHz mono, for speech recognition
     ogg = encode_ogg(pcm, rate)         # OGG/Opus mono, for Telegram's sendVoice and the web
+    webm = encode(pcm, rate, fmt="webm", codec="libopus")   # any container and codec
 
 `decode` takes what users send: OGG/Opus (Telegram voice notes), WebM/Opus (Chromium's
 MediaRecorder; no duration header, so length is counted while decoding), MP4/AAC (iOS),
@@ -100,19 +101,29 @@ def _as_int16(pcm: np.ndarray) -> np.ndarray:
     return (np.clip(pcm, -1.0, 1.0) * 32767).astype(np.int16)
 
 
-def encode_ogg(pcm: np.ndarray, rate: int) -> bytes:
-    """Mono samples (int16, or float in [-1, 1]) at `rate` Hz as OGG/Opus bytes."""
+def encode(
+    pcm: np.ndarray,
+    rate: int,
+    *,
+    fmt: str,
+    codec: str,
+    out_rate: int | None = None,
+    options: dict[str, str] | None = None,
+    bit_rate: int | None = None,
+) -> bytes:
+    """Mono samples (int16, or float in [-1, 1]) at `rate` Hz, encoded with `codec` at
+    `out_rate` Hz (default `rate`) in a `fmt` container ("ogg", "webm", "mp4", "wav" …)."""
     import av
 
     samples = _as_int16(np.asarray(pcm).reshape(-1))
+    out_rate = out_rate or rate
     buf = io.BytesIO()
-    with av.open(buf, mode="w", format="ogg") as out:
-        # 24 kHz (speech up to 12 kHz: more than a phone call carries) at compression level 3
-        # of 10 encodes a 25 s reply in ~0.15 s instead of ~0.9 s at 48 kHz / level 10.
-        stream = out.add_stream("libopus", rate=OPUS_RATE, options={"compression_level": "3"})
+    with av.open(buf, mode="w", format=fmt) as out:
+        stream = out.add_stream(codec, rate=out_rate, options=options or {})
         stream.layout = "mono"
-        stream.bit_rate = OPUS_BITRATE
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=OPUS_RATE)
+        if bit_rate:
+            stream.bit_rate = bit_rate
+        resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=out_rate)
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = rate
         for resampled in [*resampler.resample(frame), *resampler.resample(None)]:
@@ -121,6 +132,21 @@ def encode_ogg(pcm: np.ndarray, rate: int) -> bytes:
         for packet in stream.encode(None):
             out.mux(packet)
     return buf.getvalue()
+
+
+def encode_ogg(pcm: np.ndarray, rate: int) -> bytes:
+    """Mono samples (int16, or float in [-1, 1]) at `rate` Hz as OGG/Opus bytes."""
+    # 24 kHz (speech up to 12 kHz: more than a phone call carries) at compression level 3
+    # of 10 encodes a 25 s reply in ~0.15 s instead of ~0.9 s at 48 kHz / level 10.
+    return encode(
+        pcm,
+        rate,
+        fmt="ogg",
+        codec="libopus",
+        out_rate=OPUS_RATE,
+        options={"compression_level": "3"},
+        bit_rate=OPUS_BITRATE,
+    )
 
 
 def pcm(data: bytes, rate: int = OPUS_RATE) -> np.ndarray:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from content.timefmt import EN_MONTHS as MONTHS  # one table of month and day-part names
+from content.timefmt import ZH_PERIODS, zh_period
+
 _URL = re.compile(r"(?:https?://|www\.)[^\s，。；、）)]+", re.IGNORECASE)
 _COMMAND_LINE = re.compile(r"^\s*/\w+\S*\s*$", re.MULTILINE)
 _PHONE = re.compile(
@@ -19,7 +22,11 @@ _PHONE = re.compile(
 )
 _DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _ZH_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
-_TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3])[:：]([0-5]\d)(?![\d:])")
+_CLOCK = r"(?<![\d:])([01]?\d|2[0-3])[:：]([0-5]\d)(?![\d:])"
+# A clock time as Leling writes it (content.timefmt): "下午2:30" / "2:30 pm" (12-hour, the part of
+# the day said), or "14:30" (24-hour).
+_ZH_TIME = re.compile(f"({'|'.join(ZH_PERIODS)})?{_CLOCK}")
+_EN_TIME = re.compile(_CLOCK + r"(?:\s*([ap])\.?m\.?(?![a-z]))?", re.IGNORECASE)
 _RANGE = re.compile(r"(?<=[点分半M])\s*[-–~～—]\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SPACES = re.compile(r"[ \t]+")
@@ -27,20 +34,6 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 ZH_DIGITS = "零一二三四五六七八九"
 PHONE_DIGITS = "零幺二三四五六七八九"  # 1 is 幺 in a phone number, as Beijing says it
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 SEE_TEXT = {"zh": "（链接见文字消息）", "en": "(the link is in the text)"}
 
@@ -91,29 +84,26 @@ def _phone(m: re.Match, lang: str) -> str:
     return "，".join("".join(PHONE_DIGITS[int(d)] for d in g) for g in groups)
 
 
-def _zh_time(hour: int, minute: int) -> str:
-    if hour < 6:
-        part = "凌晨"
-    elif hour < 12:
-        part = "上午"
-    elif hour < 13:
-        part = "中午"
-    elif hour < 18:
-        part = "下午"
-    else:
-        part = "晚上"
+def _zh_time(period: str | None, hour: int, minute: int) -> str:
+    """下午两点半: `period` as written before a 12-hour time, or None for a 24-hour one."""
+    if period is None:
+        period = zh_period(hour)
     h12 = hour if hour <= 12 else hour - 12
     spoken_hour = "两" if h12 == 2 else _zh_int(h12)
     if minute == 0:
-        return f"{part}{spoken_hour}点"
+        return f"{period}{spoken_hour}点"
     if minute == 30:
-        return f"{part}{spoken_hour}点半"
+        return f"{period}{spoken_hour}点半"
     tail = ("零" + ZH_DIGITS[minute]) if minute < 10 else _zh_int(minute)
-    return f"{part}{spoken_hour}点{tail}分"
+    return f"{period}{spoken_hour}点{tail}分"
 
 
-def _en_time(hour: int, minute: int) -> str:
-    suffix = "AM" if hour < 12 else "PM"
+def _en_time(hour: int, minute: int, am_pm: str | None) -> str:
+    """2:30 PM: `am_pm` ("a"/"p") as written after a 12-hour time, or None for a 24-hour one."""
+    if am_pm:
+        suffix = "AM" if am_pm.lower() == "a" else "PM"
+    else:
+        suffix = "AM" if hour < 12 else "PM"
     h12 = hour % 12 or 12
     return f"{h12} {suffix}" if minute == 0 else f"{h12}:{minute:02d} {suffix}"
 
@@ -131,7 +121,7 @@ def prepare(text: str, lang: str = "zh") -> str:
     s = _PHONE.sub(lambda m: _phone(m, lang), s)
     if en:
         s = _DATE.sub(lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", s)
-        s = _TIME.sub(lambda m: _en_time(int(m[1]), int(m[2])), s)
+        s = _EN_TIME.sub(lambda m: _en_time(int(m[1]), int(m[2]), m[3]), s)
         s = _RANGE.sub(" to ", s)
     else:
         s = _DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", s)
@@ -141,7 +131,7 @@ def prepare(text: str, lang: str = "zh") -> str:
             ),
             s,
         )
-        s = _TIME.sub(lambda m: _zh_time(int(m[1]), int(m[2])), s)
+        s = _ZH_TIME.sub(lambda m: _zh_time(m[1], int(m[2]), int(m[3])), s)
         s = _RANGE.sub("到", s)
         s = _NUMBER.sub(lambda m: _zh_number(m.group(0)), s)
     s = _SPACES.sub(" ", s)

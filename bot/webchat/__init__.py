@@ -37,5 +37,6 @@ def routes() -> list:
         Route("/api/voice", voice.voice, methods=["POST"]),
         Route("/api/audio/{key:str}", voice.audio, methods=["GET"]),
         Route("/media/guides/{name:path}", api.guide_image, methods=["GET"]),
+        Route("/static/chat-texts.js", api.ui_texts, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]

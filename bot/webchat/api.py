@@ -166,6 +166,22 @@ async def page(request: Request) -> Response:
     return response
 
 
+@functools.cache
+def _ui_texts_script() -> bytes:
+    """static/chat-texts.json (the page's own words, zh and en) as the script chat.js reads."""
+    texts = json.loads((STATIC / "chat-texts.json").read_text(encoding="utf-8"))
+    return f'"use strict";\nwindow.LELING_UI = {json.dumps(texts, ensure_ascii=False)};\n'.encode()
+
+
+async def ui_texts(request: Request) -> Response:
+    """/static/chat-texts.js: the page's own words, kept as data beside the page."""
+    return Response(
+        _ui_texts_script(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 async def session(request: Request) -> Response:
     """The cookie and CSRF token for a client that does not load the page (tests, tools)."""
     chat = _chat(request)
@@ -182,9 +198,22 @@ async def session(request: Request) -> Response:
     return response
 
 
-async def _guarded_json(request: Request, lang: str) -> tuple[str, dict] | Response:
-    """(user id, JSON body) of a POST that passed the cookie, CSRF, rate and size checks."""
+@dataclass(frozen=True)
+class _Post:
+    """A JSON POST that passed the checks: the app's chat state, the page's language, the user
+    id from the cookie and the JSON body (an object)."""
+
+    chat: WebChat
+    lang: str
+    uid: str
+    body: dict
+
+
+async def _guarded_json(request: Request) -> _Post | Response:
+    """A POST that passed the cookie, CSRF, rate and size checks, or the refusal to send back
+    (in the page's language)."""
     chat = _chat(request)
+    lang = _page_lang(request)
     uid = _user(request)
     if uid is None or not security.csrf_ok(
         chat.secret, uid, request.headers.get(security.CSRF_HEADER)
@@ -202,7 +231,7 @@ async def _guarded_json(request: Request, lang: str) -> tuple[str, dict] | Respo
         return _refuse(400, "bad_request", lang)
     if not isinstance(body, dict):
         return _refuse(400, "bad_request", lang)
-    return uid, body
+    return _Post(chat, lang, uid, body)
 
 
 def _incoming(uid: str, body: dict, limits: WebLimits, lang: str) -> Incoming | JSONResponse:
@@ -275,22 +304,22 @@ def _after_turn(chat: WebChat, incoming: Incoming, result) -> dict:
 
 async def message(request: Request) -> Response:
     """One message (typed text, a tapped button's payload, a location, a deep link) → replies."""
-    chat = _chat(request)
-    lang = _page_lang(request)
-    got = await _guarded_json(request, lang)
-    if isinstance(got, Response):
-        return got
-    uid, body = got
-    incoming = _incoming(uid, body, chat.limits, lang)
+    post = await _guarded_json(request)
+    if isinstance(post, Response):
+        return post
+    incoming = _incoming(post.uid, post.body, post.chat.limits, post.lang)
     if isinstance(incoming, Response):
         return incoming
     try:
-        out = await _turn(chat, incoming)
+        out = await _turn(post.chat, incoming)
     except Exception as exc:  # the type and traceback only: never what the user wrote
         log.error(
-            "web turn failed for %s: %s", uid, type(exc).__name__, exc_info=sanitize.exc_info(exc)
+            "web turn failed for %s: %s",
+            post.uid,
+            type(exc).__name__,
+            exc_info=sanitize.exc_info(exc),
         )
-        return _refuse(500, "error", lang)
+        return _refuse(500, "error", post.lang)
     if out.get("forgotten"):
         return _fresh_start(request, out)
     from bot.webchat.voice import attach_audio
@@ -321,16 +350,14 @@ async def inbox_list(request: Request) -> Response:
 
 async def inbox_ack(request: Request) -> Response:
     """The page showed the messages up to `up_to`: they leave the inbox."""
-    chat = _chat(request)
-    lang = _page_lang(request)
-    got = await _guarded_json(request, lang)
-    if isinstance(got, Response):
-        return got
-    uid, body = got
-    up_to = body.get("up_to")
+    post = await _guarded_json(request)
+    if isinstance(post, Response):
+        return post
+    up_to = post.body.get("up_to")
     if not isinstance(up_to, int) or isinstance(up_to, bool):
-        return _refuse(400, "bad_request", lang)
-    removed = await chat.services.run(inbox.acknowledge, chat.services.db, uid, up_to)
+        return _refuse(400, "bad_request", post.lang)
+    services = post.chat.services
+    removed = await services.run(inbox.acknowledge, services.db, post.uid, up_to)
     return JSONResponse({"removed": removed}, headers=NO_STORE)
 
 
@@ -354,15 +381,13 @@ async def mydata(request: Request) -> Response:
 
 async def forget(request: Request) -> Response:
     """Delete everything stored about this user, and the cookie (PIPL erasure)."""
-    chat = _chat(request)
-    lang = _page_lang(request)
-    got = await _guarded_json(request, lang)
-    if isinstance(got, Response):
-        return got
-    uid, body = got
-    if body.get("confirm") is not True:
-        return _refuse(400, "bad_request", lang)
-    counts = await chat.services.run(users.forget, chat.services.db, uid)
+    post = await _guarded_json(request)
+    if isinstance(post, Response):
+        return post
+    if post.body.get("confirm") is not True:
+        return _refuse(400, "bad_request", post.lang)
+    services = post.chat.services
+    counts = await services.run(users.forget, services.db, post.uid)
     return _fresh_start(request, {"deleted": counts, "forgotten": True})
 
 

@@ -388,9 +388,7 @@ def share_location(t: Turn) -> list[Reply]:
 
 def center_info(t: Turn) -> list[Reply]:
     """Phone, hours, address, accessibility and courses of the center meant."""
-    c = t.cat.centers.get(str(t.entity("center") or ""))
-    if c is None:
-        c = refs.listed(t, "center")
+    c = refs.meant(t, "center")
     scored = []
     if c is None:
         scored = match_centers(t.cat, t.text, t.entity_map())

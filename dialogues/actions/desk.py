@@ -202,14 +202,14 @@ def _claim(t: Turn, me: dict, rest: str) -> list[Reply]:
         key = "desk.already_taken" if fresh.get("status") == "claimed" else "desk.gone"
         return [_plain(t, t.t(key, id=r["id"], who=_name_of(t, fresh.get("volunteer_id"))))]
     audit.record(t.db, me["user_id"], "help.claim", {"request": r["id"]})
-    user_lang = (r.get("context") or {}).get("lang") or "zh"
-    desk_outbox.add(
-        t.db,
-        r["user_id"],
+    _tell_user(
+        t,
+        r,
         "claimed",
-        _user_text(t, user_lang, "desk.user_claimed", name=me["name"], org=me["org"]),
-        [(_user_text(t, user_lang, "desk.btn_enough"), END_PAYLOAD)],
-        request_id=r["id"],
+        "desk.user_claimed",
+        ("desk.btn_enough", END_PAYLOAD),
+        name=me["name"],
+        org=me["org"],
     )
     return [
         t.reply(
@@ -229,14 +229,14 @@ def _reply(t: Turn, me: dict, rest: str) -> list[Reply]:
 
 
 def _relay_to_user(t: Turn, me: dict, r: dict, words: str) -> list[Reply]:
-    user_lang = (r.get("context") or {}).get("lang") or "zh"
-    desk_outbox.add(
-        t.db,
-        r["user_id"],
+    _tell_user(
+        t,
+        r,
         "relay",
-        f"{_user_text(t, user_lang, 'desk.from_volunteer', name=me['name'])}{words[:MAX_RELAY]}",
-        [(_user_text(t, user_lang, "desk.btn_enough"), END_PAYLOAD)],
-        request_id=r["id"],
+        "desk.from_volunteer",
+        ("desk.btn_enough", END_PAYLOAD),
+        then=words[:MAX_RELAY],
+        name=me["name"],
     )
     return [
         t.reply(
@@ -255,14 +255,8 @@ def _close(t: Turn, me: dict, rest: str) -> list[Reply]:
     if not help_requests.end(t.db, r["id"], me["user_id"]):
         return [_plain(t, t.t("desk.gone", id=r["id"], who=""))]
     audit.record(t.db, me["user_id"], "help.close", {"request": r["id"]})
-    user_lang = (r.get("context") or {}).get("lang") or "zh"
-    desk_outbox.add(
-        t.db,
-        r["user_id"],
-        "closed",
-        _user_text(t, user_lang, "desk.user_closed", name=me["name"]),
-        [(_user_text(t, user_lang, "desk.btn_again"), "/human_help")],
-        request_id=r["id"],
+    _tell_user(
+        t, r, "closed", "desk.user_closed", ("desk.btn_again", "/human_help"), name=me["name"]
     )
     return [_plain(t, t.t("desk.closed", id=r["id"]))]
 
@@ -337,6 +331,22 @@ def _user_side(t: Turn, text: str, command: str) -> list[Reply] | None:
             [Button(t.t("desk.btn_enough"), END_PAYLOAD)],
         )
     ]
+
+
+def _tell_user(
+    t: Turn, r: dict, kind: str, key: str, button: tuple[str, str], then: str = "", **fields
+) -> None:
+    """Queue for the asker of request `r`, in the asker's language, the text `key` (followed by
+    `then`, e.g. the volunteer's words) with one button (its text key, its payload)."""
+    lang = (r.get("context") or {}).get("lang") or "zh"
+    desk_outbox.add(
+        t.db,
+        r["user_id"],
+        kind,
+        _user_text(t, lang, key, **fields) + then,
+        [(_user_text(t, lang, button[0]), button[1])],
+        request_id=r["id"],
+    )
 
 
 def _user_text(t: Turn, lang: str, key: str, **fields) -> str:

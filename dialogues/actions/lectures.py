@@ -66,7 +66,7 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
 
 def list_lectures(t: Turn, base: dict | None = None) -> list[Reply]:
     """Upcoming lectures for the message's filters (or one lecture, by id or position)."""
-    lec = t.cat.lectures.get(str(t.entity("lecture") or "")) or refs.listed(t, "lecture")
+    lec = refs.meant(t, "lecture")
     if lec is not None:
         return [lecture_card(t, lec)]
     return show(t, query_from(t, base), 0)

@@ -90,7 +90,7 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
 
 def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
     """Classes matching the message (or one class, by id or position)."""
-    les = t.cat.lessons.get(str(t.entity("lesson") or "")) or refs.listed(t, "lesson")
+    les = refs.meant(t, "lesson")
     if les is not None:
         return [lesson_card(t, les)]
     query = query_from(t, base)

@@ -22,8 +22,19 @@ def listed_id(t: Turn, kind: str) -> str | None:
     return ids[index] if 0 <= index < len(ids) else None
 
 
+def _table(t: Turn, kind: str) -> dict:
+    return {"center": t.cat.centers, "lecture": t.cat.lectures, "lesson": t.cat.lessons}.get(
+        kind, {}
+    )
+
+
 def listed(t: Turn, kind: str):
     """The catalogue object the text points at by position in the last list, or None."""
     ident = listed_id(t, kind)
-    table = {"center": t.cat.centers, "lecture": t.cat.lectures, "lesson": t.cat.lessons}
-    return table.get(kind, {}).get(ident) if ident else None
+    return _table(t, kind).get(ident) if ident else None
+
+
+def meant(t: Turn, kind: str):
+    """The catalogue object of type `kind` ("center", "lecture", "lesson") the message names
+    (its entity) or points at by position in the last list, or None."""
+    return _table(t, kind).get(str(t.entity(kind) or "")) or listed(t, kind)

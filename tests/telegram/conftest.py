@@ -4,13 +4,21 @@ fake_bot_api.py)."""
 from __future__ import annotations
 
 import pytest
-from fake_bot_api import TOKEN, FakeTelegram
+from fake_bot_api import TOKEN, FakeBotApi, FakeTelegram
 from telegram import Bot
 from tgkit import FakeAssistant, FakeRequest, Harness
 
 from bot.channels.telegram import build_application
 from bot.config import Settings
 from bot.service import Services
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """The fake Bot API server over loopback, one per test module (`reset()` it between uses)."""
+    server = FakeBotApi().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

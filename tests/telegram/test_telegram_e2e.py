@@ -71,6 +71,19 @@ class Leling:
             time.sleep(0.1)
         raise AssertionError(f"not ready in {timeout}s:\n{self.log.read_text()}")
 
+    def __enter__(self) -> Leling:
+        """Ready to answer (see `wait_ready`); on leaving, stopped, and it must exit with 0."""
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        code = self.stop()
+        assert code == 0, self.log.read_text()
+
     def stop(self) -> int:
         """SIGTERM by PID; the exit code (killed after 15 s if it hangs)."""
         if self.proc.poll() is None:
@@ -94,23 +107,11 @@ class Leling:
             conn.close()
 
 
-@pytest.fixture(scope="module")
-def fake():
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module", params=["polling", "webhook"])
 def leling(request, fake, tmp_path_factory):
     fake.reset()
-    proc = Leling(fake, tmp_path_factory.mktemp(request.param), request.param)
-    try:
-        proc.wait_ready()
+    with Leling(fake, tmp_path_factory.mktemp(request.param), request.param) as proc:
         yield proc
-    finally:
-        code = proc.stop()
-    assert code == 0, proc.log.read_text()
 
 
 def ask(fake: FakeBotApi, chat_id: int, text: str, **kw):

@@ -20,18 +20,12 @@ from bot.channels import telegram_request
 from bot.channels.telegram_request import AiohttpRequest, proxy_for
 
 
-@pytest.fixture(scope="module")
-def server():
-    fake = FakeBotApi().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def fake(server):
-    server.reset()
-    server.encodings.clear()
-    return server
+def fake(fake):
+    """The module's fake Bot API server (tests/telegram/conftest.py), reset for each test."""
+    fake.reset()
+    fake.encodings.clear()
+    return fake
 
 
 def bot_for(fake: FakeBotApi, **kw) -> Bot:

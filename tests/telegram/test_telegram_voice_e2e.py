@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from fake_bot_api import FakeBotApi
 from test_telegram_e2e import Leling, ask
 
 pytestmark = pytest.mark.slow
@@ -23,21 +22,10 @@ from bot.voice import audio, espeak  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def fake():
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def leling(fake, tmp_path_factory):
-    proc = Leling(fake, tmp_path_factory.mktemp("voice"), "polling", {"LELING_ASR": "pocketsphinx"})
-    try:
-        proc.wait_ready()
+    folder = tmp_path_factory.mktemp("voice")
+    with Leling(fake, folder, "polling", {"LELING_ASR": "pocketsphinx"}) as proc:
         yield proc
-    finally:
-        code = proc.stop()
-    assert code == 0, proc.log.read_text()
 
 
 def english(text: str) -> bytes:

@@ -64,6 +64,22 @@ def test_phone_numbers_are_read_digit_by_digit():
     assert "0 1 0, 6 6 0 2 5 4 6 6" in prepare("Phone: 010-66025466", "en")
 
 
+def test_times_as_leling_writes_them_are_read_once():
+    """content.timefmt writes 12-hour times with the part of the day ("下午2:30", "2:30 pm"): the
+    voice reads that part once and the hour as written, never "下午凌晨两点半"."""
+    from datetime import datetime
+
+    from content import timefmt
+
+    at = datetime(2026, 12, 4, 14, 30, tzinfo=timefmt.TZ)
+    assert prepare(timefmt.clock(at, "zh")) == "下午两点半"
+    assert prepare(timefmt.clock(at, "en"), "en") == "2:30 PM"
+    assert prepare("每周二、周四晚上7:00") == "每周二、周四晚上七点"
+    assert prepare("every Tuesday at 9:30 am", "en") == "every Tuesday at 9:30 AM"
+    # a 24-hour time gets the same part of the day the written form would show
+    assert prepare("07:30") == "早上七点半"
+
+
 def test_dates_and_times_are_words():
     assert (
         prepare("时间：2026-12-03 14:30-16:00") == "时间：二零二六年十二月三日 下午两点半到下午四点"

@@ -277,3 +277,19 @@ def test_the_inbox_keeps_a_users_newest_messages_only(db, monkeypatch):
     inbox.add(db, "web:b", {"text": "other"}, key="k0")
     assert [m["text"] for m in inbox.waiting(db, "web:a")] == ["m2", "m3", "m4"]
     assert inbox.count(db, "web:b") == 1
+
+
+def test_the_pages_own_words_exist_in_both_languages(live):
+    """static/chat-texts.json reaches the page as the script chat.js reads; every word the page
+    shows exists in Mandarin and in English."""
+    r = httpx.get(f"{live.url}/static/chat-texts.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"]
+    prefix = '"use strict";\nwindow.LELING_UI = '
+    assert r.text.startswith(prefix)
+    texts = json.loads(r.text[len(prefix) :].rstrip().rstrip(";"))
+    assert set(texts) == {"zh", "en"}
+    assert set(texts["zh"]) == set(texts["en"])
+    assert texts["zh"]["send"] == "发送" and texts["en"]["send"] == "Send"
+    blank = {"repeat"}  # deliberately empty in both
+    for lang in ("zh", "en"):
+        assert all(texts[lang][k] for k in set(texts[lang]) - blank), lang

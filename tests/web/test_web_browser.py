@@ -298,6 +298,16 @@ def _axe(p: Page, what: str) -> None:
         assert bad == [], f"{what}, text size {size}: {bad}"
 
 
+def remind_me_and_deliver(page: Page, server) -> None:
+    """On the lecture's card the page shows, tap 提醒我; then run the reminder dispatcher at the
+    time the reminder is due (18:00:30 on the lecture's day)."""
+    page.page.wait_for_selector(".card-lecture")
+    before = page.bot_count()
+    page.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
+    page._wait_more(before)
+    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+
+
 def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
     # axe is injected as an inline script, which the page's CSP (rightly) forbids: bypass it
     # for the audit only.
@@ -309,11 +319,7 @@ def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
     _axe(p, "centers and a guide")
     p.shot("axe-checked")
     p.page.goto(f"{server.url}/?start=lecture_{LECTURE}")  # a lecture card, then the inbox
-    p.page.wait_for_selector(".card-lecture")
-    before = p.bot_count()
-    p.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
-    p._wait_more(before)
-    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    remind_me_and_deliver(p, server)
     p.page.reload()
     p.page.locator("#inbox").wait_for(state="visible")
     _axe(p, "a lecture and the inbox")
@@ -326,11 +332,7 @@ def test_axe_finds_no_serious_problems_at_any_text_size(browser, server):
 
 def test_a_reminder_shows_while_the_page_is_open(page, server):
     page.open(f"/?start=lecture_{LECTURE}")
-    page.page.wait_for_selector(".card-lecture")
-    before = page.bot_count()
-    page.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
-    page._wait_more(before)
-    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    remind_me_and_deliver(page, server)
     page.type("你好")  # any answer says how many wait; the page then shows them
     page.page.locator("#inbox").wait_for(state="visible")
     assert "您有1条提醒" in page.page.locator("#inbox").inner_text()
@@ -365,11 +367,7 @@ def test_forgetting_me_clears_this_device_too(page):
 def test_the_open_page_polls_the_inbox(page, server):
     page.page.clock.install()  # the page's timers run on a clock the test moves
     page.open(f"/?start=lecture_{LECTURE}")
-    page.page.wait_for_selector(".card-lecture")
-    before = page.bot_count()
-    page.page.locator(".card-lecture").last.get_by_role("button", name=re.compile("提醒我")).click()
-    page._wait_more(before)
-    server.dispatch(datetime(2026, 12, 4, 18, 0, 30, tzinfo=TZ))
+    remind_me_and_deliver(page, server)
     assert not page.page.locator("#inbox").is_visible()
     page.page.clock.run_for(31_000)  # nobody types: the 30-second poll finds it
     page.page.locator("#inbox").wait_for(state="visible")

@@ -5,14 +5,12 @@ replies' audio_url served as OGG/Opus; broken, oversized and forged recordings a
 from __future__ import annotations
 
 import importlib.util
-import io
 
 import pytest
 
 if not all(importlib.util.find_spec(m) for m in ("av", "pocketsphinx", "espeakng_loader")):
     pytest.skip("the voice extra is not installed", allow_module_level=True)
 
-import av  # noqa: E402
 from test_web_api import Client  # noqa: E402
 from webkit import LiveServer  # noqa: E402
 
@@ -24,19 +22,7 @@ from bot.voice.tts import EspeakEngine, Speaker  # noqa: E402
 def webm(text: str) -> bytes:
     """`text` read by espeak-ng, as WebM/Opus at 48 kHz (what Chromium records)."""
     pcm, rate = espeak.synthesize(text, "en-us")
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="webm") as out:
-        stream = out.add_stream("libopus", rate=48_000)
-        stream.layout = "mono"
-        resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=48_000)
-        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate = rate
-        for f in [*resampler.resample(frame), *resampler.resample(None)]:
-            for p in stream.encode(f):
-                out.mux(p)
-        for p in stream.encode(None):
-            out.mux(p)
-    return buf.getvalue()
+    return audio.encode(pcm, rate, fmt="webm", codec="libopus", out_rate=48_000)
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(server: uvicorn.Server, thread: threading.Thread, what: str) -> None:
+    """Start `thread` (which runs `server`) and wait until the server listens (20 s at most)."""
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.02)
+
+
+async def dispatch_once(services: Services, at: datetime):
+    """Run the reminder dispatcher once at `at`, sending as `leling run` does; its report."""
+    d = Dispatcher(
+        services.settings.db,
+        load_catalogue,
+        reminder_sender(services),
+        clock=lambda: at,
+        rate_per_s=0,
+    )
+    try:
+        return await d.tick()
+    finally:
+        await d.close()
+
+
 class Clock:
     """A clock tests move by hand."""
 
@@ -79,12 +104,7 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test web server did not start")
-            time.sleep(0.02)
+        start_server(self.server, self.thread, "the test web server")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -95,22 +115,11 @@ class LiveServer:
     def dispatch(self, at: datetime):
         """Run the reminder dispatcher once at `at` (sending as `leling run` does); its report."""
 
-        async def once():
-            d = Dispatcher(
-                self.settings.db,
-                load_catalogue,
-                reminder_sender(self.services),
-                clock=lambda: at,
-                rate_per_s=0,
-            )
-            try:
-                return await d.tick()
-            finally:
-                await d.close()
-
         # On a thread of its own: Playwright's sync API keeps an event loop on this one.
         result: list = []
-        worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
+        worker = threading.Thread(
+            target=lambda: result.append(asyncio.run(dispatch_once(self.services, at)))
+        )
         worker.start()
         worker.join(60)
         return result[0]

@@ -23,15 +23,13 @@ from wechatpy.crypto import WeChatCrypto
 from bot.app import open_catalogue, open_database
 from bot.channels.wechat import WeChatChannel, WeChatConfig
 from bot.config import Settings
-from bot.service import Services, reminder_sender
+from bot.service import Services
 from bot.web import create_app
-from content.load import load_catalogue
 from dialogues import Assistant
-from scheduler.dispatcher import Dispatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-from webkit import NOW, SAMPLE, Clock, free_port  # noqa: E402
+from webkit import NOW, SAMPLE, Clock, dispatch_once, free_port, start_server  # noqa: E402
 
 TOKEN = "leling-test-token"
 APPID = "wx0123456789abcdef"
@@ -250,12 +248,7 @@ class WeChatServer:
         await self.channel.close()
 
     def __enter__(self) -> WeChatServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
+        start_server(self.server, self.thread, "the test server")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -286,21 +279,8 @@ class WeChatServer:
     def dispatch(self, at):
         """Run the reminder dispatcher once at `at`, sending as `leling run` does."""
 
-        async def once():
-            d = Dispatcher(
-                self.settings.db,
-                load_catalogue,
-                reminder_sender(self.services),
-                clock=lambda: at,
-                rate_per_s=0,
-            )
-            try:
-                return await d.tick()
-            finally:
-                await d.close()
-
         # The channel's API client lives on the server's loop: run the dispatcher there too.
-        return asyncio.run_coroutine_threadsafe(once(), self.loop()).result(60)
+        return self.run(dispatch_once(self.services, at))
 
     def loop(self) -> asyncio.AbstractEventLoop:
         """The server thread's event loop."""
