@@ -79,7 +79,7 @@ def start_guide(t: Turn) -> list[Reply]:
         ]
     from dialogues.actions import learn
 
-    if learn.wants_guide(t):  # "学X", "learn to …": the guide now, the nearest class offered
+    if learn.says_learn(t):  # "学X", "learn to …": the guide now, the nearest class offered
         return learn.guide_and_lesson(t, guide)
     t.state.guide = GuideProgress(guide.id)
     t.state.start_loop("guide")

@@ -21,6 +21,17 @@ _LEARN = re.compile(r"^(我|俺)?(想|要)?学|^教我|^learn\b|^teach me\b|^how
 _CLASS = re.compile(r"课|班|培训|上课|老师|class|course|lesson|teacher", re.IGNORECASE)
 
 
+_STUDY = re.compile(
+    r"^(我|俺)?(也)?(想|要)?(学|学学)(?!校)|^(i )?(want to |would like to )?learn\b", re.I
+)
+
+
+def says_learn(t: Turn) -> bool:
+    """ "学X", "learn to X": it may mean a class or the task, so a guide started by it offers the
+    nearest class too. "教我X" and "how do I X" ask for the task now: the guide alone."""
+    return bool(_STUDY.search(t.text.strip())) and not t.parse.tapped
+
+
 def wants_guide(t: Turn) -> bool:
     """ "学打车", "教我挂号": learning a task, not asking for a class."""
     text = t.text.strip()
