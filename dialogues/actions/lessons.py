@@ -8,7 +8,7 @@ from content import timefmt
 from content.districts import district as find_district
 from content.gazetteer import SERVICE_TOPIC
 from content.schema import Lesson
-from content.tags import SERVICES, TOPICS, canonical
+from content.tags import KINDS, SERVICES, TOPICS, canonical
 from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
@@ -85,6 +85,9 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     center = t.entity("center")
     if isinstance(center, str) and center in t.cat.centers:
         q["center"] = center
+    kind = t.entity("kind")
+    if kind in KINDS:  # "老年大学的手机课": classes at that kind of center
+        q["kind"] = kind
     return q
 
 
@@ -100,6 +103,11 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
         guide = learn.guide_for(t, query) if learn.wants_guide(t) else None
         if guide is not None:  # "学打车": the guide now, the class as an offer
             return learn.guide_and_lesson(t, guide)
+        if learn.wants_guide(t) and not any(query.get(k) for k in (*FILTER_KEYS, "center", "kind")):
+            from dialogues.actions import guides
+
+            # "学用手机" (the home button's words): the guides to choose from
+            return [guides._menu(t, guides._ordered_guides(t), 0, t.t("guide.pick"))]
     place = t.state.place
     if "district" not in query and "center" not in query and place and place.district:
         near = dict(query, district=place.district)
@@ -109,12 +117,16 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
 
 
 def _noting(t: Turn, query: dict, replies: list[Reply]) -> list[Reply]:
-    """Say so when a task was named that no class is about ("wifi classes"): the list is then
-    every class, not a filtered one."""
+    """Say so when something asked for cannot filter classes: a task no class is about ("wifi
+    classes": the list is every class), or online (classes meet at a center)."""
+    notes = []
+    if t.entity("mode") == "online":  # classes meet at a center: say so, never drop it
+        notes.append(t.t("lesson.no_online"))
     guide = t.cat.guides.get(str(t.entity("guide") or ""))
-    if guide is not None and not query.get("topic") and not query.get("app") and replies:
-        note = t.t("lesson.no_class_for", title=t.title(guide.title))
-        replies[0].text = f"{note}\n{replies[0].text}"
+    if guide is not None and not query.get("topic") and not query.get("app"):
+        notes.append(t.t("lesson.no_class_for", title=t.title(guide.title)))
+    if notes and replies:
+        replies[0].text = "\n".join([*notes, replies[0].text])
     return replies
 
 
@@ -131,12 +143,19 @@ def _matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
             if when is not None:
                 firsts[les.id] = (when, les)
     out = [x for x in firsts.values() if not query.get("center") or x[1].center == query["center"]]
+    if query.get("kind"):
+        out = [
+            x for x in out if getattr(t.cat.centers.get(x[1].center), "kind", None) == query["kind"]
+        ]
     out.sort(key=lambda x: (x[0], x[1].id))
     return out
 
 
 def _desc(t: Turn, query: dict) -> str:
     parts = labels.filters({k: query.get(k) for k in FILTER_KEYS}, t.lang)
+    if query.get("kind") in KINDS:
+        zh, en = KINDS[query["kind"]]
+        parts = (parts + " · " if parts else "") + (en if t.en else zh)
     center = t.cat.centers.get(query.get("center") or "")
     if center is not None:
         name = center.name_en if t.en and center.name_en else center.name
