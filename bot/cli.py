@@ -28,8 +28,10 @@ COMMANDS = {
     "reminders": "planned reminders; send what is due",
     "maintenance": "prune old data (the retention policy)",
     "volunteers": "invite, list and revoke help-desk volunteers",
+    "announce": "send an announcement; list, status, cancel, stop",
     "voice": "text to speech, speech to text, voice check-up",
     "wechat": "the WeChat Official Account: its custom menu",
+    "report": "the monthly monitoring report (HTML or JSON)",
 }
 COMMAND_MODULES = tuple(COMMANDS)
 ALL = object()  # build_parser(only=ALL): import and register every group

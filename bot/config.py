@@ -44,6 +44,8 @@ class Settings:
     public_url: str | None = None  # the address people open (behind nginx), for the QR code
     retain_finished_days: int = 90  # finished reminders, deliveries, … (docs/privacy.md)
     retain_inactive_days: int = 365  # sessions and users who stopped writing
+    retain_not_understood_days: int = 30  # the masked not-understood queue (docs/privacy.md)
+    retain_events_days: int = 400  # usage events (no text): 13 months of month on month
     wechat_token: str | None = None  # the WeChat Official Account (docs/wechat.md)
     wechat_appid: str | None = None
     wechat_secret: str | None = None
@@ -53,6 +55,8 @@ class Settings:
     wechat_template_fields: str | None = None  # "field=source,…" (docs/wechat.md)
     admins: tuple[str, ...] = ()  # user ids who may invite and revoke volunteers
     desk_hours: tuple[str, str] = ("08:00", "20:00")  # when volunteers answer help requests
+    announce_rate: float = 25.0  # announcements per second (shared with reminders' limiter)
+    announce_cap: tuple[int, int] = (2, 7)  # at most N announcements per user in D days
 
     def __post_init__(self) -> None:
         if self.tz not in BEIJING_ZONES:
@@ -110,6 +114,8 @@ class Settings:
         for name, key in (
             ("LELING_RETAIN_FINISHED_DAYS", "retain_finished_days"),
             ("LELING_RETAIN_INACTIVE_DAYS", "retain_inactive_days"),
+            ("LELING_RETAIN_NOT_UNDERSTOOD_DAYS", "retain_not_understood_days"),
+            ("LELING_RETAIN_EVENTS_DAYS", "retain_events_days"),
         ):
             if get(name):
                 if not get(name).isdigit() or int(get(name)) < 1:
@@ -119,7 +125,32 @@ class Settings:
             kwargs["admins"] = parse_admins(get("LELING_ADMINS"))
         if get("LELING_DESK_HOURS"):
             kwargs["desk_hours"] = parse_hours(get("LELING_DESK_HOURS"))
+        if get("LELING_ANNOUNCE_RATE"):
+            try:
+                kwargs["announce_rate"] = float(get("LELING_ANNOUNCE_RATE"))
+            except ValueError:
+                kwargs["announce_rate"] = -1.0
+            if not 0 < kwargs["announce_rate"] <= 30:
+                raise ConfigError(
+                    f"LELING_ANNOUNCE_RATE={get('LELING_ANNOUNCE_RATE')}: messages a second, "
+                    "more than 0 and at most 30 (Telegram's limit)."
+                )
+        if get("LELING_ANNOUNCE_CAP"):
+            kwargs["announce_cap"] = parse_cap(get("LELING_ANNOUNCE_CAP"))
         return cls(**kwargs)
+
+
+def parse_cap(value: str) -> tuple[int, int]:
+    """LELING_ANNOUNCE_CAP "2/7": at most 2 announcements per user in 7 days ("0" = no cap)."""
+    count, _, days = value.strip().partition("/")
+    if count.strip() == "0" and not days:
+        return (0, 7)
+    if not (count.strip().isdigit() and days.strip().isdigit() and int(days) >= 1):
+        raise ConfigError(
+            f"LELING_ANNOUNCE_CAP={value}: write it as COUNT/DAYS, e.g. 2/7 (at most 2 "
+            "announcements per person in 7 days), or 0 for no limit."
+        )
+    return (int(count), int(days))
 
 
 _ADMIN = re.compile(r"^(telegram|web|terminal|wechat):[A-Za-z0-9_-]{1,64}$")

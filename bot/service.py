@@ -283,6 +283,24 @@ async def _start_desk(services: Services, dispatcher):
     return courier
 
 
+async def _start_announcements(services: Services, dispatcher):
+    """The announcement courier (scheduler/announce.py): at its own rate, sharing the reminder
+    dispatcher's limiter so reminders are never starved."""
+    from scheduler.announce import AnnounceCourier
+
+    s = services.settings
+    courier = AnnounceCourier(
+        s.db,
+        dispatcher.sender,  # one Telegram sender: a flood-wait holds reminders and news alike
+        pace=dispatcher.pace,
+        rate_per_s=s.announce_rate,
+        cap=s.announce_cap[0],
+        cap_days=s.announce_cap[1],
+    )
+    await courier.start()
+    return courier
+
+
 async def serve(
     settings: Settings,
     *,
@@ -314,7 +332,7 @@ async def serve(
         )
         return 1
     services = await asyncio.to_thread(build_services, settings)
-    dispatcher = housekeeping = courier = None
+    dispatcher = housekeeping = courier = announcer = None
     server = _Server(
         uvicorn.Config(
             create_app(services),
@@ -340,6 +358,7 @@ async def serve(
                 return 1
         dispatcher = await _start_dispatcher(services)
         courier = await _start_desk(services, dispatcher)
+        announcer = await _start_announcements(services, dispatcher)
         housekeeping = asyncio.gather(
             watch_catalogue(services, dispatcher, stop), prune_daily(services, stop)
         )
@@ -362,6 +381,8 @@ async def serve(
                 await housekeeping
         if courier is not None:
             await courier.stop()
+        if announcer is not None:
+            await announcer.stop()
         await _shutdown(services, server, server_task, dispatcher)
     return code
 

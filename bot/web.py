@@ -11,7 +11,8 @@ minute with a count) and queues it for the bot, as in python-telegram-bot's
 `customwebhookbot/starlettebot.py` example. Every request body is capped at 1 MB (413 beyond,
 `bot/webguard.py`). `GET|POST /wechat` is the WeChat Official Account's server URL, mounted
 only when LELING_WECHAT_TOKEN, _APPID and _SECRET are set (bot/channels/wechat.py).
-`GET /healthz` answers 503 when the event loop or the updates are stalled (`bot/health.py`).
+The staff pages (`/staff/login`, `/desk`; bot/staffweb/) share the
+web chat's secret and headers. `GET /healthz` answers 503 when the event loop or the updates are stalled (`bot/health.py`).
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def create_app(
     """The Starlette app over the assembled `Services`; `limits` (a `WebLimits`) bounds what
     web chat clients may send (defaults when None); `secret` signs their cookies (default:
     LELING_WEB_SECRET, or one generated and kept under the data directory); no request body
-    may be over `max_body` bytes (413), whatever the route."""
+    may be over `max_body` bytes (413), save the larger caps of `admin.LARGER_BODIES` (the
+    console's catalogue upload)."""
+    from bot import admin, staffweb
     from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
 
     app = Starlette(
@@ -98,9 +101,15 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
             *_wechat_routes(services),
+            *staffweb.routes(),
             *routes(),
+            *admin.routes(),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=max_body)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, max_bytes=max_body, larger=admin.LARGER_BODIES),
+        ],
+        exception_handlers=staffweb.exception_handlers(),
     )
     app.state.services = services
     app.state.webchat = WebChat(services, secret, limits or WebLimits())

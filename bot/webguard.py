@@ -21,22 +21,25 @@ class _TooLarge(Exception):
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a request body over `max_bytes` (400 for a bad Content-Length)."""
+    """ASGI middleware: 413 for a request body over `max_bytes` (400 for a bad Content-Length);
+    `larger` maps exact paths to a higher cap of their own (the console's catalogue upload)."""
 
-    def __init__(self, app, max_bytes: int = MAX_BODY):
+    def __init__(self, app, max_bytes: int = MAX_BODY, larger: dict[str, int] | None = None):
         self.app, self.max_bytes = app, max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope, receive, send) -> None:
         """Pass the request on, counting its body's bytes."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             if not declared.isdigit():
                 await _plain(send, 400, b"Bad Request")
                 return
-            if int(declared) > self.max_bytes:
+            if int(declared) > limit:
                 await _plain(send, 413, b"Request Entity Too Large")
                 return
         received = 0
@@ -47,7 +50,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 

@@ -43,6 +43,9 @@ class Turn:
     offered: list[str] = field(default_factory=list)
     offered_base: int = 0
     desk: object | None = None  # dialogues.actions.desk.DeskConfig: admins, desk hours
+    # Answered as out of scope or asked back (smalltalk.out_of_scope / clarify): the message
+    # goes, masked, into the not-understood queue (dialogues/usage.py).
+    unclear: bool = False
 
     # -- understanding ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from content.catalogue import Catalogue
 from content.timefmt import TZ
-from dialogues import policy, sanitize
+from dialogues import policy, sanitize, usage
 from dialogues import state as states
 from dialogues.actions import desk, smalltalk
 from dialogues.context import Turn, finish
@@ -23,7 +23,7 @@ from dialogues.texts import Texts
 from dialogues.understand import understand
 from nlu.lang import has_cjk, latin_words
 from nlu.parse import Parse
-from store import users
+from store import events, users
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,10 @@ class Assistant:
 
     def _turn(self, incoming: Incoming, db: sqlite_utils.Database) -> TurnResult:
         now = self.clock()
+        with events.turn_clock(now):  # what the store records meanwhile happens at `now`
+            return self._answer(incoming, db, now)
+
+    def _answer(self, incoming: Incoming, db: sqlite_utils.Database, now: datetime) -> TurnResult:
         uid = incoming.user_id
         user = users.get_or_create(db, uid, lang=incoming.lang or self.default_lang)
         state = states.load(db, uid)
@@ -185,7 +189,11 @@ class Assistant:
             parse, location = understand(incoming.text, state, self.parser, now, lang)
         new_lang = (
             lang
+            # the desk's commands, and a volunteer composing an announcement (its text or
+            # buttons say nothing about the language the volunteer reads)
             if desk.is_command(incoming.text)
+            or state.in_loop("announce")
+            or (incoming.text or "").startswith("/ann_")
             else _switch_language(parse, incoming.text, lang, first)
         )
         if new_lang != user.get("lang"):
@@ -195,6 +203,7 @@ class Assistant:
         offered, offered_base = state.choices, state.choice_base
         state.choices, state.choice_base = [], 0
         memory = self._memory_of(uid, now)
+        before = usage.snapshot(state)
         had_near = memory.get("near")
         t = Turn(
             db=db,
@@ -248,7 +257,9 @@ class Assistant:
         if memory.pop("forgotten", False):
             with self._memory_lock:
                 self._memory.pop(uid, None)
+            usage.record_turn(t, before, forgotten=True)
             return TurnResult(parse.to_dict(), replies)
+        usage.record_turn(t, before)  # the usage figures: one INSERT, no text
         state.turn += 1
         state.last_intent = t.intent
         if not parse.tapped or not t.text.startswith("/"):

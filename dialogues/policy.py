@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dialogues import loops
 from dialogues.actions import (
     about,
+    announce_compose,
     centers,
     desk,
     guide_help,
@@ -202,6 +203,9 @@ def _ambiguous(t: Turn) -> bool:
 def respond(t: Turn) -> list[Reply]:
     """The replies to one understood message."""
     intent = t.intent
+    composed = announce_compose.respond(t)  # /announce: a volunteer writing an announcement
+    if composed is not None:
+        return composed
     desk_replies = desk.respond(t)  # volunteers' commands; a user talking to their volunteer
     if desk_replies is not None:
         return desk_replies

@@ -28,18 +28,22 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class OutboundMessage:
-    """A message for one user: text, buttons as (title, payload) pairs, language, and the
-    outbox row's idempotency key (channels may log it; the recorder writes it)."""
+    """A message for one user: text, buttons as (title, payload) pairs, language, the outbox
+    row's idempotency key (channels may log it; the recorder writes it), and optionally a photo
+    (Telegram sends it with the text as caption; other channels send the text alone)."""
 
     text: str
     buttons: tuple[tuple[str, str], ...] = ()
     lang: str = "zh"
     key: str = ""
+    photo: str = ""  # a Telegram file id (an announcement's photo; `text` is then its caption)
 
     def to_json(self) -> dict:
         """A JSON-ready dict (buttons as {"title", "payload"} like the conversation's replies)."""
         d = asdict(self)
         d["buttons"] = [{"title": t, "payload": p} for t, p in self.buttons]
+        if not self.photo:
+            d.pop("photo")
         return d
 
 

@@ -34,11 +34,12 @@ def _key(db: sqlite_utils.Database) -> bytes:
     # ("telegram:42") cannot be recomputed from the audit log alone.
     row = db.execute("SELECT value FROM audit_key WHERE id = 1").fetchone()
     if row is None:
+        outer = db.conn.in_transaction  # the INSERT below opens one: commit it unless ours
         db.execute(
             "INSERT OR IGNORE INTO audit_key (id, value) VALUES (1, ?)", [secrets.token_hex(32)]
         )
         row = db.execute("SELECT value FROM audit_key WHERE id = 1").fetchone()
-        if not db.conn.in_transaction:
+        if not outer:
             db.conn.commit()
     return bytes.fromhex(row[0])
 

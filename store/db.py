@@ -277,6 +277,69 @@ def _volunteers_and_desk(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_help_requests_ended_by ON help_requests (ended_by)")
 
 
+def _announcement_delivery(db: sqlite_utils.Database) -> None:
+    # Announcements (store/announcements.py, scheduler/announce.py): the sender's label as
+    # recipients see it, an optional photo, the recipient count, who cancelled or stopped it;
+    # each delivery row gets its own due time (quiet hours defer it); users may opt out of
+    # announcements ("不要再发通知了") and keep their reminders.
+    for column in (
+        "label TEXT",
+        "photo TEXT",
+        "total INTEGER NOT NULL DEFAULT 0",
+        "started_at TEXT",
+        "finished_at TEXT",
+        "cancelled_by TEXT",
+        "stopped_by TEXT",
+        "reported_at TEXT",
+    ):
+        db.execute(f"ALTER TABLE announcements ADD COLUMN {column}")
+    db.execute("ALTER TABLE deliveries ADD COLUMN due_at TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN news_off INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_announcements_status ON announcements (status, send_at)")
+    db.execute("CREATE INDEX idx_announcements_author ON announcements (author)")
+    db.execute("CREATE INDEX idx_announcements_cancelled_by ON announcements (cancelled_by)")
+    db.execute("CREATE INDEX idx_announcements_stopped_by ON announcements (stopped_by)")
+    db.execute("CREATE INDEX idx_deliveries_user_sent ON deliveries (user_id, status, sent_at)")
+
+
+def _deliveries_due_index(db: sqlite_utils.Database) -> None:
+    # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
+    db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
+
+
+def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
+    # Usage events for the monthly report and /admin (store/events.py): no user text, a
+    # pseudonymous user key; read by time range. The not-understood queue
+    # (store/not_understood.py): masked texts only, no user id, kept 30 days by default.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " kind TEXT NOT NULL, user_key TEXT, channel TEXT, district TEXT, intent TEXT,"
+        " detail TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
+        " confidence REAL, assigned TEXT, assigned_by TEXT, assigned_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_not_understood_at ON not_understood (at)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_not_understood_open ON not_understood (assigned, id)"
+    )
+
+
+def _staff_tokens(db: sqlite_utils.Database) -> None:
+    # One-time sign-in links for the staff pages (store/staff_tokens.py): only a hash is kept.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staff_tokens (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -287,6 +350,10 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _user_local_id_index,
     _audit_key,
     _volunteers_and_desk,
+    _announcement_delivery,
+    _deliveries_due_index,
+    _staff_tokens,
+    _usage_events_and_not_understood,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

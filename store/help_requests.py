@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from store import users
+from store import events, users
 
 
 def create(
@@ -18,8 +18,8 @@ def create(
     now: datetime | None = None,
 ) -> int:
     """Open a help request with its context (what was asked, guide and step); return its id."""
-    users.get_or_create(db, user_id)
-    return (
+    user = users.get_or_create(db, user_id)
+    rid = (
         db["help_requests"]
         .insert(
             {
@@ -33,6 +33,39 @@ def create(
             }
         )
         .last_pk
+    )
+    events.record(
+        db,
+        "help_created",
+        user_id=user_id,
+        district=user.get("home_district"),
+        detail={"request": rid, "reason": reason},
+        at=now,
+    )
+    return rid
+
+
+def _event(db: sqlite_utils.Database, kind: str, request_id: int, field: str) -> None:
+    """A claimed / closed event with the seconds since the request was made (usage figures)."""
+    row = db.conn.execute(
+        "SELECT h.created_at, h.user_id, u.home_district FROM help_requests h "
+        "LEFT JOIN users u ON u.id = h.user_id WHERE h.id = ?",
+        [request_id],
+    ).fetchone()
+    if row is None:
+        return
+    now = events.current()
+    try:
+        seconds = max(0, round((now - datetime.fromisoformat(row[0])).total_seconds()))
+    except (TypeError, ValueError):
+        seconds = None
+    events.record(
+        db,
+        kind,
+        user_id=row[1],
+        district=row[2],
+        detail={"request": request_id, field: seconds},
+        at=now,
     )
 
 
@@ -64,6 +97,7 @@ def close(db: sqlite_utils.Database, request_id: int) -> None:
         request_id,
         {"status": "closed", "closed_at": datetime.now(UTC).isoformat(timespec="seconds")},
     )
+    _event(db, "help_closed", request_id, "open_s")
 
 
 def get(db: sqlite_utils.Database, request_id: int) -> dict | None:
@@ -90,6 +124,8 @@ def claim(db: sqlite_utils.Database, request_id: int, volunteer_id: str) -> bool
         [volunteer_id, datetime.now(UTC).isoformat(timespec="seconds"), request_id],
     )
     db.conn.commit()
+    if cursor.rowcount == 1:
+        _event(db, "help_claimed", request_id, "wait_s")
     return cursor.rowcount == 1
 
 
@@ -112,6 +148,8 @@ def end(db: sqlite_utils.Database, request_id: int, by: str) -> bool:
         [datetime.now(UTC).isoformat(timespec="seconds"), by, by, by, request_id],
     )
     db.conn.commit()
+    if cursor.rowcount == 1:
+        _event(db, "help_closed", request_id, "open_s")
     return cursor.rowcount == 1
 
 

@@ -9,7 +9,9 @@ Leling keeps personal data only as long as it serves the person (China's PIPL, a
 - the conversation state (`sessions`) of anyone who has not written for `inactive_days`;
 - everything about a user (`store.users.forget`) who has not written for `inactive_days` and had
   nothing sent or planned for them in that time (their subscriptions produce nothing any more);
-- audit log entries older than `audit_days`.
+- audit log entries older than `audit_days`;
+- messages in the not-understood queue older than `not_understood_days` (30), and usage
+  events (no text) older than `events_days` (400: a year of month on month).
 
 `prune(db, now, policy)` does it all in one go (or counts it, `dry_run`); the service runs it
 daily and `leling maintenance prune` by hand.
@@ -36,6 +38,8 @@ class RetentionPolicy:
     finished_days: int = 90
     inactive_days: int = 365
     audit_days: int = 365
+    not_understood_days: int = 30
+    events_days: int = 400
 
 
 def _utc(when: datetime) -> str:
@@ -89,6 +93,8 @@ _STEPS = (
     ),
     ("sessions", "FROM sessions WHERE coalesce(updated_at, '') < :inactive"),
     ("audit_log", "FROM audit_log WHERE at < :audit"),
+    ("not_understood", "FROM not_understood WHERE at < :not_understood"),
+    ("events", "FROM events WHERE at < :events"),
 )
 
 
@@ -107,6 +113,9 @@ def prune(
         "utc": _utc(finished),
         "inactive": _utc(now - timedelta(days=policy.inactive_days)),
         "audit": _utc(now - timedelta(days=policy.audit_days)),
+        # not_understood and events store Beijing times ("+08:00", like the outbox)
+        "not_understood": iso(now - timedelta(days=policy.not_understood_days)),
+        "events": iso(now - timedelta(days=policy.events_days)),
     }
     gone = inactive_users(db, now, policy.inactive_days)
     counts: dict[str, int] = {}

@@ -91,13 +91,33 @@ def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
         )
 
 
+# The usage event of a reminder sent or failed (store/events.py), written in the same transaction
+# as the status: its channel from the user id, its district from the lecture or class (or its
+# center), no user key. A failure counts at the time the reminder was due.
+_DISTRICT = (
+    "CASE r.event_kind WHEN 'lecture' THEN (SELECT coalesce(e.district, c.district) "
+    "FROM lectures e LEFT JOIN centers c ON c.id = e.center WHERE e.id = r.event_id) "
+    "WHEN 'lesson' THEN (SELECT coalesce(e.district, c.district) FROM lessons e "
+    "LEFT JOIN centers c ON c.id = e.center WHERE e.id = r.event_id) END"
+)
+_EVENT = (
+    "INSERT INTO events (at, kind, channel, district, detail) SELECT {at}, ?, "
+    "substr(r.user_id, 1, instr(r.user_id, ':') - 1), " + _DISTRICT + ", {detail} "
+    "FROM reminders r WHERE r.id IN ({ids})"
+)
+
+
 def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
-    """sending → sent."""
+    """sending → sent (and its usage event)."""
     with db.conn:
         db.conn.execute(
             "UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
             "last_error = NULL WHERE id = ?",
             [iso(now), int(late), row_id],
+        )
+        db.conn.execute(
+            _EVENT.format(at="?", detail="json_object('late', ?, 'kind', r.kind)", ids="?"),
+            [iso(now), "reminder_sent", int(late), row_id],
         )
 
 
@@ -124,11 +144,21 @@ def finish(
     guard = " AND status = 'pending'" if only_pending else ""
     with db.conn:
         for part in _chunks(list(row_ids)):
-            db.conn.execute(
+            done = db.conn.execute(
                 f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
-                f"({','.join('?' * len(part))}){guard}",
+                f"({','.join('?' * len(part))}){guard} RETURNING id",
                 [status, error, *part],
-            )
+            ).fetchall()
+            if status == "failed" and done:
+                ids = [r[0] for r in done]
+                db.conn.execute(
+                    _EVENT.format(
+                        at="r.due_at",
+                        detail="json_object('kind', r.kind)",
+                        ids=",".join("?" * len(ids)),
+                    ),
+                    ["reminder_failed", *ids],
+                )
 
 
 def postpone(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from store import users
+from store import events, users
 
 DEFAULT_OFFSETS = ("-1d@18:00", "-60m")
 
@@ -72,7 +72,29 @@ def add(
         )
         .last_pk
     )
+    events.record(
+        db,
+        "subscribed",
+        user_id=user_id,
+        district=_district(db, kind, target_id, filter),
+        detail={"kind": kind, "target": target_id},
+    )
     return _decode(db["subscriptions"].get(sid)), True
+
+
+def _district(db: sqlite_utils.Database, kind: str, target_id: str | None, filter: dict | None):
+    """The district of what was subscribed to (the lecture's, the class's or its center's, the
+    filter's), for the usage figures."""
+    if kind == "filter":
+        return (filter or {}).get("district")
+    sql = {
+        "lecture": "SELECT l.district, c.district FROM lectures l "
+        "LEFT JOIN centers c ON c.id = l.center WHERE l.id = ?",
+        "lesson": "SELECT l.district, c.district FROM lessons l "
+        "LEFT JOIN centers c ON c.id = l.center WHERE l.id = ?",
+    }[kind]
+    row = db.conn.execute(sql, [target_id]).fetchone()
+    return (row[0] or row[1]) if row else None
 
 
 def get(db: sqlite_utils.Database, sub_id: int) -> dict | None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from store import audit
+from store import audit, events
 from store.db import transaction
 
 DEFAULT_QUIET = ("21:00", "07:00")
@@ -84,6 +84,7 @@ USER_COLUMNS: dict[str, str] = {
     "volunteers": "user_id",  # the help desk (store/volunteers.py, store/desk_outbox.py)
     "volunteer_invites": "used_by",
     "desk_outbox": "user_id",
+    "staff_tokens": "user_id",  # one-time sign-in links for /desk and /admin
 }
 # Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row
 # stays (a request someone asked keeps existing when the volunteer who took it is erased).
@@ -91,6 +92,7 @@ USER_COLUMNS: dict[str, str] = {
 DETACH_COLUMNS: dict[str, tuple[str, ...]] = {
     "help_requests": ("volunteer_id", "ended_by"),
     "volunteers": ("invited_by",),
+    "announcements": ("author", "cancelled_by", "stopped_by"),  # store/announcements.py
 }
 # Tables holding nothing about a particular user, each with the reason.
 NO_USER_DATA: dict[str, str] = {
@@ -100,11 +102,14 @@ NO_USER_DATA: dict[str, str] = {
     "guides": "catalogue",
     "landmarks": "catalogue",
     "catalogue_meta": "catalogue",
-    "announcements": "a volunteer's message to a district; recipients are in deliveries",
+    "announcements": "a volunteer's message to an audience; recipients are in deliveries "
+    "(the sender's id is in DETACH_COLUMNS)",
     "callbacks": "long button payloads (catalogue ids and filters), shared by everyone",
     "reminder_events": "what a reminder says about a session, shared by its subscribers",
     "audit_log": "keeps only a keyed hash of the user's id (audit.pseudonymise on erasure)",
     "audit_key": "the key of that hash",
+    "events": "usage events with a keyed hash of the user's id, cleared on erasure (store/events.py)",
+    "not_understood": "masked messages without who sent them (store/not_understood.py)",
 }
 # Erased children before parents (foreign keys: reminders → subscriptions → users).
 _ERASE_ORDER = ("deliveries", "reminders", "help_requests", "sessions", "subscriptions")
@@ -156,6 +161,7 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
             for col in cols:
                 db.execute(f"UPDATE [{table}] SET [{col}] = NULL WHERE [{col}] = ?", [user_id])
         pseudonym = audit.pseudonymise(db, user_id)
+        events.forget_user(db, user_id)
     audit.record(db, pseudonym, "user.forget", deleted)
     return deleted
 

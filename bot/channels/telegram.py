@@ -257,8 +257,20 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, files …: say what Leling understands."""
+    """Photos, stickers, files …: say what Leling understands. A photo from a volunteer writing
+    an announcement (`/announce`) is its picture, the caption its text."""
     services = _services(context)
+    message = update.effective_message
+    if message.photo:
+        from dialogues.state import load as load_state
+
+        def composing(db) -> bool:
+            return load_state(db, user_id(update)).in_loop("announce")
+
+        if await services.run(composing, services.db):
+            caption = " ".join((message.caption or "").split())
+            await converse(update, context, f"/ann_photo {message.photo[-1].file_id} {caption}")
+            return
     await _say(update, context, "unsupported_voice" if services.transcribe else "unsupported")
 
 
@@ -297,6 +309,22 @@ async def on_mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = await _user_lang(context, update)
     await update.effective_message.reply_document(
         InputFile(body, filename="leling-mydata.json"), caption=phrase(lang, "mydata")
+    )
+
+
+async def on_weblogin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/weblogin: a volunteer or an admin gets a one-time link to the web console
+    (bot/staffweb/links.py); anyone else a polite refusal. No link preview: Telegram's preview
+    fetch must not be the one to see the page."""
+    from telegram import LinkPreviewOptions
+
+    from bot.staffweb.links import weblogin_text
+
+    services = _services(context)
+    lang = await _user_lang(context, update)
+    words = await services.run(weblogin_text, services.db, services.settings, user_id(update), lang)
+    await context.bot.send_message(
+        update.effective_chat.id, words, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
 
 
@@ -362,6 +390,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(CommandHandler("mydata", on_mydata))
     application.add_handler(CommandHandler("forget", on_forget))
+    application.add_handler(CommandHandler("weblogin", on_weblogin, filters=private))
     application.add_handler(CommandHandler(ENGINE_COMMANDS, on_command))
     application.add_handler(MessageHandler(filters.COMMAND & private, on_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text))

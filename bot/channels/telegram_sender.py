@@ -26,6 +26,7 @@ from store import callbacks
 
 log = logging.getLogger(__name__)
 
+CAPTION_MAX = 1024  # Telegram's limit for a photo's caption
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 
 
@@ -82,6 +83,15 @@ class TelegramSender:
                 rows.append((title, data))
         pieces = split_text(message.text)
         try:
+            if message.photo:  # an announcement's photo, the text as its caption
+                markup = inline_keyboard(rows) if rows else None
+                await self.bot.send_photo(
+                    chat_id,
+                    message.photo,
+                    caption=message.text[:CAPTION_MAX],
+                    api_kwargs={"reply_markup": markup} if markup else None,
+                )
+                pieces = []
             for i, piece in enumerate(pieces):
                 markup = inline_keyboard(rows) if i == len(pieces) - 1 else None
                 await self.bot.send_message(chat_id, **message_kwargs(piece, markup))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.app import open_database, parse_now
 from bot.config import Settings
-from content.load import import_dir, load_catalogue
+from content.load import ImportResult, import_dir, load_catalogue
 from content.validate import errors, read_catalogue_dir
 from scheduler.planning import replan_all
 from store.db import open_db
@@ -48,8 +49,46 @@ def cmd_validate(args) -> int:
     return 1 if bad else 0
 
 
-def _dry_run(db, args, now):
-    """Import and re-plan into a throw-away copy of the database: the real effect, nothing kept."""
+@dataclass
+class ImportPreview:
+    """What importing a folder would do, found by doing it on a throw-away copy of the database:
+    the import's result (problems, diff), the re-planning's report, why it would be refused
+    without `allow_removals`, and the subscriber notices that would go out (one dict per event:
+    `event_kind`, `event_id`, `change`, `title`, `people`)."""
+
+    result: ImportResult
+    plan: object | None
+    refused: list[str]
+    notices: list[dict] = field(default_factory=list)
+
+
+def _planned_notices(db, after_id: int) -> list[dict]:
+    """The pending notices planned after outbox row `after_id`, one dict per event."""
+    rows = db.execute(
+        "SELECT event_kind, event_id, json_extract(message, '$.change'), "
+        "json_extract(message, '$.event.title'), COUNT(DISTINCT user_id) FROM reminders "
+        "WHERE kind = 'notice' AND status = 'pending' AND id > ? "
+        "GROUP BY event_kind, event_id ORDER BY event_kind, event_id",
+        [after_id],
+    ).fetchall()
+    out = []
+    for kind, event_id, change, title, people in rows:
+        zh, en = (json.loads(title) + [None, None])[:2] if title else (None, None)
+        out.append(
+            {
+                "event_kind": kind,
+                "event_id": event_id,
+                "change": change,
+                "title": {"zh": zh, "en": en or zh},
+                "people": people,
+            }
+        )
+    return out
+
+
+def preview_import(db, folder, now, *, allow_removals: bool = False) -> ImportPreview:
+    """Import and re-plan into a throw-away copy of the database: the real effect, nothing kept.
+    The CLI's `--dry-run` and the /admin console's diff both come from here."""
     with tempfile.TemporaryDirectory(prefix="leling-dry-run-") as tmp:
         copy = sqlite3.connect(str(Path(tmp) / "copy.db"))
         try:
@@ -58,14 +97,26 @@ def _dry_run(db, args, now):
             copy.close()
         scratch = open_db(Path(tmp) / "copy.db")
         try:
+            last = scratch.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
             result = import_dir(
-                scratch, args.dir, actor="dry-run (a copy)", allow_removals=True, now=now
+                scratch, folder, actor="dry-run (a copy)", allow_removals=True, now=now
             )
             plan = replan_all(scratch, load_catalogue(scratch), now) if result.ok else None
+            notices = _planned_notices(scratch, last) if result.ok else []
         finally:
             scratch.conn.close()
-    refused = result.diff.too_much() if result.diff and not args.allow_removals else []
-    return result, plan, refused
+    refused = result.diff.too_much() if result.diff and not allow_removals else []
+    return ImportPreview(result, plan, refused, notices)
+
+
+def apply_import(db, folder, now, *, actor="operator", source=None, allow_removals=False):
+    """Validate and import `folder` for real, then re-plan the reminders (notices for cancelled
+    or moved events): (result, plan); plan is None when the import did not happen."""
+    result = import_dir(
+        db, folder, actor=actor, source=source, allow_removals=allow_removals, now=now
+    )
+    plan = replan_all(db, load_catalogue(db), now) if result.ok else None
+    return result, plan
 
 
 def _print_diff(diff) -> None:
@@ -86,15 +137,12 @@ def cmd_import(args) -> int:
     db = open_database(settings)
     now = parse_now(args.now, settings)
     if args.dry_run:
-        result, plan, refused = _dry_run(db, args, now)
+        preview = preview_import(db, args.dir, now, allow_removals=args.allow_removals)
+        result, plan, refused = preview.result, preview.plan, preview.refused
     else:
-        result = import_dir(db, args.dir, allow_removals=args.allow_removals, now=now)
+        # Cancelled or moved events notify their subscribers; new matching events get reminders.
+        result, plan = apply_import(db, args.dir, now, allow_removals=args.allow_removals)
         refused = result.refused
-        plan = None
-        if result.ok:
-            # Cancelled or moved events notify their subscribers; new matching events get
-            # reminders.
-            plan = replan_all(db, load_catalogue(db), now)
     voice = None
     if result.ok and not refused and not args.dry_run:
         # guides recorded with the online voice, so they sound good offline later

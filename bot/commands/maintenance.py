@@ -27,7 +27,10 @@ def policy_of(settings: Settings):
     from store.retention import RetentionPolicy
 
     return RetentionPolicy(
-        finished_days=settings.retain_finished_days, inactive_days=settings.retain_inactive_days
+        finished_days=settings.retain_finished_days,
+        inactive_days=settings.retain_inactive_days,
+        not_understood_days=settings.retain_not_understood_days,
+        events_days=settings.retain_events_days,
     )
 
 

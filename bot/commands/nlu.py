@@ -40,6 +40,23 @@ def register(subparsers) -> None:
     )
     train.set_defaults(handler=cmd_train)
 
+    queue = sub.add_parser(
+        "queue", help="messages Leling did not understand, grouped (masked; docs/operators.md)"
+    )
+    queue.add_argument("--limit", type=int, default=20, help="at most this many groups")
+    queue.add_argument("--json", action="store_true")
+    queue.set_defaults(handler=cmd_queue)
+
+    assign = sub.add_parser(
+        "assign",
+        parents=[common],
+        help="teach a group of not-understood messages: an intent, or out_of_scope",
+    )
+    assign.add_argument("group", help="the group's key (from `leling nlu queue`)")
+    assign.add_argument("intent", help="the intent they meant, or out_of_scope")
+    assign.add_argument("--by", default="cli", help="who decided (for the audit log)")
+    assign.set_defaults(handler=cmd_assign)
+
     parse = sub.add_parser("parse", parents=[common], help="print the Rasa-shaped parse JSON")
     parse.add_argument("text", nargs="?", help="the message to parse")
     parse.add_argument("--file", type=Path, help="one message per line ('-' for stdin)")
@@ -81,14 +98,19 @@ def _catalogue():
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train from the data folder and store the model (with --if-stale, only when needed)."""
+    """Train from the data folder and store the model (with --if-stale, only when needed).
+    Reviewed examples waiting from the not-understood queue are taken in only when the new
+    model passes the held-out gates (nlu/review.py); otherwise the old model stays."""
     import nlu
     from bot.app import catalogue_gazetteer
+    from nlu import review
     from nlu.model import load_or_train
 
     _, catalogue = _catalogue()
     gazetteer = catalogue_gazetteer(catalogue)
     started = time.perf_counter()
+    if review.pending_examples(args.data):
+        return _train_gated(gazetteer, args, started)
     if args.if_stale:
         model, path, retrained = load_or_train(gazetteer, args.data, args.model_dir)
         if not retrained:
@@ -99,6 +121,81 @@ def cmd_train(args: argparse.Namespace) -> int:
     examples = ", ".join(f"{lang} {n}" for lang, n in model.info["examples"].items())
     print(f"trained in {time.perf_counter() - started:.1f} s ({examples} examples)")
     print(f"model: {path}")
+    return 0
+
+
+def _train_gated(gazetteer: dict, args: argparse.Namespace, started: float) -> int:
+    from nlu import review
+
+    outcome = review.train_gated(gazetteer, args.data, args.model_dir)
+    scores = ", ".join(
+        f"{lang} macro-F1 {score:.3f} (gate {outcome.gates[lang]:.2f})"
+        for lang, score in outcome.scores.items()
+    )
+    took = time.perf_counter() - started
+    if not outcome.passed:
+        print(
+            f"leling nlu train: the new model did not pass the held-out gates ({scores or 'no scores'})"
+            f"; the old model stays in use and the reviewed examples stay waiting in "
+            f"{review.pending_path('zh', args.data).parent}/reviewed_<lang>.yml.",
+            file=sys.stderr,
+        )
+        for reason in outcome.reasons:
+            print(f"  {reason}", file=sys.stderr)
+        return 1
+    print(f"trained and checked in {took:.1f} s: {scores}")
+    print(f"{outcome.promoted} reviewed example(s) added to the training data")
+    print(f"model: {outcome.model_path}")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    """List the not-understood groups (masked texts, counts, the NLU's guess)."""
+    from bot.app import open_database
+    from bot.config import Settings
+    from store import not_understood
+
+    db = open_database(Settings.from_env())
+    try:
+        found = not_understood.groups(db, args.limit)
+    finally:
+        db.conn.close()
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("nothing waiting: every message was understood (or the queue was reviewed)")
+        return 0
+    for g in found:
+        guess = f"{g['intent']} {g['confidence']:.2f}" if g["intent"] else "-"
+        print(f"{g['key']}  {g['count']:>4}×  {g['lang']}  guess {guess}  {g['example']}")
+    print("teach one: leling nlu assign KEY INTENT (or out_of_scope), then: leling nlu train")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    """Add a group's messages to the reviewed training data (taken in by the next gated
+    `leling nlu train`)."""
+    from bot.app import open_database
+    from bot.config import Settings
+    from store import not_understood
+
+    intent = None if args.intent in ("out_of_scope", "none", "-") else args.intent
+    db = open_database(Settings.from_env())
+    try:
+        done = not_understood.assign(db, args.group, intent, args.by, args.data)
+    except KeyError:
+        print(f"leling nlu assign: no group {args.group!r} (see leling nlu queue)", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"leling nlu assign: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.conn.close()
+    print(
+        f"{done['count']} message(s) → {done['intent']}: {done['added']} new example(s) in "
+        f"{done['file']}; run `leling nlu train` to retrain (kept only if the gates pass)"
+    )
     return 0
 
 

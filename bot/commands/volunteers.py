@@ -3,6 +3,7 @@
     leling volunteers invite --org 东城区乐龄学习中心 --district 东城区 --name 小王
     leling volunteers list [--all] [--json]
     leling volunteers revoke telegram:42
+    leling volunteers login-link telegram:42     # a one-time link to the web console
 
 The operator at the terminal acts as "operator" in the audit log.
 """
@@ -33,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rv = vs.add_parser("revoke", help="take the role away from a volunteer")
     rv.add_argument("user", help="the volunteer's user id, e.g. telegram:42")
     rv.set_defaults(handler=cmd_revoke)
+    ll = vs.add_parser(
+        "login-link", help="print a one-time sign-in link to the web console (/desk, /admin)"
+    )
+    ll.add_argument("user", help="a volunteer's or admin's user id, e.g. telegram:42")
+    ll.set_defaults(handler=cmd_login_link)
 
 
 def cmd_invite(args) -> int:
@@ -69,4 +75,20 @@ def cmd_revoke(args) -> int:
         print(f"{args.user} is not an active volunteer (see `leling volunteers list`).")
         return 1
     print(f"{args.user} is no longer a volunteer.")
+    return 0
+
+
+def cmd_login_link(args) -> int:
+    from bot.staffweb.links import TTL_MINUTES, login_link
+
+    settings = Settings.from_env()
+    db = open_database(settings)
+    url = login_link(db, settings, args.user, actor=ACTOR)
+    if url is None:
+        print(
+            f"{args.user} is neither an active volunteer nor in LELING_ADMINS "
+            "(see `leling volunteers list`)."
+        )
+        return 1
+    print(f"{url}\n(valid {TTL_MINUTES} minutes, once; send it to {args.user} privately)")
     return 0

@@ -77,12 +77,14 @@ def cancel(t: Turn) -> list[Reply]:
 
 def out_of_scope(t: Turn) -> list[Reply]:
     """A kind "I can't do that yet", what Leling can do, and the menu."""
+    t.unclear = True
     return [home(t, "oos")]
 
 
 def clarify(t: Turn, ranking: list[tuple[str, float]]) -> list[Reply]:
     """Ask back with the top two guesses (of `ranking`, (intent, confidence) best first) as
     buttons, plus "都不是"."""
+    t.unclear = True
     in_guide = t.state.in_loop("guide")
     guesses = [
         name

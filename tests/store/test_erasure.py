@@ -7,6 +7,7 @@ from store import (
     help_requests,
     inbox,
     sessions,
+    staff_tokens,
     subscriptions,
     users,
     volunteers,
@@ -61,6 +62,7 @@ def _everything_about(db, uid: str) -> None:
     # The help desk: a volunteer, the code they used, a message waiting for them.
     volunteers.redeem(db, uid, volunteers.invite(db, "operator", org="东城区乐龄学习中心"))
     desk_outbox.add(db, uid, "relay", "求助 #1 的用户说：谢谢")
+    staff_tokens.issue(db, uid)  # a one-time sign-in link to the staff pages
 
 
 def test_every_table_declares_where_it_keeps_a_user_id(db):
@@ -95,6 +97,7 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
         "volunteers": 1,
         "volunteer_invites": 1,
         "desk_outbox": 1,
+        "staff_tokens": 1,
     }
     # The other user is untouched, and still named in the audit log.
     assert set(_rows_mentioning(db, OTHER)) == set(before)

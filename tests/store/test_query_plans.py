@@ -59,6 +59,11 @@ ARGS = {
     "subscription_ids": [SUB],
     "sub_id": SUB,
     "announcement_id": ANNOUNCEMENT,
+    "id": ANNOUNCEMENT,  # store/announcements.py (the agreed interface names it `id`)
+    "audience": {"district": "朝阳区"},
+    "sender": USER,
+    "sender_user_id": USER,
+    "on": False,
     "request_id": REQUEST,
     "row_id": ROW,
     "row_ids": [ROW],
@@ -104,6 +109,13 @@ ARGS = {
     "before": NOW.isoformat(),
     "code": "ABCDEFGH",
     "up_to": ROW,
+    "start": "2026-12-01",  # usage events and the not-understood queue (#18)
+    "end": "2027-01-01",
+    "rows": [],
+    "group_key": "g000000000000",
+    "intent": "find_center",
+    "confidence": 0.3,
+    "token": "not-a-token",  # store/staff_tokens.py
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
