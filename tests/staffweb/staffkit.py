@@ -75,19 +75,19 @@ class ChatUser:
         self.http.close()
 
 
-def _tick_once(make_courier) -> object:
-    """One tick of the courier `make_courier()` builds, on a thread of its own (Playwright's
-    sync API keeps an event loop on this one); what the tick returned."""
+async def tick_and_stop(courier):
+    """One tick of a courier, then stop it; what the tick returned."""
+    try:
+        return await courier.tick()
+    finally:
+        await courier.stop()
 
-    async def once():
-        courier = make_courier()
-        try:
-            return await courier.tick()
-        finally:
-            await courier.stop()
 
+def on_own_loop(make_coro):
+    """`asyncio.run(make_coro())` on a thread of its own (Playwright's sync API keeps an event
+    loop on this one); its result."""
     result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(make_coro())))
     worker.start()
     worker.join(60)
     return result[0]
@@ -95,8 +95,10 @@ def _tick_once(make_courier) -> object:
 
 def courier_tick(live) -> int:
     """The desk's courier once (web users' messages go to their inbox); messages sent."""
-    return _tick_once(
-        lambda: DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+    return on_own_loop(
+        lambda: tick_and_stop(
+            DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+        )
     )
 
 
@@ -104,8 +106,10 @@ def announce_tick(live) -> dict:
     """The announcement courier once (web users' announcements go to their inbox)."""
     from scheduler.announce import AnnounceCourier
 
-    return _tick_once(
-        lambda: AnnounceCourier(
-            live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
+    return on_own_loop(
+        lambda: tick_and_stop(
+            AnnounceCourier(
+                live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
+            )
         )
     )
