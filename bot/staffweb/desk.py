@@ -247,13 +247,22 @@ async def _engine(request: Request, staff: Staff, command: str) -> None:
     )
 
 
-async def claim(request: Request) -> Response:
-    """接手: the person is told a volunteer is coming."""
+async def _guarded_request(request: Request) -> tuple | Response:
+    """A checked POST about one help request: (staff, form, services, request id), or the
+    refusal to send back."""
     guarded = await _guarded(request)
     if isinstance(guarded, Response):
         return guarded
-    staff, _form = guarded
-    services, rid = _services(request), _request_id(request)
+    staff, form = guarded
+    return staff, form, _services(request), _request_id(request)
+
+
+async def claim(request: Request) -> Response:
+    """接手: the person is told a volunteer is coming."""
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, _form, services, rid = got
     if await services.run(desk_view.get_request, services.db, rid) is None:
         return await _render_request(request, staff, status=404)
     await _engine(request, staff, f"/claim {rid}")
@@ -267,11 +276,10 @@ async def claim(request: Request) -> Response:
 
 async def reply(request: Request) -> Response:
     """A reply to the person, relayed in their channel."""
-    guarded = await _guarded(request)
-    if isinstance(guarded, Response):
-        return guarded
-    staff, form = guarded
-    services, rid = _services(request), _request_id(request)
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, form, services, rid = got
     words = form.get("text", "").replace("\r\n", "\n").strip()
     if not words:
         return await _render_request(request, staff, text(staff.lang, "reply_empty"), status=400)
@@ -292,11 +300,10 @@ async def reply(request: Request) -> Response:
 
 async def close(request: Request) -> Response:
     """结束: the request is closed and the person told."""
-    guarded = await _guarded(request)
-    if isinstance(guarded, Response):
-        return guarded
-    staff, _form = guarded
-    services, rid = _services(request), _request_id(request)
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, _form, services, rid = got
     r = await services.run(desk_view.get_request, services.db, rid)
     if r is None:
         return await _render_request(request, staff, status=404)
