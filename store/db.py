@@ -503,3 +503,13 @@ def checkpoint(db: sqlite_utils.Database) -> int:
     (a passive checkpoint); the number of WAL frames now in the file."""
     row = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return max(0, row[2]) if row else 0
+
+
+def fetch_one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    """The first row `sql` selects, as a dict by column name, or None (plain SQL: the per-user
+    reads of the store, where sqlite-utils' table helpers would list the schema first)."""
+    cursor = db.conn.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))

@@ -104,6 +104,8 @@ ARGS = {
     "message": {"text": "提醒您", "buttons": []},
     "key": "k-inbox",
     "value": "v",  # store.catalogue.set_meta
+    "sql": "SELECT * FROM users WHERE id = ?",  # store.db.fetch_one
+    "params": [USER],
     "text": "你好",  # the help desk (store/desk_outbox.py, help_requests, volunteers)
     "volunteer_id": USER,
     "by": USER,
