@@ -223,6 +223,7 @@ class Assistant:
             offered=offered,
             offered_base=offered_base,
             desk=self.desk,
+            channel=incoming.channel,
         )
         try:
             if (

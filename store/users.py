@@ -84,6 +84,7 @@ USER_COLUMNS: dict[str, str] = {
     "volunteers": "user_id",  # the help desk (store/volunteers.py, store/desk_outbox.py)
     "volunteer_invites": "used_by",
     "desk_outbox": "user_id",
+    "web_links": "user_id",  # one-time WeChat → web chat links (bot/channels/wechat_link.py)
     "staff_tokens": "user_id",  # one-time sign-in links for /desk and /admin
 }
 # Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row

@@ -208,3 +208,24 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read(live):
     r = a.http.post("/api/message", content=b"x" * (2 * 1024 * 1024))
     assert r.status_code == 413
     a.close()
+
+
+def test_a_catalogue_published_meanwhile_makes_the_check_run_again(live, tmp_path):
+    from content.load import import_dir
+
+    mine = catalogue_copy(tmp_path / "mine")
+    _edit_lectures(mine, lambda items: items[0]["title"].update(zh="我的修改"))
+    a = admin(live)
+    review = a.upload([("zip", "mine.zip", zipped(mine))])
+    token = stage_of(review.text)
+    theirs = catalogue_copy(tmp_path / "theirs")
+    with (theirs / "centers.csv").open("a", encoding="utf-8") as f:
+        f.write(NEW_CENTER)
+    assert import_dir(live.db, theirs, actor="someone else", now=NOW).ok  # e.g. the CLI
+    r = a.post("/admin/catalogue/publish", s=token)
+    assert r.status_code == 303 and r.headers["location"].endswith("&stale=1")
+    again = _text(a.http.get(r.headers["location"]))
+    assert "刚才有人发布了别的目录" in again
+    assert "删除 · 学习点 (1)" in again and "lc-test-new" in again  # against the new one now
+    assert live.db["centers"].count == 58  # nothing of mine was published yet
+    a.close()
