@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
+
 from content.districts import DISTRICTS
 from content.schema import Center, Guide, Landmark
 from content.spatial import CenterTable
@@ -29,135 +31,78 @@ ENTITIES = ("district", "street", "landmark", "topic", "app", "guide", "kind", "
 
 STREET_SUFFIXES = ("街道办事处", "街道", "地区", "镇", "乡")
 
-# Colloquial and English aliases, keyed by canonical value.
-APP_ALIASES: dict[str, list[str]] = {
-    "微信": ["wechat", "weixin", "we chat", "vx"],
-    "支付宝": ["alipay", "zhifubao", "ali pay"],
-    "北京114预约挂号": ["114预约挂号", "114挂号平台", "北京114", "京医通", "114 app"],
-    "滴滴": ["didi", "滴滴出行", "滴滴打车"],
-    "国家反诈中心": ["反诈中心", "反诈app", "反诈APP", "国家反诈中心app", "anti-fraud app"],
-    "医保电子凭证": [
-        "医保码",
-        "电子医保卡",
-        "医保电子码",
-        "电子医保",
-        "医保凭证",
-        "medical insurance code",
-    ],
-    "相机": ["照相机", "camera", "camera app"],
-    "输入法": ["键盘", "keyboard", "input method"],
-    "设置": ["settings", "手机设置", "设置里"],
-    "学习强国": ["xuexi qiangguo", "强国app"],
-    "抖音": ["douyin", "tiktok", "tik tok", "抖音短视频"],
-}
+# Colloquial and English aliases, keyed by canonical value: the data file nlu/data/aliases.yml
+# (one place, operator-editable, checked by `load_aliases`).
+ALIASES_FILE = Path(__file__).resolve().parent.parent / "nlu" / "data" / "aliases.yml"
+ALIAS_ENTITIES = ("topic", "app", "kind", "audience", "mode")
 
-TOPIC_ALIASES: dict[str, list[str]] = {
-    "智能手机": ["智能机", "smartphone", "smartphones", "smart phone", "mobile phone"],
-    "电脑": ["计算机", "computer", "computers"],
-    "书法": ["毛笔字", "写毛笔字", "硬笔书法", "calligraphy"],
-    "绘画": ["画画", "国画", "画画儿", "painting", "drawing"],
-    "摄影": ["照相技术", "photography"],
-    "合唱": ["合唱团", "choir"],
-    "声乐": ["唱歌", "singing"],
-    "乐器": ["弹琴", "二胡", "葫芦丝", "musical instruments", "musical instrument"],
-    "舞蹈": ["跳舞", "广场舞", "dance", "dancing"],
-    "太极": ["太极拳", "打太极", "tai chi", "taichi", "tai-chi"],
-    "戏曲": ["京剧", "唱戏", "听戏", "chinese opera", "peking opera", "opera"],
-    "手工": ["做手工", "handicrafts", "handicraft", "crafts"],
-    "养生保健": ["养生", "保健", "wellbeing", "health and wellbeing"],
-    "英语": ["学英语", "english class", "english classes", "english lessons"],
-    "读书": ["读书会", "看书", "reading club", "book club", "reading"],
-    "防诈骗": [
-        "反诈骗",
-        "防骗",
-        "防止被骗",
-        "电信诈骗",
-        "诈骗",
-        "fraud prevention",
-        "fraud",
-        "scam",
-        "scams",
-    ],
-    "家庭教育": ["家教", "family education"],
-    "心理咨询": ["心理辅导", "counselling", "counseling"],
-    "法律咨询": ["法律援助", "legal advice"],
-    "志愿服务": ["做志愿者", "volunteering"],
-    "亲子沟通": [
-        "跟孩子沟通",
-        "和孩子沟通",
-        "亲子关系",
-        "parent-child communication",
-        "talking with children",
-        "talking to kids",
-    ],
-    "青春期": ["叛逆期", "青春期孩子", "adolescence", "teenagers", "teens", "puberty"],
-    "隔代教育": ["带孙子", "带孙女", "带外孙", "隔代养育", "grandparenting"],
-    "幼小衔接": ["上小学准备", "starting primary school", "starting school"],
-    "网络素养": ["网瘾", "沉迷手机", "玩游戏上瘾", "digital literacy", "screen time"],
-    "家风": ["家风家教", "family values"],
-    "学习习惯": ["写作业拖拉", "study habits", "homework habits"],
-    "心理健康": ["心理问题", "mental health"],
-    "安全教育": ["儿童安全", "child safety", "safety education"],
-    "家校共育": ["家校合作", "家校沟通", "home-school cooperation"],
-    "移动支付": ["手机支付", "扫码付款", "手机付钱", "mobile payment", "mobile payments"],
-    "就医挂号": ["看病挂号", "网上挂号", "hospital appointments", "hospital appointment"],
-    "出行打车": ["打车", "叫车", "打出租车", "taxi", "getting a taxi", "ride hailing"],
-    "拍照": ["照相", "拍照片", "take photos", "taking photos", "photos"],
-    "视频通话": ["视频聊天", "打视频", "视频电话", "video call", "video calls", "video chat"],
-    "语音输入": ["语音打字", "说话打字", "用说话代替打字", "voice input", "voice typing"],
-    "健康码": ["health code", "health codes"],
-    "网上学习": ["上网课", "网课", "online learning", "online courses"],
-}
 
-KIND_ALIASES: dict[str, list[str]] = {
-    "elder_university": [
-        "老年大学",
-        "老年开放大学",
-        "老年学校",
-        "老干部大学",
-        "老年电视大学",
-        "elder university",
-        "senior university",
-        "university for seniors",
-        "university for the elderly",
-        "seniors university",
-    ],
-    "leling_center": [
-        "乐龄学习中心",
-        "乐龄中心",
-        "乐龄学堂",
-        "老年学习中心",
-        "老年学习示范校",
-        "leling center",
-        "leling learning center",
-    ],
-    "community_college": ["社区学院", "社区大学", "community college"],
-    "community_school": ["社区学校", "社区教育学校", "社区老年学校", "community school"],
-    "family_education_center": [
-        "家庭教育指导服务中心",
-        "家庭教育指导中心",
-        "家庭教育服务中心",
-        "家长学校",
-        "family education center",
-        "family education centre",
-        "parenting center",
-    ],
-}
+def _known(entity: str) -> set[str]:
+    return {
+        "topic": {*SERVICES, *TOPICS},
+        "app": set(APPS),
+        "kind": set(KINDS),
+        "audience": set(AUDIENCES),
+        "mode": {"online", "offline"},
+    }[entity]
 
-AUDIENCE_ALIASES: dict[str, list[str]] = {
-    "0-3岁": ["0到3岁", "3岁以下", "婴幼儿", "婴儿", "toddlers", "babies", "under 3"],
-    "3-6岁": ["3到6岁", "幼儿园", "学龄前", "preschool", "kindergarten", "preschoolers"],
-    "小学": ["小学生", "primary school", "primary pupils", "elementary school"],
-    "初中": ["初中生", "middle school", "junior high"],
-    "高中": ["高中生", "high school", "senior high"],
-    "祖辈": ["爷爷奶奶", "姥姥姥爷", "祖父母", "隔辈", "grandparents", "grandparent"],
-    "家长": ["家长们"],
-}
 
-MODE_ALIASES: dict[str, list[str]] = {
-    "online": ["线上", "网上", "直播", "网络直播", "online", "live stream", "livestream"],
-    "offline": ["线下", "现场", "面对面", "到现场", "offline", "in person", "in-person"],
-}
+def load_aliases(path: Path = ALIASES_FILE) -> dict[str, dict]:
+    """Entity → value → aliases from the aliases file, and `service_topic` (center service →
+    class topic). Raises ValueError naming the file and
+    the entry when a value is not a listed tag, an alias is not text, or one alias names two
+    values of the same entity."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path.name}: must map topic/app/kind/audience/mode to values")
+    out: dict[str, dict] = {}
+    for entity in ALIAS_ENTITIES:
+        table = raw.get(entity) or {}
+        if not isinstance(table, dict):
+            raise ValueError(f"{path.name}: {entity}: must map values to lists of words")
+        seen: dict[str, str] = {}
+        out[entity] = {}
+        for value, aliases in table.items():
+            value = str(value)
+            if value not in _known(entity):
+                raise ValueError(f"{path.name}: {entity} {value!r} is not a listed {entity}")
+            if not isinstance(aliases, list) or not all(
+                isinstance(a, str) and a.strip() for a in aliases
+            ):
+                raise ValueError(
+                    f"{path.name}: {entity} {value!r}: aliases must be a list of words"
+                )
+            for alias in aliases:
+                other = seen.setdefault(alias.strip().lower(), value)
+                if other != value:
+                    raise ValueError(
+                        f"{path.name}: {entity} alias {alias!r} names both {other!r} and {value!r}"
+                    )
+            out[entity][value] = [a.strip() for a in aliases]
+    pairs = raw.get("service_topic") or {}
+    if not isinstance(pairs, dict) or not all(
+        str(k) in SERVICES and str(v) in TOPICS for k, v in pairs.items()
+    ):
+        raise ValueError(
+            f"{path.name}: service_topic must map center services to class topics "
+            f"(both listed in content/tags.py)"
+        )
+    out["service_topic"] = {str(k): str(v) for k, v in pairs.items()}
+    unknown = set(raw) - {*ALIAS_ENTITIES, "service_topic"}
+    if unknown:
+        raise ValueError(f"{path.name}: unknown section(s) {sorted(unknown)}")
+    return out
+
+
+_ALIASES = load_aliases()
+TOPIC_ALIASES: dict[str, list[str]] = _ALIASES["topic"]
+APP_ALIASES: dict[str, list[str]] = _ALIASES["app"]
+KIND_ALIASES: dict[str, list[str]] = _ALIASES["kind"]
+AUDIENCE_ALIASES: dict[str, list[str]] = _ALIASES["audience"]
+MODE_ALIASES: dict[str, list[str]] = _ALIASES["mode"]
+# A center service and the class topic teaching the same (摄影 ↔ 拍照): each list searches by its own.
+SERVICE_TOPIC: dict[str, str] = _ALIASES["service_topic"]
+TOPIC_SERVICE: dict[str, str] = {v: k for k, v in SERVICE_TOPIC.items()}
 
 # Old district names merged in 2010/2015 and county-era names people still say.
 DISTRICT_EXTRA: dict[str, list[str]] = {

@@ -117,11 +117,24 @@ def check_references(
     return out
 
 
-def unknown_tags(centers, lectures, lessons) -> list[Problem]:
+def unknown_tags(centers, lectures, lessons, guides=()) -> list[Problem]:
     """A warning per tag that is neither listed nor a synonym of a listed one: the row imports
     and the tag is kept (and searchable as written), but no reply can translate it and the
-    assistant will not offer it."""
+    assistant will not offer it. `guides` are (file name, guide) pairs."""
     out = []
+    for file, guide in guides:
+        for tag in guide.topics:
+            if tag not in TOPICS:
+                out.append(
+                    Problem(
+                        file,
+                        f"{tag!r} is not a listed topic: no class will be offered with this "
+                        f"guide; add it to {SYNONYMS_HINT}",
+                        id=guide.id,
+                        field="topics",
+                        level="warning",
+                    )
+                )
     checks = [("centers.csv", centers, (("services", SERVICES, "service"),))]
     checks.append(
         (

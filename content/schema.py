@@ -345,10 +345,12 @@ class Guide(_Model):
     title: Text
     aliases: Aliases = Aliases()
     apps: list[str] = []
+    topics: list[str] = []  # the class topics it teaches: links "学X" to classes and "X课" back
     related: list[str] = []
     steps: list[Step] = Field(min_length=1, max_length=20)
 
     _apps = field_validator("apps")(lambda cls, v: _check_tags(v, APPS, "app"))
+    _topics = field_validator("topics")(lambda cls, v, info: _tags(v, TOPICS, info))
 
 
 class Landmark(_Model):

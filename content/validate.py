@@ -379,7 +379,7 @@ def read_catalogue_dir(path: str | Path) -> tuple[CatalogueData, list[Problem]]:
     problems += check_references(
         centers, lectures, lessons, guides, landmarks, center_ids, guide_files, _READABLE
     )
-    problems += unknown_tags(centers, lectures, lessons)
+    problems += unknown_tags(centers, lectures, lessons, guides)
 
     data = CatalogueData(
         centers=[c for _, c in centers],

@@ -43,6 +43,7 @@ class Turn:
     offered: list[str] = field(default_factory=list)
     offered_base: int = 0
     desk: object | None = None  # dialogues.actions.desk.DeskConfig: admins, desk hours
+    channel: str | None = None  # Incoming.channel: how this channel's buttons are chosen
     # Answered as out of scope or asked back (smalltalk.out_of_scope / clarify): the message
     # goes, masked, into the not-understood queue (dialogues/usage.py).
     unclear: bool = False
@@ -69,8 +70,9 @@ class Turn:
     # -- texts ------------------------------------------------------------------------------
 
     def t(self, key: str, /, **fields) -> str:
-        """The template `key` in the user's language (variation chosen by the turn counter)."""
-        return self.texts.get(self.lang, key, self.state.turn, **fields)
+        """The template `key` in the user's language (variation chosen by the turn counter), in
+        the wording of this channel where it has its own (dialogues/templates/channels.yml)."""
+        return self.texts.get(self.lang, key, self.state.turn, self.channel, **fields)
 
     @property
     def en(self) -> bool:

@@ -223,6 +223,7 @@ class Assistant:
             offered=offered,
             offered_base=offered_base,
             desk=self.desk,
+            channel=incoming.channel,
         )
         try:
             if (
@@ -259,7 +260,8 @@ class Assistant:
                 self._memory.pop(uid, None)
             usage.record_turn(t, before, forgotten=True)
             return TurnResult(parse.to_dict(), replies)
-        usage.record_turn(t, before)  # the usage figures: one INSERT, no text
+        # The usage figures: one INSERT, no text, committed with the session below.
+        usage.record_turn(t, before, commit=False)
         state.turn += 1
         state.last_intent = t.intent
         if not parse.tapped or not t.text.startswith("/"):

@@ -44,6 +44,28 @@ def place(name: str, lang: str) -> str:
     return f"{d.en} District" if lang == "en" else d.name
 
 
+_STREET_EN = (
+    ("街道办事处", "Subdistrict"),
+    ("街道", "Subdistrict"),
+    ("地区", "Area"),
+    ("镇", "Town"),
+    ("乡", "Township"),
+)
+
+
+def street(name: str, lang: str) -> str:
+    """A street (subdistrict) name: 望京街道 / Wangjing Subdistrict (Mandarin unchanged)."""
+    if lang != "en" or name.isascii():
+        return name
+    from pypinyin import lazy_pinyin
+
+    for suffix, word in _STREET_EN:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = "".join(lazy_pinyin(name.removesuffix(suffix)))
+            return f"{stem.capitalize()} {word}"
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
 def joined(values: list[str], lang: str) -> str:
     """、-joined in Mandarin, comma-joined in English."""
     return (", " if lang == "en" else "、").join(values)

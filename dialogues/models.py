@@ -23,7 +23,9 @@ class Incoming:
     `text` is what they typed (or a button's payload, e.g. `/guide_next`); `location` is a shared
     WGS-84 point; `lang` is the channel's hint ("zh"/"en") for a user Leling has not met yet;
     `voice` says the text came from speech recognition; `unsure` that the recogniser was not
-    confident (the engine then acts on nothing that subscribes, deletes or sends).
+    confident (the engine then acts on nothing that subscribes, deletes or sends); `channel`
+    names a channel whose buttons are not tapped under the message ("wechat": numbered lines,
+    "terminal": typed), so the texts that say how to choose fit it (dialogues/texts.py).
     """
 
     user_id: str
@@ -32,6 +34,7 @@ class Incoming:
     lang: str | None = None
     voice: bool = False
     unsure: bool = False
+    channel: str | None = None
 
     def __post_init__(self) -> None:
         # The edge: whatever a channel hands in is made safe to store before anything uses it.

@@ -28,6 +28,11 @@ def snapshot(state: SessionState) -> tuple[str | None, int, bool]:
     return (g.id if g else None, g.step if g else 0, state.in_loop("guide"))
 
 
+def _since(t: Turn) -> str | None:
+    """The user row's creation time (part of the events' pseudonym), when the turn has it."""
+    return (t.user or {}).get("created_at")
+
+
 def district_of(t: Turn) -> str | None:
     """The district a turn counts for: the person's home district, else the last one named."""
     home = t.user.get("home_district") if t.user else None
@@ -45,7 +50,16 @@ def _guide_rows(t: Turn, before: tuple, district: str | None) -> list[tuple]:
     rows = []
 
     def add(kind: str, **detail) -> None:
-        rows.append(events.row(t.db, kind, user_id=t.user_id, district=district, detail=detail))
+        rows.append(
+            events.row(
+                t.db,
+                kind,
+                user_id=t.user_id,
+                district=district,
+                detail=detail,
+                user_since=_since(t),
+            )
+        )
 
     guide = t.cat.guides.get(was_id) if was_id else None
     finished = (
@@ -69,23 +83,41 @@ def _guide_rows(t: Turn, before: tuple, district: str | None) -> list[tuple]:
     return rows
 
 
-def record_turn(t: Turn, before: tuple, *, forgotten: bool = False) -> None:
+def record_turn(t: Turn, before: tuple, *, forgotten: bool = False, commit: bool = True) -> None:
     """Record the turn's events (and an unclear message); never lets a failure reach the user.
-    `forgotten`: the person was erased in this turn, so only an anonymous turn is counted."""
+    `forgotten`: the person was erased in this turn, so only an anonymous turn is counted.
+    `commit=False`: the rows ride on the caller's next commit (the engine's session save)."""
     try:
         if forgotten:
             events.record(t.db, "turn", channel=events.channel_of(t.user_id), intent=t.intent)
             return
         district = district_of(t)
         rows = [
-            events.row(t.db, "turn", user_id=t.user_id, district=district, intent=t.intent),
+            events.row(
+                t.db,
+                "turn",
+                user_id=t.user_id,
+                district=district,
+                intent=t.intent,
+                user_since=_since(t),
+            ),
             *_guide_rows(t, before, district),
         ]
-        if t.unclear and t.text and not t.parse.tapped and not t.text.startswith("/"):
-            rows.append(events.row(t.db, "not_understood", user_id=t.user_id, district=district))
+        unclear = t.unclear and t.text and not t.parse.tapped and not t.text.startswith("/")
+        if unclear:
+            rows.append(
+                events.row(
+                    t.db,
+                    "not_understood",
+                    user_id=t.user_id,
+                    district=district,
+                    user_since=_since(t),
+                )
+            )
+        events.record_many(t.db, rows, commit=commit)
+        if unclear:  # in the same transaction as the events when the caller commits
             not_understood.record(
                 t.db, t.text, t.lang, t.parse.intent, t.parse.confidence, at=t.now
             )
-        events.record_many(t.db, rows)
     except Exception as exc:  # the figures must never cost anyone their answer
         log.warning("usage events not recorded: %s", type(exc).__name__)

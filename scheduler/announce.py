@@ -17,7 +17,7 @@ For each recipient, at the moment of sending:
 - already got `cap` other announcements in the last `cap_days` days → `capped` (skipped);
 - `PermanentSendError` (Telegram 403: blocked the bot) → `blocked`, the user is marked inactive
   and their subscriptions stopped (like the reminder dispatcher does);
-- `TransientSendError` caused by a 429 → back to pending at once (the sender waits as asked);
+- `RateLimitedError` (a 429) → due again once the wait Telegram asked for has passed;
   other errors → retried after `backoff`, then `failed`.
 When nothing is left, the announcement is `done` and its sender (a volunteer) is told the
 result through the desk's outbox (their channel).
@@ -37,7 +37,7 @@ from pathlib import Path
 from content.schedule import TZ
 from scheduler import announce_rows as rows_db
 from scheduler.quiet import QuietHours
-from scheduler.sender import OutboundMessage, PermanentSendError, Sender
+from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
 from store import announcements as ann
 from store import desk_outbox
 from store import reminders as outbox
@@ -255,10 +255,11 @@ class AnnounceCourier:
     async def _retry(self, row: dict, exc: Exception, counts: dict) -> None:
         error = f"{type(exc).__name__}: {exc}"
         attempts = row["attempts"] + 1
-        if type(exc.__cause__).__name__ == "RetryAfter" and attempts <= 20:
+        if isinstance(exc, RateLimitedError) and attempts <= 20:
             # Telegram said "too many requests": the sender holds every send until its
-            # retry_after has passed; the row goes back into the queue at once.
-            await self._run(rows_db.retry_at, row["id"], self.clock(), error)
+            # retry_after has passed; the row is due again then.
+            when = self.clock() + timedelta(seconds=exc.retry_after)
+            await self._run(rows_db.retry_at, row["id"], when, error)
             counts["retried"] += 1
             return
         if attempts > len(self.backoff):

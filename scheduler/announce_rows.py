@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from store import announcements as ann
+from store import events
 from store.announcements import iso
 
 
@@ -213,7 +214,20 @@ def finish_done(db: sqlite_utils.Database, now: datetime) -> list[dict]:
         ]
         for aid in ids:
             db.conn.execute("UPDATE announcements SET reported_at = ? WHERE id = ?", [stamp, aid])
-    return [ann.status(db, aid, now) for aid in ids]
+    done = [ann.status(db, aid, now) for aid in ids]
+    for st in done:  # the usage figures (store/events.py): counts only, once per announcement
+        events.record(
+            db,
+            "announcement_sent",
+            district=(st.get("audience") or {}).get("district"),
+            detail={
+                "announcement": st["id"],
+                "state": st["state"],
+                **{k: st.get(k, 0) for k in ("total", "sent", "failed", "blocked", "opted_out")},
+            },
+            at=now,
+        )
+    return done
 
 
 def stale_horizon(now: datetime, seconds: float) -> datetime:

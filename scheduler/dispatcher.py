@@ -38,7 +38,7 @@ from pathlib import Path
 from content.schedule import TZ
 from scheduler.messages import render
 from scheduler.planning import HORIZON_DAYS, replan_all
-from scheduler.sender import OutboundMessage, PermanentSendError, Sender
+from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
 from scheduler.triage import TickReport, triage
 from store import reminders as outbox
 from store import sending
@@ -49,6 +49,7 @@ from store.db import open_db
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+FLOOD_RETRIES = 10  # 429s in a row before a reminder is failed
 BACKOFF = (
     timedelta(seconds=30),
     timedelta(minutes=2),
@@ -297,16 +298,20 @@ class Dispatcher:
         attempts = row["attempts"] + 1
         error = f"{type(exc).__name__}: {exc}"
         when = self.clock() + self.backoff[min(attempts, len(self.backoff)) - 1]
-        if attempts > len(self.backoff) or outbox.iso(when) >= row["occurrence"]:
+        if isinstance(exc, RateLimitedError) and attempts <= FLOOD_RETRIES:
+            # A 429 (e.g. while an announcement shares the rate): due again as soon as the
+            # flood-wait the sender now holds has passed, not after the 30 s backoff.
+            when = self.clock() + timedelta(seconds=exc.retry_after)
+        elif attempts > len(self.backoff) or outbox.iso(when) >= row["occurrence"]:
             log.warning(
                 "reminder %s failed for good after %d attempt(s): %s", row["id"], attempts, error
             )
             await self._run(sending.finish, [row["id"]], "failed", error)
             report.failed += 1
-        else:
-            log.info("reminder %s: %s; retrying at %s", row["id"], error, outbox.iso(when))
-            await self._run(sending.retry_at, row["id"], when, error)
-            report.retried += 1
+            return
+        log.info("reminder %s: %s; retrying at %s", row["id"], error, outbox.iso(when))
+        await self._run(sending.retry_at, row["id"], when, error)
+        report.retried += 1
 
     @staticmethod
     def _block_user(db, row: dict, error: str) -> None:

@@ -55,6 +55,16 @@ class TransientSendError(SendError):
     """Sending failed but may work later; the dispatcher retries with backoff."""
 
 
+class RateLimitedError(TransientSendError):
+    """The channel said "too many requests, retry after N seconds" (Telegram's 429). The sender
+    itself holds every send until then (`wait_ready`), so the message is worth trying again as
+    soon as that has passed — not after the long backoff of other errors."""
+
+    def __init__(self, message: str, retry_after: float = 1.0):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PermanentSendError(SendError):
     """Sending will never work for this user (blocked the bot, chat deleted); the dispatcher
     stops their subscriptions and marks the user inactive."""

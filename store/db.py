@@ -318,7 +318,6 @@ def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
         " detail TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
     db.execute(
         "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
         " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
@@ -340,6 +339,19 @@ def _staff_tokens(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
 
 
+def _web_links(db: sqlite_utils.Database) -> None:
+    # One-time links from a WeChat chat to the web chat as the same user
+    # (bot/channels/wechat_link.py): only the token's SHA-256 is kept; single use, short-lived.
+    # IF NOT EXISTS: a database opened by a branch where this migration had another number.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS web_links (token_hash TEXT PRIMARY KEY,"
+        " user_id TEXT NOT NULL, start TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+        " used_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_web_links_user ON web_links (user_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_web_links_expires ON web_links (expires_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -354,6 +366,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _deliveries_due_index,
     _staff_tokens,
     _usage_events_and_not_understood,
+    _web_links,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

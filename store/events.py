@@ -2,9 +2,11 @@
 anyone wrote (docs/privacy.md). The monthly report and the /admin usage pages are computed from
 these rows (bot/report/metrics.py).
 
-One row per event: `at` (Beijing time, "+08:00", indexed), `kind` (see KINDS), `user_key` (the
-keyed pseudonym of the user id, `store.audit.pseudonym`, so active users can be counted without
-storing who they are; cleared when the user is erased), `channel` ("telegram", "web", "wechat",
+One row per event: `at` (Beijing time, "+08:00", indexed), `kind` (see KINDS), `user_key` (a keyed
+pseudonym, so active users can be counted without storing who they are: an HMAC of the user id
+and the time their user row was made, under the database's audit key — when the person is
+erased their user row goes, and with it the only way to link the pseudonym to them or to their
+future use: nothing in the events needs deleting), `channel` ("telegram", "web", "wechat",
 "terminal"), `district`, `intent`, and a small JSON `detail` (a guide id and step, a reminder's
 lateness, a help request's wait in seconds — ids and numbers only).
 
@@ -81,8 +83,12 @@ def channel_of(user_id: str | None) -> str | None:
     return user_id.split(":", 1)[0]
 
 
-def user_key(db: sqlite_utils.Database, user_id: str | None) -> str | None:
-    """The pseudonym an event stores for `user_id` (the audit log's keyed hash, "user:3f9a…").
+def user_key(
+    db: sqlite_utils.Database, user_id: str | None, since: str | None = None
+) -> str | None:
+    """The pseudonym an event stores for `user_id` ("user:3f9a…"): a keyed hash of the id and
+    `since`, the user row's `created_at` (looked up when not given). After an erasure the row is
+    gone, so the pseudonym can no longer be recomputed or linked to the person's later use.
 
     The key is read once per connection object and kept on it (events are recorded every turn).
     """
@@ -94,7 +100,11 @@ def user_key(db: sqlite_utils.Database, user_id: str | None) -> str | None:
 
         key = _key(db)
         db._leling_event_key = key  # type: ignore[attr-defined]
-    return "user:" + hmac.new(key, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+    if since is None:
+        row = db.conn.execute("SELECT created_at FROM users WHERE id = ?", [user_id]).fetchone()
+        since = (row[0] if row else None) or ""
+    message = f"{user_id}\n{since}".encode()
+    return "user:" + hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
 
 
 _INSERT = (
@@ -113,14 +123,16 @@ def row(
     intent: str | None = None,
     detail: dict | None = None,
     at: datetime | None = None,
+    user_since: str | None = None,
 ) -> tuple:
-    """The values of one event row (for `record_many`)."""
+    """The values of one event row (for `record_many`); `user_since` is the user row's
+    `created_at` when the caller has it (saves a look-up)."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
     return (
         stamp(at),
         kind,
-        user_key(db, user_id),
+        user_key(db, user_id, user_since),
         channel or channel_of(user_id),
         district or None,
         intent,
@@ -161,8 +173,10 @@ def record(
     )
 
 
-def record_many(db: sqlite_utils.Database, rows: Iterable[tuple]) -> None:
-    """Append several events made with `row` in one statement and one commit."""
+def record_many(db: sqlite_utils.Database, rows: Iterable[tuple], *, commit: bool = True) -> None:
+    """Append several events made with `row` in one statement and one commit. `commit=False`:
+    leave the rows in the open transaction for the caller's next commit (the engine: the
+    session save that ends every turn), so recording adds no commit of its own."""
     rows = list(rows)
     if not rows:
         return
@@ -172,7 +186,7 @@ def record_many(db: sqlite_utils.Database, rows: Iterable[tuple]) -> None:
         conn.execute(_INSERT, rows[0])
     else:
         conn.executemany(_INSERT, rows)
-    if not outer:
+    if commit and not outer:
         conn.commit()
 
 
@@ -213,13 +227,6 @@ def between(
             }
         )
     return out
-
-
-def forget_user(db: sqlite_utils.Database, user_id: str) -> int:
-    """Erasure: the user's events lose their pseudonym (the counts stay, no longer whose).
-    Runs inside the caller's transaction."""
-    key = user_key(db, user_id)
-    return db.conn.execute("UPDATE events SET user_key = NULL WHERE user_key = ?", [key]).rowcount
 
 
 def purge_older(db: sqlite_utils.Database, days: int, now: datetime | None = None) -> int:

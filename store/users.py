@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from store import audit, events
+from store import audit
 from store.db import transaction
 
 DEFAULT_QUIET = ("21:00", "07:00")
@@ -84,6 +84,7 @@ USER_COLUMNS: dict[str, str] = {
     "volunteers": "user_id",  # the help desk (store/volunteers.py, store/desk_outbox.py)
     "volunteer_invites": "used_by",
     "desk_outbox": "user_id",
+    "web_links": "user_id",  # one-time WeChat → web chat links (bot/channels/wechat_link.py)
     "staff_tokens": "user_id",  # one-time sign-in links for /desk and /admin
 }
 # Second columns naming a user in a row that belongs to someone else: cleared on erasure, the row
@@ -108,7 +109,8 @@ NO_USER_DATA: dict[str, str] = {
     "reminder_events": "what a reminder says about a session, shared by its subscribers",
     "audit_log": "keeps only a keyed hash of the user's id (audit.pseudonymise on erasure)",
     "audit_key": "the key of that hash",
-    "events": "usage events with a keyed hash of the user's id, cleared on erasure (store/events.py)",
+    "events": "usage events keyed by a hash of the user's id and user row: unlinkable once the "
+    "row is erased (store/events.py)",
     "not_understood": "masked messages without who sent them (store/not_understood.py)",
 }
 # Erased children before parents (foreign keys: reminders → subscriptions → users).
@@ -161,7 +163,6 @@ def forget(db: sqlite_utils.Database, user_id: str) -> dict[str, int]:
             for col in cols:
                 db.execute(f"UPDATE [{table}] SET [{col}] = NULL WHERE [{col}] = ?", [user_id])
         pseudonym = audit.pseudonymise(db, user_id)
-        events.forget_user(db, user_id)
     audit.record(db, pseudonym, "user.forget", deleted)
     return deleted
 

@@ -21,7 +21,12 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram_render import inline_keyboard, message_kwargs, split_text
-from scheduler.sender import OutboundMessage, PermanentSendError, TransientSendError
+from scheduler.sender import (
+    OutboundMessage,
+    PermanentSendError,
+    RateLimitedError,
+    TransientSendError,
+)
 from store import callbacks
 
 log = logging.getLogger(__name__)
@@ -98,7 +103,7 @@ class TelegramSender:
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self._resume_at = max(self._resume_at, loop.time() + float(seconds))
-            raise TransientSendError(f"rate limited: retry after {seconds} s") from exc
+            raise RateLimitedError(f"rate limited: retry after {seconds} s", seconds) from exc
         except Forbidden as exc:
             raise PermanentSendError(f"forbidden: {exc.message}") from exc
         except BadRequest as exc:

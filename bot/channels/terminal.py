@@ -25,6 +25,7 @@ _LOCATION = re.compile(
     r"^/location\s+(-?\d{1,3}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$", re.IGNORECASE
 )
 QUIT = ("/quit", "/exit")
+CHANNEL = "terminal"  # "type the number" wording (dialogues/templates/channels.yml)
 
 
 def parse_location(line: str) -> tuple[float, float] | None:
@@ -81,11 +82,11 @@ class TerminalChannel:
             return None
         coords = parse_location(text)
         if coords is not None:
-            return Incoming(self.user_id, "", location=coords, lang=self.lang)
+            return Incoming(self.user_id, "", location=coords, lang=self.lang, channel=CHANNEL)
         payload = self._buttons.get(text.strip())
         if payload is not None and payload != SHARE_LOCATION:
-            return Incoming(self.user_id, payload, lang=self.lang)
-        return Incoming(self.user_id, text, lang=self.lang)
+            return Incoming(self.user_id, payload, lang=self.lang, channel=CHANNEL)
+        return Incoming(self.user_id, text, lang=self.lang, channel=CHANNEL)
 
     def send(self, line: str) -> TurnResult | None:
         """One turn for one line; writes the replies and returns the result."""

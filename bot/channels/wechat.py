@@ -13,7 +13,9 @@ at once and sends the reply through the customer-service API. No conversation lo
   once (by `MsgId`, events by sender + time + event) and a retry gets the same passive reply
   again, or `success` when the reply goes through the customer-service API.
 - Bodies over `max_body` bytes are refused (413); a turn gets `budget` seconds (4 s) to answer
-  passively, the rest of a long answer goes through the customer-service API.
+  passively (buttons as numbered lines), the rest of a long answer goes through the
+  customer-service API; a slow turn's reply goes there whole, its buttons as tappable options
+  (`msgmenu`) where the account may send them (`wechat_out.py`).
 - What arrives: text → the engine ("1", "2" pick the numbered lines of the last reply,
   `wechat_render.py`); location → nearest centers (GCJ-02 converted to WGS-84,
   `wechat_geo.py`); voice → WeChat's own `Recognition` text when the account has speech
@@ -21,6 +23,8 @@ at once and sends the reply through the customer-service API. No conversation lo
   installed, else a kind "please type"; menu CLICK → its key as a payload; subscribe → the
   welcome and menu plus how reminders will reach them; unsubscribe → the user inactive (their
   reminders stop); pictures and the rest → a kind reply.
+- "打开网页版" (or a menu key `/web`), a guide step with a picture and a reply the person wants
+  read aloud bring a one-time link signing the web chat in as the same user (`wechat_link.py`).
 """
 
 from __future__ import annotations
@@ -35,15 +39,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.channels import wechat_render, wechat_wire
+from bot.channels import wechat_out, wechat_render, wechat_wire
 from bot.channels.wechat_api import DEFAULT_BASE, WeChatAPI, WeChatError
 from bot.channels.wechat_geo import gcj02_to_wgs84
+from bot.channels.wechat_render import RenderedTurn
 from bot.channels.wechat_texts import text as phrase
 from dialogues import sanitize
-from dialogues import state as states
 from dialogues.models import Incoming
-from store import inbox
-from store import subscriptions as subs_store
 from store import users as users_store
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,7 @@ class WeChatChannel:
         self._seen: OrderedDict[str, _Handled] = OrderedDict()
         self._numbers: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._background: set[asyncio.Task] = set()
+        self.menu = wechat_out.MenuPermission()  # msgmenu until WeChat answers 48001
         self.turns = 0  # turns started (tests check retries start none)
 
     def routes(self) -> list[Route]:
@@ -186,7 +189,7 @@ class WeChatChannel:
             self._keep(asyncio.ensure_future(self._send_later(entry.task, message)))
             return None
         try:
-            pieces = entry.task.result()
+            pieces = entry.task.result().pieces()
         except Exception:
             return None
         if not pieces:
@@ -194,7 +197,7 @@ class WeChatChannel:
         if len(pieces) > 1:  # one passive reply only: the rest by customer service
             openid = message["FromUserName"]
             self._keep(asyncio.ensure_future(self._send_all(openid, pieces[1:])))
-        entry.passive = pieces[0]
+        entry.passive = pieces[0]  # numbered lines: a passive reply cannot carry a msgmenu
         return entry.passive
 
     def _forget_old(self, now: float) -> None:
@@ -211,11 +214,20 @@ class WeChatChannel:
         task.add_done_callback(self._background.discard)
 
     async def _send_later(self, task: asyncio.Task, message: dict) -> None:
+        """A slow turn's reply, by customer service: its buttons as a msgmenu where allowed."""
         try:
-            pieces = await task
+            rendered = await task
         except Exception:
             return
-        await self._send_all(message["FromUserName"], pieces or [])
+        try:
+            await self.send_rendered(message["FromUserName"], rendered)
+        except WeChatError as exc:
+            log.warning("wechat: customer-service send failed (%s)", exc.errcode)
+
+    async def send_rendered(self, openid: str, rendered: RenderedTurn) -> None:
+        """`rendered` through the customer-service API (msgmenu where allowed, else numbered
+        lines); WeChatError when WeChat refuses."""
+        await wechat_out.send_rendered(self.api, openid, rendered, self.menu)
 
     async def _send_all(self, openid: str, pieces: list[str]) -> None:
         try:
@@ -224,11 +236,11 @@ class WeChatChannel:
         except WeChatError as exc:
             log.warning("wechat: customer-service send failed (%s)", exc.errcode)
 
-    async def _respond(self, message: dict) -> list[str]:
-        """The reply pieces for one message (empty: nothing to say)."""
+    async def _respond(self, message: dict) -> RenderedTurn:
+        """The reply to one message (no pieces: nothing to say)."""
         openid = str(message.get("FromUserName") or "")[:64]
         if not openid:
-            return []
+            return RenderedTurn([])
         uid = user_id(openid)
         kind = str(message.get("MsgType") or "").lower()
         try:
@@ -237,6 +249,8 @@ class WeChatChannel:
             if kind == "text":
                 content = message.get("Content") or ""
                 tapped = str(message.get("bizmsgmenuid") or "")  # an option of a msgmenu
+                if not tapped and wechat_out.asks_for_web(content[:40]):
+                    return await wechat_out.asked_link(self.services, uid, await self._lang(uid))
                 return await self._turn(uid, self._typed(uid, tapped or content, content))
             if kind == "location":
                 lat = float(message.get("Location_X"))
@@ -247,13 +261,18 @@ class WeChatChannel:
             if kind == "voice":
                 return await self._voice(uid, message)
             if kind == "image":
-                return [phrase(await self._lang(uid), "image")]
-            return [phrase(await self._lang(uid), "other")]
+                return await self._say(uid, "image")
+            return await self._say(uid, "other")
         except Exception as exc:  # the type and traceback only: never what the user wrote
             log.error("wechat turn failed: %s", type(exc).__name__, exc_info=sanitize.exc_info(exc))
-            return [phrase(await self._lang(uid), "error")]
+            return await self._say(uid, "error")
 
-    async def _voice(self, uid: str, message: dict) -> list[str]:
+    async def _say(self, uid: str, key: str) -> RenderedTurn:
+        """One of the channel's own sentences, in the user's language."""
+        lang = await self._lang(uid)
+        return RenderedTurn.plain(phrase(lang, key), lang)
+
+    async def _voice(self, uid: str, message: dict) -> RenderedTurn:
         """WeChat's own transcript when speech recognition is on, else Leling's recogniser
         on the AMR audio (when installed), else a kind "please type"."""
         heard = str(message.get("Recognition") or "").strip()
@@ -262,16 +281,16 @@ class WeChatChannel:
         media_id = str(message.get("MediaId") or "")
         lang = await self._lang(uid)
         if self.services.transcribe is None or not media_id or len(media_id) > 128:
-            return [phrase(lang, "voice_type")]
+            return RenderedTurn.plain(phrase(lang, "voice_type"), lang)
         try:
             audio = await self.api.download_media(media_id, MAX_AUDIO)
             result = await self.services.transcribe_async(audio, "audio/amr", lang)
         except Exception as exc:  # unreachable WeChat, unusable audio, a busy recogniser
             log.info("wechat voice not heard: %s", type(exc).__name__)
-            return [phrase(lang, "voice_type")]
+            return RenderedTurn.plain(phrase(lang, "voice_type"), lang)
         text = (getattr(result, "text", result) or "").strip()
         if not text:
-            return [phrase(lang, "voice_type")]
+            return RenderedTurn.plain(phrase(lang, "voice_type"), lang)
         unsure = not getattr(result, "sure", True)
         return await self._turn(uid, text[:MAX_TEXT], voice=True, unsure=unsure)
 
@@ -283,12 +302,12 @@ class WeChatChannel:
         payload = self._numbers.get(uid, {}).get(number) if number.isdigit() else None
         return payload or str(fallback or content).strip()[:MAX_TEXT]
 
-    async def _event(self, uid: str, message: dict) -> list[str]:
+    async def _event(self, uid: str, message: dict) -> RenderedTurn:
         event = str(message.get("Event") or "").lower()
         services = self.services
         if event == "unsubscribe":
             await services.run(users_store.set_active, services.db, uid, False, "unsubscribed")
-            return []
+            return RenderedTurn([])
         if event == "subscribe":
             row = await services.run(users_store.get, services.db, uid)
             if row is not None and not row.get("active"):
@@ -296,10 +315,12 @@ class WeChatChannel:
             return await self._turn(uid, "/start", welcome=True)
         if event == "click":
             key = str(message.get("EventKey") or "").strip()
+            if key == wechat_out.WEB_KEY:  # a menu button for the web chat's link
+                return await wechat_out.asked_link(services, uid, await self._lang(uid))
             if key.startswith("/") and len(key) <= 128:
                 return await self._turn(uid, key)
             return await self._turn(uid, "/help")
-        return []  # VIEW, LOCATION reports, template delivery receipts: nothing to say
+        return RenderedTurn([])  # VIEW, LOCATION reports, template receipts: nothing to say
 
     def _reminder_note(self, lang: str) -> str:
         key = "reminders_template" if self.services.settings.wechat_template_id else "reminders_cs"
@@ -309,15 +330,16 @@ class WeChatChannel:
         row = await self.services.run(users_store.get, self.services.db, uid)
         return (row or {}).get("lang") or "zh"
 
-    async def _turn(self, uid: str, text: str, *, welcome: bool = False, **kw) -> list[str]:
+    async def _turn(self, uid: str, text: str, *, welcome: bool = False, **kw) -> RenderedTurn:
         """One conversation turn, rendered; a new reminder subscription (or, with `welcome`,
-        a follow) gets the note on how reminders reach a WeChat follower; reminders that waited
-        in the inbox follow the reply."""
+        a follow) gets the note on how reminders reach a WeChat follower; a guide step with a
+        picture, or a reply the person wants read aloud, gets a one-time link to the web chat;
+        reminders that waited in the inbox follow the reply."""
         services = self.services
-        incoming = Incoming(user_id=uid, text=text, lang="zh", **kw)
-        before = await services.run(_active_subscriptions, services.db, uid)
+        incoming = Incoming(user_id=uid, text=text, lang="zh", channel="wechat", **kw)
+        before = await services.run(wechat_out.active_subscriptions, services.db, uid)
         result = await services.run_turn(services.assistant.turn, incoming)
-        lang, state, after, waiting = await services.run(_after, services.db, uid)
+        lang, state, after, waiting = await services.run(wechat_out.after_turn, services.db, uid)
         rendered = wechat_render.render(
             result.replies,
             lang,
@@ -326,11 +348,14 @@ class WeChatChannel:
             catalogue=services.catalogue,
         )
         self.remember_numbers(uid, rendered.numbers)
-        messages = [m for m in rendered.messages if m]
-        if messages and (welcome or after > before):
-            note = self._reminder_note(lang)
-            messages = messages[:-1] + wechat_render.split(messages[-1] + "\n\n" + note)
-        return messages + _inbox_pieces(waiting, lang)
+        if rendered.pieces() and (welcome or after > before):
+            rendered.add(self._reminder_note(lang))
+        if rendered.pieces() and state is not None:
+            line = await wechat_out.web_link_line(services, uid, result.replies, lang)
+            if line:
+                rendered.add(line)
+        rendered.after = wechat_out.inbox_pieces(waiting, lang)
+        return rendered
 
     def remember_numbers(self, uid: str, numbers: dict[str, str]) -> None:
         """What "1", "2", … mean in the user's next message (the last lines shown)."""
@@ -344,33 +369,3 @@ class WeChatChannel:
         if self._background:
             await asyncio.wait(self._background, timeout=10)
         await self.api.aclose()
-
-
-def _active_subscriptions(db, uid: str) -> int:
-    return subs_store.count_active(db, uid)
-
-
-def _after(db, uid: str):
-    """After a turn: the user's language, session state, active subscriptions, and the
-    reminders that waited for them (taken out of the inbox); a forgotten user has none."""
-    row = users_store.get(db, uid)
-    if row is None:
-        return "zh", None, 0, []
-    lang = row.get("lang") or "zh"
-    return lang, states.load(db, uid), subs_store.count_active(db, uid), _take_inbox(db, uid)
-
-
-def _take_inbox(db, uid: str) -> list[dict]:
-    """Reminders that waited for the user (outside the 48-hour window, no template): they go
-    out with this reply and leave the inbox."""
-    waiting = inbox.waiting(db, uid)
-    if waiting:
-        inbox.acknowledge(db, uid, max(m["id"] for m in waiting))
-    return waiting
-
-
-def _inbox_pieces(waiting: list[dict], lang: str) -> list[str]:
-    if not waiting:
-        return []
-    body = "\n\n".join(m["text"] for m in waiting)
-    return wechat_render.split(phrase(lang, "waiting") + "\n" + body)

@@ -22,14 +22,39 @@ from dialogues.models import SHARE_LOCATION, Reply
 MAX_BYTES = 2000  # WeChat takes at most 2048 bytes of text per message
 MAX_MAPS = 5  # map links under one reply
 _NUMBERED = re.compile(r"^\d+\.\s*")
+_BREAKS = "\n。！？；，.!?;,"
 
 
 @dataclass
 class RenderedTurn:
-    """The messages to send (each within MAX_BYTES) and the numbers they offer."""
+    """One turn for WeChat in two forms: `messages`, the text with a numbered line per button
+    (each within MAX_BYTES: a passive reply, or customer-service text), and `head` + `options`,
+    the same text without those lines and the buttons as (number, title) for a customer-service
+    `msgmenu`. `numbers` maps what the user may send back ("1") to the payload; `after` are
+    further messages (reminders that waited) sent in both forms."""
 
     messages: list[str]
     numbers: dict[str, str] = field(default_factory=dict)  # "1" → payload
+    head: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    lang: str = "zh"
+
+    @classmethod
+    def plain(cls, text: str, lang: str = "zh") -> RenderedTurn:
+        """A reply without buttons."""
+        return cls(split(text), head=text, lang=lang)
+
+    def add(self, paragraph: str) -> None:
+        """Append a paragraph (a note, a link) to the last message, in both forms."""
+        last = [m for m in self.messages if m]
+        body = f"{last[-1]}\n\n{paragraph}" if last else paragraph
+        self.messages = last[:-1] + split(body)
+        self.head = f"{self.head}\n\n{paragraph}" if self.head.strip() else paragraph
+
+    def pieces(self) -> list[str]:
+        """Every message of the numbered form, in order."""
+        return [m for m in self.messages + self.after if m]
 
 
 def render(
@@ -48,32 +73,47 @@ def render(
         by_payload.setdefault(payload, str(base + i + 1))
     next_free = base + len(choices) + 1
     blocks: list[str] = []
+    heads: list[str] = []
+    options: list[tuple[str, str]] = []
     for reply in replies:
         body = reply.text.strip()
         lines = [body]
+        head = [body]
         listed = False  # some options already appear as "1. …" lines in the text
         for button in reply.buttons:
             n = by_payload.get(button.payload)
             if n is None:
                 n = by_payload[button.payload] = str(next_free)
                 next_free += 1
-            numbers[n] = button.payload
             title = (
                 _NUMBERED.sub("", button.title, count=1)
                 if button.title.startswith(f"{n}.")
                 else button.title
             )
+            if n not in numbers:
+                options.append((n, title))
+            numbers[n] = button.payload
             if f"{n}. {title}" in body:
                 listed = True
             else:
                 lines.append(phrase(lang, "reply_n", n=n, title=title))
             if button.payload == SHARE_LOCATION:
                 lines.append(phrase(lang, "share_location"))
-        lines += _map_lines(reply, lang, catalogue)
-        if listed:
+                head.append(phrase(lang, "share_location"))
+        maps = _map_lines(reply, lang, catalogue)
+        lines += maps
+        head += maps
+        if listed and phrase(lang, "reply_number").rstrip("。.") not in body:
             lines.append(phrase(lang, "reply_number"))
         blocks.append("\n".join(line for line in lines if line))
-    return RenderedTurn(split("\n\n".join(b for b in blocks if b)), numbers)
+        heads.append("\n".join(line for line in head if line))
+    return RenderedTurn(
+        split("\n\n".join(b for b in blocks if b)),
+        numbers,
+        head="\n\n".join(h for h in heads if h),
+        options=options,
+        lang=lang,
+    )
 
 
 def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:
@@ -93,22 +133,22 @@ def _map_lines(reply: Reply, lang: str, catalogue) -> list[str]:
 
 
 def split(body: str, limit: int = MAX_BYTES) -> list[str]:
-    """`body` cut into pieces of at most `limit` UTF-8 bytes, at line ends where possible."""
+    """`body` cut into pieces of at most `limit` UTF-8 bytes, at line ends where possible; a line
+    too long for one piece fills the current one and is cut after a sentence's end or comma."""
     pieces: list[str] = []
     current = ""
     for line in body.split("\n"):
-        while len(line.encode()) > limit:  # one very long line: cut it by characters
-            cut = _fit(line, limit)
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate.encode()) > limit:
+        if len(candidate.encode()) <= limit:
+            current = candidate
+        elif len(line.encode()) <= limit:
             pieces.append(current)
             current = line
         else:
+            while len(candidate.encode()) > limit:
+                cut = _fit(candidate, limit)
+                pieces.append(candidate[:cut])
+                candidate = candidate[cut:]
             current = candidate
     if current.strip():
         pieces.append(current)
@@ -116,10 +156,16 @@ def split(body: str, limit: int = MAX_BYTES) -> list[str]:
 
 
 def _fit(line: str, limit: int) -> int:
-    """How many characters of `line` fit in `limit` bytes."""
+    """How many characters of `line` go in one piece of `limit` bytes: as many as fit, back to
+    just after the last line end, sentence end or comma in their second half."""
     size = 0
+    fits = len(line)
     for i, ch in enumerate(line):
         size += len(ch.encode())
         if size > limit:
-            return max(i, 1)
-    return len(line)
+            fits = max(i, 1)
+            break
+    for j in range(fits - 1, fits // 2, -1):
+        if line[j] in _BREAKS:
+            return j + 1
+    return fits

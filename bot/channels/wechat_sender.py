@@ -127,22 +127,7 @@ class WeChatSender:
         reply = Reply(text=message.text, buttons=[Button(t, p) for t, p in message.buttons])
         rendered = wechat_render.render([reply], message.lang)
         self.channel.remember_numbers(uid, rendered.numbers)
-        head = message.text.strip()
-        options = [(n, _title(rendered.numbers[n], message.buttons)) for n in rendered.numbers]
-        if options and len(head.encode()) <= wechat_render.MAX_BYTES - 200:
-            try:
-                await self.channel.api.send_menu(openid, head, options)
-                return
-            except WeChatError as exc:
-                if exc.errcode in CLOSED or exc.errcode in GONE:
-                    raise
-                log.info("msgmenu refused (%d); numbered lines instead", exc.errcode)
-        for piece in rendered.messages:
-            await self.channel.api.send_text(openid, piece)
-
-
-def _title(payload: str, buttons) -> str:
-    return next((t for t, p in buttons if p == payload), payload)
+        await self.channel.send_rendered(openid, rendered)
 
 
 def _to_inbox(db, user_id: str, message: OutboundMessage) -> None:

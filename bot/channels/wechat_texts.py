@@ -15,6 +15,11 @@ TEXTS = {
         "reminders_template": "您订的提醒会在这里发给您；超过两天没和我说话时，会以服务通知发给您。",
         "waiting": "这期间给您的提醒：",
         "error": "抱歉，我这里出了点问题，请稍后再试。",
+        "pick": "点一下就能选，也可以回复数字：",
+        "link_guide": '这一步有图片：<a href="{url}">打开网页版看图</a>（链接15分钟内有效，只能打开一次）',
+        "link_voice": '想听我读出来：<a href="{url}">打开网页版</a>，点“听”（链接15分钟内有效，只能打开一次）',
+        "link_asked": '<a href="{url}">点这里打开网页版</a>。还是我们这个对话，您订的提醒也都在。链接15分钟内有效，只能打开一次；过期了再发“打开网页版”就行。',
+        "link_none": "这里还没有网页版。您就在这里跟我说吧，回复“首页”看我能做什么。",
     },
     "en": {
         "reply_n": "Reply {n}: {title}",
@@ -28,6 +33,11 @@ TEXTS = {
         "reminders_template": "Your reminders will come here; after two quiet days, as a service notice.",
         "waiting": "Reminders for you meanwhile:",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "pick": "Tap one, or reply with its number:",
+        "link_guide": 'This step has pictures: <a href="{url}">open the web version</a> (the link opens once, within 15 minutes)',
+        "link_voice": 'To hear me read it: <a href="{url}">open the web version</a> and tap "Listen" (the link opens once, within 15 minutes)',
+        "link_asked": '<a href="{url}">Tap here for the web version</a>. It is this same conversation, with your reminders. The link opens once, within 15 minutes; send "open web version" again for a new one.',
+        "link_none": "There is no web version here yet. Just talk to me here; reply 'home' to see what I can do.",
     },
 }
 

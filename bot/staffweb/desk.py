@@ -115,8 +115,12 @@ async def api_requests(request: Request) -> Response:
     return JSONResponse(data, headers=NO_STORE)
 
 
+MAX_ID = 2**53  # larger numbers in an address name no request (SQLite's integers stop at 2**63)
+
+
 def _request_id(request: Request) -> int:
-    return int(request.path_params["rid"])
+    rid = int(request.path_params["rid"])
+    return rid if rid < MAX_ID else 0
 
 
 async def request_page(request: Request) -> Response:

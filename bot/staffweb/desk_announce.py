@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from bot.staffweb import announce_view as view
 from bot.staffweb.announce_texts import text
 from bot.staffweb.auth import FormTooLarge, Staff, check_csrf, read_form, require_staff
-from bot.staffweb.desk import nav, now_of
+from bot.staffweb.desk import MAX_ID, nav, now_of
 from bot.staffweb.desk_view import signature
 from bot.staffweb.layout import NO_STORE, esc, message_page, page
 from store import announcements as ann
@@ -37,6 +37,11 @@ MAX_NONCES = 500
 
 def _services(request: Request):
     return request.app.state.services
+
+
+def _aid(request: Request) -> int:
+    aid = int(request.path_params["aid"])
+    return aid if aid < MAX_ID else 0
 
 
 async def _form(request: Request, staff: Staff) -> dict | Response:
@@ -204,7 +209,7 @@ async def list_page(request: Request) -> Response:
 async def status_page(request: Request) -> Response:
     """One announcement: its text, state, counts and progress."""
     staff = await require_staff(request)
-    services, aid = _services(request), int(request.path_params["aid"])
+    services, aid = _services(request), _aid(request)
     block = await services.run(_status_block, services.db, staff, aid)
     lang = staff.lang
     title = text(lang, "ann_item", id=aid)
@@ -230,7 +235,7 @@ async def status_page(request: Request) -> Response:
 async def api_status(request: Request) -> Response:
     """One announcement's progress, for the page's polling."""
     staff = await require_staff(request, api=True)
-    services, aid = _services(request), int(request.path_params["aid"])
+    services, aid = _services(request), _aid(request)
     block = await services.run(_status_block, services.db, staff, aid)
     if block is None:
         return JSONResponse({"error": "not_found"}, status_code=404, headers=NO_STORE)
@@ -244,7 +249,7 @@ async def _end(request: Request, action: str) -> Response:
     form = await _form(request, staff)
     if isinstance(form, Response):
         return form
-    services, aid = _services(request), int(request.path_params["aid"])
+    services, aid = _services(request), _aid(request)
     row = await services.run(ann.get, services.db, aid)
     if row is None:
         lang = staff.lang

@@ -148,7 +148,13 @@ def _refuse(status: int, key: str, lang: str, **fields) -> JSONResponse:
 
 
 async def page(request: Request) -> Response:
-    """The chat page, with this user's CSRF token (and a cookie for a new user)."""
+    """The chat page, with this user's CSRF token (and a cookie for a new user). `/?wx=<token>`
+    is a one-time link from WeChat signing the page in as that follower
+    (bot/channels/wechat_link.py)."""
+    if request.query_params.get("wx"):
+        from bot.channels.wechat_link import open_page
+
+        return await open_page(request)
     chat = _chat(request)
     uid, new = _identify(request)
     lang = _lang_hint(request)
@@ -157,13 +163,21 @@ async def page(request: Request) -> Response:
     if not new:
         row = await chat.services.run(users.get, chat.services.db, uid)
         lang = (row or {}).get("lang") or lang
-    html = chat.page.replace("{{csrf}}", security.csrf_token(chat.secret, uid)).replace(
-        "{{lang}}", "en" if lang == "en" else "zh-CN"
-    )
-    response = HTMLResponse(html, headers=NO_STORE)
+    response = render_page(request, uid, lang)
     if new:
         _set_cookie(request, response, uid)
     return response
+
+
+def render_page(request: Request, uid: str, lang: str, notice_html: str = "") -> HTMLResponse:
+    """The page for `uid` in `lang`; `notice_html` (already escaped) opens the conversation."""
+    chat = _chat(request)
+    html = (
+        chat.page.replace("{{csrf}}", security.csrf_token(chat.secret, uid))
+        .replace("{{lang}}", "en" if lang == "en" else "zh-CN")
+        .replace("{{notice}}", notice_html)
+    )
+    return HTMLResponse(html, headers=NO_STORE)
 
 
 @functools.cache
@@ -285,9 +299,10 @@ def _after_turn(chat: WebChat, incoming: Incoming, result) -> dict:
     lang = (row or {}).get("lang") or incoming.lang or "zh"
     replies = [r.to_dict() for r in result.replies]
     intent = ((result.nlu or {}).get("intent") or {}).get("name")
-    if (
+    if (  # the web's own note; a WeChat follower signed in by link gets reminders in WeChat
         row is not None
         and replies
+        and incoming.user_id.startswith("web:")
         and intent == "subscribe"
         and subs_store.count_active(db, incoming.user_id)
     ):

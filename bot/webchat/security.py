@@ -3,7 +3,8 @@ security headers every response carries.
 
 - The user is anonymous: `web:<32 hex>` in a cookie signed with HMAC-SHA256 (HttpOnly,
   SameSite=Lax, Secure behind HTTPS, a year long), so a reload or a browser restart resumes the
-  conversation. A tampered cookie is treated as no cookie.
+  conversation. A tampered cookie is treated as no cookie. A WeChat follower who opened a
+  one-time link from the account carries `wechat:<openid>` the same way (signed alike).
 - Every POST carries `X-CSRF-Token`: an HMAC of the user id the page got in its `<meta>` tag.
   A cross-site page can neither read it nor send a custom header without CORS (never allowed).
 - A token bucket per key (user id, or address for new users) bounds the rate.
@@ -26,6 +27,9 @@ COOKIE = "leling_uid"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 CSRF_HEADER = "X-CSRF-Token"
 SECRET_FILE = "web-secret"
+# Whose cookie the page may carry: an anonymous web user, or a WeChat follower who opened a
+# one-time link from the account (bot/channels/wechat_link.py).
+SIGNED_IN = ("web:", "wechat:")
 
 # No inline script or style, nothing from another origin. `blob:` media is the voice hook's
 # server audio; `data:` images are none today but cost nothing.
@@ -86,7 +90,9 @@ def verify_user(secret: bytes, cookie: str | None) -> str | None:
     if not cookie or len(cookie) > 200:
         return None
     user_id, _, mac = cookie.rpartition(".")
-    if not user_id.startswith("web:") or not hmac.compare_digest(mac, _mac(secret, "uid", user_id)):
+    if not user_id.startswith(SIGNED_IN) or not hmac.compare_digest(
+        mac, _mac(secret, "uid", user_id)
+    ):
         return None
     return user_id
 

@@ -6,8 +6,9 @@ from content import timefmt
 from content.catalogue import CenterHit
 from content.districts import DISTRICTS, in_beijing
 from content.districts import district as find_district
+from content.gazetteer import TOPIC_SERVICE
 from content.schema import Center
-from content.tags import KINDS, SERVICES
+from content.tags import KINDS, SERVICES, canonical
 from dialogues import labels
 from dialogues.actions import refs
 from dialogues.actions.center_match import match_centers, pick
@@ -53,8 +54,9 @@ def filters_from(t: Turn) -> dict:
     if kind in KINDS:
         q["kind"] = kind
     for topic in t.entity_values("topic"):
-        if topic in SERVICES and topic != "家庭教育":
-            q["service"] = topic
+        service = TOPIC_SERVICE.get(topic) or canonical(topic, SERVICES)  # 拍照 → 摄影
+        if service in SERVICES and service != "家庭教育":
+            q["service"] = service
             break
         if topic in FAMILY_TOPICS:
             q["service"] = "家庭教育"
@@ -110,7 +112,7 @@ def _place_label(t: Turn, query: dict) -> str:
             name = next((a for a in (lm.aliases if lm else []) if a.isascii()), name)
         return t.t("center.near_place", place=name)
     if "street" in query:
-        return t.t("center.near_place", place=query["street"])
+        return t.t("center.near_place", place=labels.street(query["street"], t.lang))
     if "district" in query:
         return t.t("center.in_district", place=labels.place(query["district"], t.lang))
     return ""

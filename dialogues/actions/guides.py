@@ -13,6 +13,7 @@ from content import timefmt
 from content.schema import Guide
 from dialogues import labels
 from dialogues.actions import handoff, smalltalk
+from dialogues.actions.lessons import GENERIC_APPS
 from dialogues.context import Turn
 from dialogues.models import Button, GuideStep, Item, Reply
 from dialogues.state import GuideProgress, Listing
@@ -76,6 +77,10 @@ def start_guide(t: Turn) -> list[Reply]:
                 buttons,
             )
         ]
+    from dialogues.actions import learn
+
+    if learn.says_learn(t):  # "学X", "learn to …": the guide now, the nearest class offered
+        return learn.guide_and_lesson(t, guide)
     t.state.guide = GuideProgress(guide.id)
     t.state.start_loop("guide")
     intro = t.t("guide.intro", title=t.title(guide.title), total=len(guide.steps))
@@ -258,19 +263,27 @@ def finish(t: Turn, guide: Guide) -> list[Reply]:
 
 
 def _lesson_for(t: Turn, guide: Guide):
-    """The class nearest in time that teaches the guide's task (its words in the class's title
-    or topics first), in the user's district when known."""
+    """The class nearest in time that teaches the guide's task, in the user's district when
+    known: a class on one of the guide's `topics` (its words in the class title first); for a
+    guide without topics, a class teaching its own app, or a generic app with its words in the
+    title ("把手机字体调大")."""
     district = (t.state.place.district if t.state.place else None) or t.user.get("home_district")
     words = [w for w in (guide.title.zh, *guide.aliases.zh) if len(w) >= 2]
+    topics = set(guide.topics) - {"智能手机"}
+    own_apps = set(guide.apps) - GENERIC_APPS
     best = None
     for les in t.cat.lessons.values():
-        if les.status == "cancelled" or not set(les.apps) & set(guide.apps):
+        if les.status == "cancelled":
+            continue
+        same_task = any(w in les.title.zh for w in words)
+        if topics:
+            if not topics & set(les.topics):
+                continue
+        elif not (own_apps & set(les.apps) or (same_task and set(guide.apps) & set(les.apps))):
             continue
         when = t.cat.next_lesson_session(les, t.now)
         if when is None:
             continue
-        about = " ".join([les.title.zh, *les.topics])
-        same_task = any(w in about for w in words)
         les_district = les.district or getattr(t.cat.centers.get(les.center), "district", None)
         rank = (les_district != district, not same_task, when, les.id)
         if best is None or rank < best[0]:

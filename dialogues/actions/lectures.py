@@ -52,6 +52,12 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     found = find_district(d) if isinstance(d, str) else None
     if found is not None:
         q["district"] = found.name
+    else:
+        from dialogues.actions.lessons import place_district
+
+        near = place_district(t)  # "lectures in Huilongguan": the street's district
+        if near:
+            q["district"] = near
     mode = t.entity("mode")
     if mode in ("online", "offline"):
         q["mode"] = mode

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from content import timefmt
 from content.districts import district as find_district
+from content.gazetteer import SERVICE_TOPIC
 from content.schema import Lesson
+from content.tags import KINDS, SERVICES, TOPICS, canonical
 from dialogues import labels, window
 from dialogues.actions import refs
 from dialogues.context import Turn
@@ -21,12 +23,14 @@ GENERIC_APPS = {"微信", "设置", "支付宝", "相机", "输入法"}
 
 
 def topic_for_guide(t: Turn, guide_id: str) -> str | None:
-    """The class topic a guide is about ("学挂号的课": hospital_appointment → 就医挂号): the
-    commonest topic of the classes that teach the guide's own app."""
+    """The class topic a guide is about ("学挂号的课": hospital_appointment → 就医挂号): the first
+    of its `topics`, else the commonest topic of the classes teaching its own (not generic) app."""
     guide = t.cat.guides.get(guide_id)
     if guide is None:
         return None
-    apps = set(guide.apps) - GENERIC_APPS or set(guide.apps)
+    if guide.topics:
+        return guide.topics[0]
+    apps = set(guide.apps) - GENERIC_APPS
     counts: dict[str, int] = {}
     for les in t.cat.lessons.values():
         if apps & set(les.apps):
@@ -34,6 +38,24 @@ def topic_for_guide(t: Turn, guide_id: str) -> str | None:
                 if topic != UMBRELLA:
                     counts[topic] = counts.get(topic, 0) + 1
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+
+def place_district(t: Turn) -> str | None:
+    """The district of the street or landmark the message names ("phone classes near Wangjing",
+    "回龙观的讲座"): lists filtered by district apply it rather than drop the place. A landmark
+    counts only when no app or guide is named (an app's name can look like a place)."""
+    street = t.entity("street")
+    if isinstance(street, str):
+        short = street.removesuffix("街道")
+        for c in t.cat.centers.values():
+            if c.street and (c.street == street or c.street.removesuffix("街道") == short):
+                return c.district
+    name = t.entity("landmark")
+    if isinstance(name, str) and not t.entity("app") and not t.entity("guide"):
+        lm = t.cat.find_landmark(name)
+        if lm is not None:
+            return lm.district
+    return None
 
 
 def query_from(t: Turn, base: dict | None = None) -> dict:
@@ -52,14 +74,20 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     if not topic and not isinstance(app, str) and isinstance(guide, str):
         topic = topic_for_guide(t, guide)  # "学挂号的课": never drop what was asked for
     if topic:
-        q["topic"] = topic
+        topic = SERVICE_TOPIC.get(topic, topic)  # 摄影课 → 拍照 (nlu/data/aliases.yml)
+        q["topic"] = canonical(topic, TOPICS)
     d = t.entity("district")
     found = find_district(d) if isinstance(d, str) else None
     if found is not None:
         q["district"] = found.name
+    elif place_district(t):
+        q["district"] = place_district(t)
     center = t.entity("center")
     if isinstance(center, str) and center in t.cat.centers:
         q["center"] = center
+    kind = t.entity("kind")
+    if kind in KINDS:  # "老年大学的手机课": classes at that kind of center
+        q["kind"] = kind
     return q
 
 
@@ -75,12 +103,31 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
         guide = learn.guide_for(t, query) if learn.wants_guide(t) else None
         if guide is not None:  # "学打车": the guide now, the class as an offer
             return learn.guide_and_lesson(t, guide)
+        if learn.wants_guide(t) and not any(query.get(k) for k in (*FILTER_KEYS, "center", "kind")):
+            from dialogues.actions import guides
+
+            # "学用手机" (the home button's words): the guides to choose from
+            return [guides._menu(t, guides._ordered_guides(t), 0, t.t("guide.pick"))]
     place = t.state.place
     if "district" not in query and "center" not in query and place and place.district:
         near = dict(query, district=place.district)
         if _matching(t, near):
-            return show(t, near, 0)
-    return show(t, query, 0)
+            return _noting(t, query, show(t, near, 0))
+    return _noting(t, query, show(t, query, 0))
+
+
+def _noting(t: Turn, query: dict, replies: list[Reply]) -> list[Reply]:
+    """Say so when something asked for cannot filter classes: a task no class is about ("wifi
+    classes": the list is every class), or online (classes meet at a center)."""
+    notes = []
+    if t.entity("mode") == "online":  # classes meet at a center: say so, never drop it
+        notes.append(t.t("lesson.no_online"))
+    guide = t.cat.guides.get(str(t.entity("guide") or ""))
+    if guide is not None and not query.get("topic") and not query.get("app"):
+        notes.append(t.t("lesson.no_class_for", title=t.title(guide.title)))
+    if notes and replies:
+        replies[0].text = "\n".join([*notes, replies[0].text])
+    return replies
 
 
 def _matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
@@ -96,12 +143,19 @@ def _matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
             if when is not None:
                 firsts[les.id] = (when, les)
     out = [x for x in firsts.values() if not query.get("center") or x[1].center == query["center"]]
+    if query.get("kind"):
+        out = [
+            x for x in out if getattr(t.cat.centers.get(x[1].center), "kind", None) == query["kind"]
+        ]
     out.sort(key=lambda x: (x[0], x[1].id))
     return out
 
 
 def _desc(t: Turn, query: dict) -> str:
     parts = labels.filters({k: query.get(k) for k in FILTER_KEYS}, t.lang)
+    if query.get("kind") in KINDS:
+        zh, en = KINDS[query["kind"]]
+        parts = (parts + " · " if parts else "") + (en if t.en else zh)
     center = t.cat.centers.get(query.get("center") or "")
     if center is not None:
         name = center.name_en if t.en and center.name_en else center.name
@@ -159,8 +213,9 @@ def show(t: Turn, query: dict, offset: int) -> list[Reply]:
         guide = learn.guide_for(t, query)
         if guide is not None:  # "打车课": the classes, and the guide for learning it now
             guide_line = t.t("lesson.guide_too", title=t.title(guide.title))
-            if len(buttons) < 4:
-                buttons.append(t.button(t.t("btn.learn_now"), "start_guide", guide=guide.id))
+            if len(buttons) >= 4:  # the last "提醒我" makes room: that class's card has one too
+                del buttons[len(page) - 1]
+            buttons.append(t.button(t.t("btn.learn_now"), "start_guide", guide=guide.id))
     t.set_choices(
         [
             t.button(str(offset + i), "list_lessons", lesson=les.id)
@@ -185,6 +240,15 @@ def _none(t: Turn, query: dict, desc: str, offset: int) -> Reply:
     buttons = []
     if any(query.get(k) for k in (*FILTER_KEYS, "center", "from")):
         buttons.append(Button(t.t("btn.all_lessons"), "/list_lessons"))
+    topic = query.get("topic")
+    if topic in SERVICES and topic not in TOPICS:  # 书法课: taught at centers, not a phone class
+        buttons.append(
+            t.button(
+                t.t("btn.centers_teaching", topic=labels.tag(topic, t.lang)),
+                "find_center",
+                topic=topic,
+            )
+        )
     app = query.get("app")
     guides = t.cat.guides_for_app(app) if app else []
     if guides:

@@ -16,7 +16,7 @@ from dialogues.context import Turn
 
 # (filter, the template saying how the search was widened), in the order they are loosened.
 LECTURE_STEPS = ("from", "mode", "district", "audience")
-LESSON_STEPS = ("from", "center", "district")
+LESSON_STEPS = ("from", "center", "kind", "district")
 
 
 def _loosen(t: Turn, query: dict, key: str) -> dict | None:

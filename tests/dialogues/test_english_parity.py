@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dialoguekit import make_assistant, say
 
-from content.tags import APPS, TOPICS
+from content.tags import APPS, KINDS, TOPICS
 from dialogues import labels
 from dialogues import state as states
 
@@ -54,3 +54,24 @@ def test_every_topic_is_understood_in_english(bot, topic):
     assert shown is not None and shown.type in ("lecture", "lesson"), (topic, name, shown)
     if topic not in UMBRELLAS:
         assert topic in shown.query.values() or shown.query.get("app"), (topic, name, shown.query)
+
+
+def test_every_guide_starts_from_each_english_alias(bot, cat):
+    missed = []
+    for g in _guides(cat):
+        for alias in g.aliases.en:
+            say(bot, f"teach me {alias}", user=U)
+            got = states.load(bot.db, U).guide
+            if got is None or got.id != g.id:
+                missed.append((g.id, alias, got.id if got else None))
+            say(bot, "stop", user=U)
+    assert missed == []
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_of_center_is_understood_in_english_plural(bot, cat, kind):
+    where = next(c.district for c in cat.centers.values() if c.kind == kind)
+    say(bot, f"{KINDS[kind][1]}s in {labels.place(where, 'en')}", user=U)
+    shown = states.load(bot.db, U).shown
+    assert shown is not None and shown.type == "center", (kind, shown)
+    assert shown.query.get("kind") == kind, shown.query

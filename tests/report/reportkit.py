@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from dialogues import Assistant, Incoming
 from dialogues.payload import encode
+from scheduler.announce import AnnounceCourier
 from scheduler.dispatcher import Dispatcher
 from scheduler.sender import PermanentSendError, RecordingSender
-from store import events, help_requests, users
+from store import announcements, events, help_requests, users
 
 TZ = ZoneInfo("Asia/Shanghai")
 GUIDE = "enlarge_font"  # 7 steps in the shipped catalogue
@@ -82,7 +83,23 @@ def build_world(db, db_path, catalogue, parser) -> dict:
             await d.close()
 
     asyncio.run(dispatch())
+
+    # 5 December: an operator's announcement to 朝阳区 (telegram:1 lives there).
+    aid = announcements.create(
+        db, "operator", {"district": "朝阳区"}, "周六上午有义诊", at=at(12, 5, 15)
+    )
+
+    async def announce():
+        clock.now = at(12, 5, 15)
+        courier = AnnounceCourier(db_path, sender, clock=clock, rate_per_s=0)
+        try:
+            await courier.tick()
+        finally:
+            await courier.stop()
+
+    asyncio.run(announce())
     return {
+        "announcement": aid,
         "sent": [(uid, m.text) for uid, m in sender.sent],
         "weather": weather,
         "phone": phone,

@@ -127,10 +127,17 @@ def test_maintenance_prune_honours_the_setting(tmp_path, run_leling):
     assert bad.returncode == 2 and b"LELING_RETAIN_NOT_UNDERSTOOD_DAYS" in bad.stderr
 
 
-def test_erasure_leaves_events_without_the_persons_key(db):
+def test_after_erasure_the_events_pseudonym_links_to_no_one(db):
     users.get_or_create(db, "telegram:7")
+    users.get_or_create(db, "telegram:8")
     events.record(db, "turn", user_id="telegram:7", intent="greet", at=NOW)
     events.record(db, "turn", user_id="telegram:8", intent="greet", at=NOW)
+    old, other = [e["user_key"] for e in events.between(db, "2026-12-01", "2027-01-01")]
+    assert old == events.user_key(db, "telegram:7") != other
     users.forget(db, "telegram:7")
-    keys = [e["user_key"] for e in events.between(db, "2026-12-01", "2027-01-01")]
-    assert keys[0] is None and keys[1] == events.user_key(db, "telegram:8")
+    # The user row (part of the hash) is gone: the same id, back later, is someone new.
+    db.execute("UPDATE audit_key SET value = value")  # the key itself stays
+    users.get_or_create(db, "telegram:7")
+    db.execute("UPDATE users SET created_at = '2027-01-05T00:00:00+00:00' WHERE id = 'telegram:7'")
+    assert events.user_key(db, "telegram:7") != old
+    assert events.user_key(db, "telegram:8") == other

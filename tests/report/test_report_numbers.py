@@ -66,12 +66,19 @@ def test_top_intents_guides_subscriptions_reminders_help(world):
     }
     # The dispatcher really sent two reminders to wechat:3 (the second 10 minutes late) and
     # failed the one to web:5, who blocked the bot.
-    assert [uid for uid, _ in happened["sent"]] == ["wechat:3", "wechat:3"]
+    assert [uid for uid, _ in happened["sent"]] == ["wechat:3", "wechat:3", "telegram:1"]
     assert m["reminders"] == {"sent": 2, "late": 1, "failed": 1, "on_time_rate": 0.333}
     h = m["help_requests"]
     assert (h["created"], h["claimed"], h["closed"]) == (1, 1, 1)
     assert h["time_to_claim_s"]["median"] == 600 and h["time_to_close_s"]["median"] == 2400
     assert m["not_understood"] == 2
+    assert m["announcements"] == {
+        "announcements": 1,
+        "sent": 1,
+        "failed": 0,
+        "blocked": 0,
+        "opted_out": 0,
+    }
 
 
 def test_one_district(world):
@@ -83,6 +90,7 @@ def test_one_district(world):
     assert m["subscriptions"]["total"] == 2
     assert (m["reminders"]["sent"], m["reminders"]["failed"]) == (2, 1)
     assert m["help_requests"]["created"] == 0  # wechat:3 gave no district
+    assert m["announcements"]["sent"] == 1
     assert month_metrics(db, "2026-12", district="海淀区")["conversations"] == 0
 
 

@@ -132,7 +132,8 @@ def test_the_console_in_a_phone_browser(browser, live):
     page.wait_for_selector("text=已发给对方")
     senior.say("我点了，然后呢？")
     page.locator("#thread").get_by_text("我点了，然后呢？").wait_for(timeout=30_000)  # polling
-    assert page.locator("#poll-status").inner_text() != ""  # said to screen readers
+    # … and said to screen readers (the note follows the update by a moment)
+    page.wait_for_function("() => document.getElementById('poll-status').textContent !== ''")
     _age_friendly(page, "a request")
     _shot(page, "desk-request")
     _axe(browser, state, page.url, "a request")

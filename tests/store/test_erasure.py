@@ -62,6 +62,10 @@ def _everything_about(db, uid: str) -> None:
     # The help desk: a volunteer, the code they used, a message waiting for them.
     volunteers.redeem(db, uid, volunteers.invite(db, "operator", org="东城区乐龄学习中心"))
     desk_outbox.add(db, uid, "relay", "求助 #1 的用户说：谢谢")
+    # A one-time link from WeChat to the web chat (bot/channels/wechat_link.py).
+    from bot.channels import wechat_link
+
+    wechat_link.issue(db, uid)
     staff_tokens.issue(db, uid)  # a one-time sign-in link to the staff pages
 
 
@@ -97,6 +101,7 @@ def test_forget_leaves_nothing_about_the_user_in_any_table(db):
         "volunteers": 1,
         "volunteer_invites": 1,
         "desk_outbox": 1,
+        "web_links": 1,
         "staff_tokens": 1,
     }
     # The other user is untouched, and still named in the audit log.

@@ -58,3 +58,21 @@ def test_rules_are_checked(tmp_path, text, message):
     (tmp_path / "wechat_menu.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(MenuError, match=message):
         load_menu(tmp_path)
+
+
+def test_apply_reports_wechats_refusal(fake, monkeypatch, capsys):
+    for k, v in {
+        "LELING_WECHAT_APPID": APPID,
+        "LELING_WECHAT_SECRET": "not-the-secret",
+        "LELING_WECHAT_API_BASE_URL": fake.url,
+    }.items():
+        monkeypatch.setenv(k, v)
+    assert cli.main(["wechat", "menu", "--apply"]) == 1
+    assert "WeChat refused the menu" in capsys.readouterr().err and fake.menus == []
+
+
+def test_a_web_key_in_the_menu_file_is_accepted(tmp_path):
+    (tmp_path / "wechat_menu.yaml").write_text(
+        "button: [{name: 网页版, key: /web}]", encoding="utf-8"
+    )
+    assert load_menu(tmp_path)["button"][0]["key"] == "/web"

@@ -201,13 +201,28 @@ def message_xml(openid: str = "oUser1", msg_id: str | None = None, **fields) -> 
 class WeChatServer:
     """A live Leling web app (uvicorn on a free 127.0.0.1 port, on a thread) with the Official
     Account configured against `fake`, over a fresh database and the shipped catalogue, the
-    conversation's clock fixed at NOW. `budget` is the passive-reply budget in seconds."""
+    conversation's clock fixed at NOW. `budget` is the passive-reply budget in seconds;
+    `public` makes the server its own LELING_PUBLIC_URL (links to the web chat)."""
 
-    def __init__(self, folder, parser, fake: FakeWeChat, *, aes=False, budget=4.0, **settings):
+    def __init__(
+        self,
+        folder,
+        parser,
+        fake: FakeWeChat,
+        *,
+        aes=False,
+        budget=4.0,
+        content=SAMPLE,
+        public=False,
+        **settings,
+    ):
         self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        if public:  # LELING_PUBLIC_URL: this server, so links to the web chat open here
+            settings["public_url"] = self.url
         self.settings = Settings(
             db=folder / "leling.db",
-            content=SAMPLE,
+            content=content,
             port=self.port,
             web_secret="test-secret",
             wechat_token=TOKEN,
