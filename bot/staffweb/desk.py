@@ -17,6 +17,7 @@ come back into this page's conversation.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -247,13 +248,24 @@ async def _engine(request: Request, staff: Staff, command: str) -> None:
     )
 
 
-async def claim(request: Request) -> Response:
+def _action(handler):
+    """A desk POST (claim, reply, close): signed in, CSRF checked, allowed to act (else the
+    refusal page); `handler(request, staff, form, services, rid)` does the rest."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        guarded = await _guarded(request)
+        if isinstance(guarded, Response):
+            return guarded
+        staff, form = guarded
+        return await handler(request, staff, form, _services(request), _request_id(request))
+
+    return endpoint
+
+
+@_action
+async def claim(request: Request, staff: Staff, _form: dict, services, rid: int) -> Response:
     """接手: the person is told a volunteer is coming."""
-    guarded = await _guarded(request)
-    if isinstance(guarded, Response):
-        return guarded
-    staff, _form = guarded
-    services, rid = _services(request), _request_id(request)
     if await services.run(desk_view.get_request, services.db, rid) is None:
         return await _render_request(request, staff, status=404)
     await _engine(request, staff, f"/claim {rid}")
@@ -265,13 +277,9 @@ async def claim(request: Request) -> Response:
     return _done("/desk", "gone", rid)
 
 
-async def reply(request: Request) -> Response:
+@_action
+async def reply(request: Request, staff: Staff, form: dict, services, rid: int) -> Response:
     """A reply to the person, relayed in their channel."""
-    guarded = await _guarded(request)
-    if isinstance(guarded, Response):
-        return guarded
-    staff, form = guarded
-    services, rid = _services(request), _request_id(request)
     words = form.get("text", "").replace("\r\n", "\n").strip()
     if not words:
         return await _render_request(request, staff, text(staff.lang, "reply_empty"), status=400)
@@ -290,13 +298,9 @@ async def reply(request: Request) -> Response:
     return _done(f"/desk/request/{rid}", "sent", rid)
 
 
-async def close(request: Request) -> Response:
+@_action
+async def close(request: Request, staff: Staff, _form: dict, services, rid: int) -> Response:
     """结束: the request is closed and the person told."""
-    guarded = await _guarded(request)
-    if isinstance(guarded, Response):
-        return guarded
-    staff, _form = guarded
-    services, rid = _services(request), _request_id(request)
     r = await services.run(desk_view.get_request, services.db, rid)
     if r is None:
         return await _render_request(request, staff, status=404)
