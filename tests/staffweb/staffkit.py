@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -75,38 +76,47 @@ class ChatUser:
         self.http.close()
 
 
-def courier_tick(live) -> int:
-    """The desk's courier once (web users' messages go to their inbox); messages sent."""
-
-    async def once():
-        courier = DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
-        try:
-            return await courier.tick()
-        finally:
-            await courier.stop()
-
+def in_thread(work: Callable[[], Awaitable]):
+    """`work()` in an event loop of its own on a thread (the test's server has the main one);
+    its result."""
     result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(work())))
     worker.start()
     worker.join(60)
     return result[0]
+
+
+def tick_once(make_courier: Callable[[], object]):
+    """A courier made by `make_courier` (in the thread's loop), ticked once and stopped; what
+    its tick returned."""
+
+    async def once():
+        return await tick_and_stop(make_courier())
+
+    return in_thread(once)
+
+
+async def tick_and_stop(courier):
+    """One tick of `courier`, then stop it (also when the tick fails)."""
+    try:
+        return await courier.tick()
+    finally:
+        await courier.stop()
+
+
+def courier_tick(live) -> int:
+    """The desk's courier once (web users' messages go to their inbox); messages sent."""
+    return tick_once(
+        lambda: DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+    )
 
 
 def announce_tick(live) -> dict:
     """The announcement courier once (web users' announcements go to their inbox)."""
     from scheduler.announce import AnnounceCourier
 
-    async def once():
-        courier = AnnounceCourier(
+    return tick_once(
+        lambda: AnnounceCourier(
             live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
         )
-        try:
-            return await courier.tick()
-        finally:
-            await courier.stop()
-
-    result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
-    worker.start()
-    worker.join(60)
-    return result[0]
+    )

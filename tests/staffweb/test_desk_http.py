@@ -21,6 +21,14 @@ def _volunteer(live, name: str) -> Staff:
     return c
 
 
+def _asking(live) -> tuple[ChatUser, dict]:
+    """A person in the web chat who has asked for help, and their open request."""
+    senior = ChatUser(live.url)
+    senior.say("找人帮忙")
+    [r] = help_requests.open_requests(live.db)
+    return senior, r
+
+
 def test_claim_reply_close_reach_the_person_in_their_web_inbox(live):
     wang = _volunteer(live, "小王")
     li = _volunteer(live, "小李")
@@ -93,9 +101,7 @@ def test_claim_reply_close_reach_the_person_in_their_web_inbox(live):
 
 def test_the_person_ending_it_shows_in_the_console(live):
     wang = _volunteer(live, "小王")
-    senior = ChatUser(live.url)
-    senior.say("找人帮忙")
-    [r] = help_requests.open_requests(live.db)
+    senior, r = _asking(live)
     wang.post(f"/desk/request/{r['id']}/claim")
     senior.say("不用了")
     thread = wang.http.get(f"/desk/api/request/{r['id']}").json()
@@ -108,9 +114,7 @@ def test_the_person_ending_it_shows_in_the_console(live):
 
 def test_an_admin_reads_every_conversation_but_takes_none_without_being_a_volunteer(live):
     wang = _volunteer(live, "小王")
-    senior = ChatUser(live.url)
-    senior.say("找人帮忙")
-    [r] = help_requests.open_requests(live.db)
+    senior, r = _asking(live)
     admin = Staff(live.url)
     admin.login_link(staff_tokens.issue(live.db, ADMIN))
     listing = admin.http.get("/desk").text

@@ -4,15 +4,13 @@ sender), and the user's Telegram messages show in the console's conversation."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
-import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "telegram"))
 
 from fake_bot_api import TOKEN, FakeTelegram  # noqa: E402
-from staffkit import ADMIN, Staff  # noqa: E402
+from staffkit import ADMIN, Staff, in_thread, tick_and_stop  # noqa: E402
 from telegram import Bot  # noqa: E402
 from tgkit import FakeRequest  # noqa: E402
 
@@ -37,20 +35,13 @@ def _courier_to_telegram(live, api: FakeTelegram) -> int:
     async def once():
         bot = Bot(TOKEN, request=FakeRequest(api))
         await bot.initialize()
-        courier = DeskCourier(
-            live.settings.db, RoutingSender({"telegram": TelegramSender(bot)}), clock=live.clock
-        )
+        sender = RoutingSender({"telegram": TelegramSender(bot)})
         try:
-            return await courier.tick()
+            return await tick_and_stop(DeskCourier(live.settings.db, sender, clock=live.clock))
         finally:
-            await courier.stop()
             await bot.shutdown()
 
-    result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(once())))
-    worker.start()
-    worker.join(60)
-    return result[0]
+    return in_thread(once)
 
 
 def test_a_telegram_users_request_answered_on_the_web(live):
