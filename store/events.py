@@ -140,37 +140,14 @@ def row(
     )
 
 
-def record(
-    db: sqlite_utils.Database,
-    kind: str,
-    *,
-    user_id: str | None = None,
-    channel: str | None = None,
-    district: str | None = None,
-    intent: str | None = None,
-    detail: dict | None = None,
-    at: datetime | None = None,
-) -> None:
-    """Append one event (no user text: ids, names of intents and districts, numbers).
+def record(db: sqlite_utils.Database, kind: str, **fields) -> None:
+    """Append one event (no user text: ids, names of intents and districts, numbers); `fields`
+    are those of `row` (user_id, channel, district, intent, detail, at).
 
     Inside the caller's transaction when one is open (then committed with it), else committed at
     once.
     """
-    record_many(
-        db,
-        [
-            row(
-                db,
-                kind,
-                user_id=user_id,
-                channel=channel,
-                district=district,
-                intent=intent,
-                detail=detail,
-                at=at,
-            )
-        ],
-    )
+    record_many(db, [row(db, kind, **fields)])
 
 
 def record_many(db: sqlite_utils.Database, rows: Iterable[tuple], *, commit: bool = True) -> None:
