@@ -26,6 +26,7 @@ import sqlite_utils
 from content.schedule import TZ
 from store import audit, volunteers
 from store.db import transaction
+from store.rows import fetch_one
 
 # The columns naming a user are registered in store/users.py (USER_COLUMNS, DETACH_COLUMNS).
 AUDIENCE_KEYS = ("all", "district", "topic", "center", "lesson", "lecture")
@@ -276,11 +277,9 @@ def stop(db: sqlite_utils.Database, id: int, by: str) -> bool:  # noqa: A002 - a
 
 def get(db: sqlite_utils.Database, id: int) -> dict | None:  # noqa: A002 - like cancel/stop
     """The announcement's row (audience and labels decoded), or None."""
-    cursor = db.conn.execute("SELECT * FROM announcements WHERE id = ?", [id])
-    row = cursor.fetchone()
-    if row is None:
+    out = fetch_one(db, "SELECT * FROM announcements WHERE id = ?", [id])
+    if out is None:
         return None
-    out = dict(zip([d[0] for d in cursor.description], row, strict=True))
     out["audience"] = json.loads(out["audience"] or "{}")
     out["label"] = json.loads(out["label"]) if out.get("label") else sender_labels(db, "")
     return out

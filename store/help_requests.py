@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from store import events, users
+from store.rows import fetch_one
 
 
 def create(
@@ -102,11 +103,9 @@ def close(db: sqlite_utils.Database, request_id: int) -> None:
 
 def get(db: sqlite_utils.Database, request_id: int) -> dict | None:
     """One request with its context decoded, or None."""
-    cursor = db.conn.execute("SELECT * FROM help_requests WHERE id = ?", [request_id])
-    row = cursor.fetchone()
-    if row is None:
+    out = fetch_one(db, "SELECT * FROM help_requests WHERE id = ?", [request_id])
+    if out is None:
         return None
-    out = dict(zip([d[0] for d in cursor.description], row, strict=True))
     out["context"] = json.loads(out["context"] or "{}")
     return out
 

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from store import audit
 from store.db import transaction
+from store.rows import fetch_one
 
 DEFAULT_QUIET = ("21:00", "07:00")
 
@@ -23,11 +24,7 @@ def _now() -> str:
 
 def get(db: sqlite_utils.Database, user_id: str) -> dict | None:
     """The user's row, or None."""
-    cursor = db.conn.execute("SELECT * FROM users WHERE id = ?", [user_id])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+    return fetch_one(db, "SELECT * FROM users WHERE id = ?", [user_id])
 
 
 def get_or_create(db: sqlite_utils.Database, user_id: str, lang: str = "zh") -> dict:

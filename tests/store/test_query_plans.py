@@ -116,6 +116,8 @@ ARGS = {
     "intent": "find_center",
     "confidence": 0.3,
     "token": "not-a-token",  # store/staff_tokens.py
+    "sql": "SELECT * FROM users WHERE id = ?",  # store/rows.py
+    "params": [USER],
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 
