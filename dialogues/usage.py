@@ -74,7 +74,9 @@ def _guide_rows(t: Turn, before: tuple, district: str | None) -> list[tuple]:
     elif was_active and (not active or now_id != was_id):
         add("guide_abandoned", guide=was_id, step=was_step)
     if now_id is not None and active:
-        restarted = now_id == was_id and now_step == 1 and was_step > 1
+        restarted = (
+            now_id == was_id and now_step == 1 and was_step > 1 and t.intent == "start_guide"
+        )
         if now_id != was_id or restarted:
             steps = t.cat.guides[now_id].steps if now_id in t.cat.guides else []
             add("guide_started", guide=now_id, steps=len(steps))

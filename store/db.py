@@ -318,6 +318,7 @@ def _usage_events_and_not_understood(db: sqlite_utils.Database) -> None:
         " detail TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_events_at ON events (at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_user_key ON events (user_key)")
     db.execute(
         "CREATE TABLE IF NOT EXISTS not_understood (id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
         " lang TEXT NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL, intent TEXT,"
@@ -337,6 +338,13 @@ def _staff_tokens(db: sqlite_utils.Database) -> None:
         " used_at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_staff_tokens_user ON staff_tokens (user_id)")
+
+
+def _events_without_user_key_index(db: sqlite_utils.Database) -> None:
+    # Erasure no longer rewrites the events (their pseudonym covers the user row's creation time,
+    # so deleting the row makes it unlinkable: store/events.py), and the per-user index made
+    # every turn's INSERT touch a random page (bench/events.py).
+    db.execute("DROP INDEX IF EXISTS idx_events_user_key")
 
 
 def _web_links(db: sqlite_utils.Database) -> None:
@@ -367,6 +375,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _staff_tokens,
     _usage_events_and_not_understood,
     _web_links,
+    _events_without_user_key_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

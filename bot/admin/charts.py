@@ -14,6 +14,9 @@ import base64
 import functools
 import html
 
+# Inches at matplotlib's 72 pt: about a phone's width, so the charts' 11 pt text stays
+# readable when the image is shrunk to fit (the report draws them wider).
+WIDTH = 5.0
 _NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
 
 
@@ -31,15 +34,17 @@ def _bar(labels: tuple, series: tuple, title: str, horizontal: bool) -> str:
     values = {name: list(vals) for name, vals in series}
     if len(values) == 1 and "" in values:
         values = values[""]
-    height = max(2.6, 0.42 * len(labels) + 0.8) if horizontal else 3.2
-    return bar_svg(list(labels), values, title, horizontal=horizontal, height=height)
+    height = max(2.2, 0.36 * len(labels) + 0.7) if horizontal else 2.8
+    return bar_svg(list(labels), values, title, horizontal=horizontal, width=WIDTH, height=height)
 
 
 @functools.lru_cache(maxsize=128)
 def _line(x: tuple, series: tuple, title: str) -> str:
     from bot.report.charts import line_svg
 
-    return line_svg(list(x), {name: list(vals) for name, vals in series}, title)
+    return line_svg(
+        list(x), {name: list(vals) for name, vals in series}, title, width=WIDTH, height=2.8
+    )
 
 
 def bar_image(labels, values, alt: str, horizontal: bool = False) -> str:

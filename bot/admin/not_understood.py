@@ -10,6 +10,7 @@ The texts are already masked when stored (store/masking.py); they are shown esca
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -113,7 +114,21 @@ def _load(db, data_dir):
         for by_intent in pending_examples(data_dir).values()
         for texts in by_intent.values()
     )
-    return groups, pending
+    return groups, pending, _last_training(db)
+
+
+def _last_training(db) -> dict:
+    """The last retraining from the audit log (this process may have restarted since)."""
+    row = db.execute(
+        "SELECT at, detail FROM audit_log WHERE action = 'nlu.retrain' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return {"state": "idle"}
+    try:
+        detail = json.loads(row[1] or "{}")
+    except ValueError:
+        return {"state": "idle"}
+    return {**detail, "finished": row[0]}
 
 
 async def page_(request: Request) -> Response:
@@ -122,7 +137,7 @@ async def page_(request: Request) -> Response:
     lang = staff.lang
     services = request.app.state.services
     data_dir = getattr(request.app.state, "nlu_data", None)
-    groups, pending = await services.run(_load, services.db, data_dir)
+    groups, pending, last = await services.run(_load, services.db, data_dir)
     q = request.query_params
     parts = [f"<h1>{esc(tx(lang, 'title'))}</h1>"]
     note = q.get("note")
@@ -132,7 +147,8 @@ async def page_(request: Request) -> Response:
         role = "alert" if cls == "staff-error" else "status"
         parts.append(f'<p class="{cls}" role="{role}">{esc(tx(lang, note, **fields))}</p>')
     parts.append(f"<p>{esc(tx(lang, 'intro'))}</p>")
-    parts.append(_training(staff, retrainer(request.app).snapshot(), pending))
+    state = retrainer(request.app).snapshot()
+    parts.append(_training(staff, last if state["state"] == "idle" else state, pending))
     parts.append(f"<h2>{esc(tx(lang, 'title'))}</h2>")
     if groups:
         choices = _intents(lang)

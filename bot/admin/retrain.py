@@ -76,7 +76,7 @@ class Retrainer:
             log.exception("retraining from the console failed")
             state = {"state": "error", "why": type(exc).__name__}
         state["finished"] = _now()
-        detail = {k: state.get(k) for k in ("state", "scores", "reasons", "promoted")}
+        detail = {k: state.get(k) for k in ("state", "scores", "reasons", "promoted", "why")}
         try:
             from store.db import open_db
 

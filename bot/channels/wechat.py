@@ -118,7 +118,8 @@ class WeChatChannel:
             WeChatCrypto(config.token, config.aes_key, config.appid) if config.aes_key else None
         )
         self._seen: OrderedDict[str, _Handled] = OrderedDict()
-        self._numbers: OrderedDict[str, dict[str, str]] = OrderedDict()
+        # uid → (number → payload, the conversation's turn counter when they were shown)
+        self._numbers: OrderedDict[str, tuple[dict[str, str], int | None]] = OrderedDict()
         self._background: set[asyncio.Task] = set()
         self.menu = wechat_out.MenuPermission()  # msgmenu until WeChat answers 48001
         self.turns = 0  # turns started (tests check retries start none)
@@ -251,7 +252,7 @@ class WeChatChannel:
                 tapped = str(message.get("bizmsgmenuid") or "")  # an option of a msgmenu
                 if not tapped and wechat_out.asks_for_web(content[:40]):
                     return await wechat_out.asked_link(self.services, uid, await self._lang(uid))
-                return await self._turn(uid, self._typed(uid, tapped or content, content))
+                return await self._turn(uid, await self._typed(uid, tapped or content, content))
             if kind == "location":
                 lat = float(message.get("Location_X"))
                 lon = float(message.get("Location_Y"))
@@ -294,12 +295,18 @@ class WeChatChannel:
         unsure = not getattr(result, "sure", True)
         return await self._turn(uid, text[:MAX_TEXT], voice=True, unsure=unsure)
 
-    def _typed(self, uid: str, content: str, fallback: str = "") -> str:
+    async def _typed(self, uid: str, content: str, fallback: str = "") -> str:
         """What the user typed, or the payload of the numbered line they picked (or of the
-        menu option they tapped: its id is the same number)."""
+        menu option they tapped: its id is the same number). Lines shown before the
+        conversation moved on elsewhere (the same user on the web chat, by a link) are not
+        used: the conversation then reads the number against what it showed last."""
         content = str(content).strip()[:MAX_TEXT]
         number = content.translate(_DIGITS)
-        payload = self._numbers.get(uid, {}).get(number) if number.isdigit() else None
+        numbers, turn = self._numbers.get(uid, ({}, None))
+        payload = numbers.get(number) if number.isdigit() else None
+        if payload and turn is not None:
+            now = await self.services.run(wechat_out.turn_counter, self.services.db, uid)
+            payload = payload if now == turn else None
         return payload or str(fallback or content).strip()[:MAX_TEXT]
 
     async def _event(self, uid: str, message: dict) -> RenderedTurn:
@@ -347,7 +354,7 @@ class WeChatChannel:
             state.choice_base if state else 0,
             catalogue=services.catalogue,
         )
-        self.remember_numbers(uid, rendered.numbers)
+        self.remember_numbers(uid, rendered.numbers, state.turn if state else None)
         if rendered.pieces() and (welcome or after > before):
             rendered.add(self._reminder_note(lang))
         if rendered.pieces() and state is not None:
@@ -357,9 +364,10 @@ class WeChatChannel:
         rendered.after = wechat_out.inbox_pieces(waiting, lang)
         return rendered
 
-    def remember_numbers(self, uid: str, numbers: dict[str, str]) -> None:
-        """What "1", "2", … mean in the user's next message (the last lines shown)."""
-        self._numbers[uid] = numbers
+    def remember_numbers(self, uid: str, numbers: dict[str, str], turn: int | None = None) -> None:
+        """What "1", "2", … mean in the user's next message (the last lines shown), while the
+        conversation's turn counter is still `turn` (None: whatever it is)."""
+        self._numbers[uid] = (numbers, turn)
         self._numbers.move_to_end(uid)
         while len(self._numbers) > NUMBERS_MAX:
             self._numbers.popitem(last=False)

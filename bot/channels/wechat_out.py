@@ -134,6 +134,12 @@ def active_subscriptions(db, uid: str) -> int:
     return subs_store.count_active(db, uid)
 
 
+def turn_counter(db, uid: str) -> int | None:
+    """The user's conversation turn counter (None for a user without a session)."""
+    state = states.load(db, uid)
+    return state.turn if state else None
+
+
 def after_turn(db, uid: str):
     """After a turn: the user's language, session state, active subscriptions, and the
     reminders that waited for them (taken out of the inbox); a forgotten user has none."""

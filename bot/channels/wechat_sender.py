@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.channels import wechat_render
+from bot.channels import wechat_out, wechat_render
 from bot.channels.wechat_api import WeChatError
 from dialogues.models import Button, Reply
 from scheduler.sender import OutboundMessage, PermanentSendError, TransientSendError
@@ -126,7 +126,8 @@ class WeChatSender:
         else as numbered lines; either way "1", "2" then pick them."""
         reply = Reply(text=message.text, buttons=[Button(t, p) for t, p in message.buttons])
         rendered = wechat_render.render([reply], message.lang)
-        self.channel.remember_numbers(uid, rendered.numbers)
+        turn = await self.run(wechat_out.turn_counter, uid)
+        self.channel.remember_numbers(uid, rendered.numbers, turn)
         await self.channel.send_rendered(openid, rendered)
 
 

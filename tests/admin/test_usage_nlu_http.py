@@ -173,6 +173,9 @@ def test_retraining_uses_the_new_model_only_after_the_gates_pass(live):
     assert pending_examples(live.nlu_data) == {}
     assert "我想学跳广场舞" in read(live.nlu_data / "zh" / "reviewed.yml")["list_lessons"]
     assert audit.entries(live.db, "nlu.retrain")[-1]["actor"] == ADMIN
+    live.app.state.retrainer = None  # as after a restart: the outcome comes from the audit log
+    page = html.unescape(a.http.get("/admin/not-understood").text)
+    assert "通过了测试" in page and "新模型已经在使用" in page
     parsed = live.services.assistant.parser.parse("哪里能学跳广场舞")
     assert parsed["intent"]["name"] == "list_lessons"
     a.close()

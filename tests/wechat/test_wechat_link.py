@@ -156,3 +156,14 @@ def test_subscribing_on_the_web_as_a_follower_says_nothing_of_the_web_inbox(wxp)
         assert r.status_code == 200
         assert not any("note" in x for x in r.json()["replies"])  # reminders come in WeChat
     assert db_call(wxp, lambda db: db["subscriptions"].count_where("user_id = ?", ["wechat:oSub"]))
+
+
+def test_back_in_wechat_a_number_means_what_the_conversation_showed_last(wxp):
+    listing = wxp.say("朝阳区的老年大学", openid="oBack")
+    assert "回复2：换个地方" in listing  # in WeChat, "2" would ask where to look
+    url = link_in(wxp.say("打开网页版", openid="oBack"))
+    with browser(wxp) as page:
+        page.get(url.removeprefix(wxp.url))
+        assert "2. 家庭教育讲座" in web_say(page, text="你好")  # the web shows the home menu
+    answer = wxp.say("2", openid="oBack")  # so "2" is 家庭教育讲座 now
+    assert "您想在哪儿附近找" not in answer and "讲座" in answer
