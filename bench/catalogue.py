@@ -33,11 +33,11 @@ import yardstick  # noqa: E402
 from content.catalogue import Catalogue, haversine_m  # noqa: E402
 from content.districts import DISTRICTS  # noqa: E402
 from content.hours import is_open  # noqa: E402
-from content.load import import_dir, load_catalogue  # noqa: E402
+from content.load import ensure_catalogue, import_dir, load_catalogue  # noqa: E402
 from content.schedule import TZ  # noqa: E402
 from content.schema import Center  # noqa: E402
 from content.spatial import EARTH_RADIUS_M, CenterTable  # noqa: E402
-from content.validate import CENTER_COLUMNS, CatalogueData  # noqa: E402
+from content.validate import CENTER_COLUMNS, CatalogueData, read_catalogue_dir  # noqa: E402
 from store.db import open_db  # noqa: E402
 
 N_QUERIES = 2_000
@@ -218,11 +218,16 @@ def main(argv: list[str] | None = None) -> int:
         import_s, import_cpu = time.perf_counter() - t0, time.process_time() - c0
         assert result.ok, [str(p) for p in result.problems[:5]]
         loads, load_cpu = [], []
-        for _ in range(3):
+        for _ in range(3):  # what start-up does: the folder is unchanged, load from SQLite
             t0, c0 = time.perf_counter(), time.process_time()
-            cat = load_catalogue(db)
+            cat = ensure_catalogue(db, folder, explicit=False)
             loads.append(time.perf_counter() - t0)
             load_cpu.append(time.process_time() - c0)
+        # Before: start-up read and validated the whole folder for its digest, then loaded.
+        t0, c0 = time.perf_counter(), time.process_time()
+        read_catalogue_dir(folder)
+        load_catalogue(db)
+        before_s, before_cpu = time.perf_counter() - t0, time.process_time() - c0
         db.conn.close()
     print(f"\n| catalogue of {args.centers:,} centers (imported) | p50 | p99 | CPU p99 | target |")
     print("|---|---|---|---|---|")
@@ -231,8 +236,12 @@ def main(argv: list[str] | None = None) -> int:
         f"| {import_s:.2f} | | | <= 3 |"
     )
     print(
-        f"| load catalogue from SQLite at start-up (s, median of 3; CPU "
-        f"{statistics.median(load_cpu):.2f} s) | {statistics.median(loads):.2f} | | | <= 1 |"
+        f"| start-up: folder unchanged (hash of its files), load from SQLite (s, median of 3; "
+        f"CPU {statistics.median(load_cpu):.2f} s) | {statistics.median(loads):.2f} | | | <= 1 |"
+    )
+    print(
+        f"| baseline: start-up re-validating the folder for its digest, then loading (s; CPU "
+        f"{before_cpu:.2f} s) | {before_s:.2f} | | | |"
     )
     for row in query_rows(cat, args.centers, rng, 1):
         print(row)

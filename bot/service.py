@@ -42,6 +42,7 @@ from bot.catalogue_watch import watch_catalogue
 from bot.config import Settings
 from bot.health import Health
 from bot.maintenance import prune_daily
+from store.db import checkpoint_in_background
 
 log = logging.getLogger(__name__)
 
@@ -331,6 +332,8 @@ async def serve(
             exc.strerror or exc,
         )
         return 1
+    # The dispatcher checkpoints the WAL every few seconds: no turn waits for a checkpoint.
+    checkpoint_in_background()
     services = await asyncio.to_thread(build_services, settings)
     dispatcher = housekeeping = courier = announcer = None
     server = _Server(

@@ -9,8 +9,10 @@ database. `ensure_catalogue` is what start-up calls.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from store.catalogue import (
     read_center_columns,
     read_snapshot,
     replace_catalogue,
+    set_meta,
 )
 
 log = logging.getLogger(__name__)
@@ -87,7 +90,26 @@ def import_dir(
         return _import_dir(db, Path(path), actor, source, allow_removals, now)
 
 
+def folder_fingerprint(path: Path) -> str:
+    """A hash of the names and bytes of every file in the folder `path` and below (a link by
+    where it points, never followed): cheap next to validating the folder (about 0.1 s for
+    100,000 centers instead of seconds)."""
+    h = hashlib.sha256()
+    for top, dirs, names in os.walk(path):  # links to folders are not followed
+        dirs.sort()
+        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
+            file = os.path.join(top, name)
+            h.update(os.path.relpath(file, path).encode() + b"\0")
+            if os.path.islink(file):
+                h.update(b"link:" + os.readlink(file).encode())
+            else:
+                with open(file, "rb") as f:
+                    h.update(hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()[:16]
+
+
 def _import_dir(db, path: Path, actor, source, allow_removals, now) -> ImportResult:
+    files = folder_fingerprint(path)  # before reading: a change meanwhile shows next time
     data, problems = read_catalogue_dir(path)
     if errors(problems):
         return ImportResult(False, problems=problems, digest=data.digest)
@@ -101,6 +123,7 @@ def _import_dir(db, path: Path, actor, source, allow_removals, now) -> ImportRes
     meta = {
         "source": source or str(path.resolve()),
         "digest": data.digest,
+        "files": files,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "faq": faq.dumps(data.faq),
     }
@@ -170,8 +193,13 @@ def ensure_catalogue(db: sqlite_utils.Database, content_dir: Path, *, explicit: 
     if meta and not explicit and not same_place:
         return load_catalogue(db)
     if meta and same_place:
+        # Unchanged files (the usual start-up): no need to read and validate the folder again.
+        files = folder_fingerprint(content_dir)
+        if files == meta.get("files"):
+            return load_catalogue(db)
         data, _ = read_catalogue_dir(content_dir)
-        if data.digest == meta.get("digest"):
+        if data.digest == meta.get("digest"):  # changed elsewhere than in what is imported
+            set_meta(db, "files", files)
             return load_catalogue(db)
     result = import_dir(db, content_dir, actor="startup")
     if not result.ok:

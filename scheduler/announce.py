@@ -26,11 +26,9 @@ result through the desk's outbox (their channel).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,12 +36,12 @@ from content.schedule import TZ
 from scheduler import announce_rows as rows_db
 from scheduler.quiet import QuietHours
 from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
+from scheduler.worker import TickingWorker
 from store import announcements as ann
 from store import desk_outbox
 from store import reminders as outbox
 from store import subscriptions as subs_store
 from store import users as users_store
-from store.db import open_db
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +72,7 @@ class Pacer:
             await asyncio.sleep(slot - now)
 
 
-class AnnounceCourier:
+class AnnounceCourier(TickingWorker):
     """Delivers announcements at `rate_per_s`, sharing `pace` (the reminder dispatcher's
     limiter) when given; `clock()` returns aware datetimes."""
 
@@ -94,61 +92,29 @@ class AnnounceCourier:
         stale_after: timedelta = timedelta(seconds=60),
         backoff=BACKOFF,
     ):
-        self.db_path = Path(db_path)
+        self._init_worker(db_path, tick_seconds, "announce")
         self.sender = sender
         self.clock = clock
         self.shared_pace = pace
         self.own_pace = Pacer(rate_per_s)
         self.cap = cap
         self.cap_days = cap_days
-        self.tick_seconds = tick_seconds
         self.batch_size = batch_size
         self.stale_after = stale_after
         self.backoff = tuple(backoff)
         self._sem = asyncio.Semaphore(max(1, concurrency))
         self._inflight: set[int] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-announce")
-        self._db = None
-        self._task: asyncio.Task | None = None
-        self._stopping = False
-
-    async def _run(self, fn, *args):
-        def call():
-            if self._db is None:
-                self._db = open_db(self.db_path)
-            return fn(self._db, *args)
-
-        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
 
     # -- running ----------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Tick in the background until `stop()`."""
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop())
+        self._start_loop()
         log.info("announcement courier started (%s/s)", self.own_pace.rate_per_s or "unlimited")
 
     async def stop(self) -> None:
         """Stop after the messages in flight; everything else stays pending for the next start."""
-        self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._db is not None:
-            await self._run(lambda db: db.conn.close())
-            self._db = None
-        self._pool.shutdown(wait=True)
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("announcement tick failed")
-            await asyncio.sleep(self.tick_seconds)
+        await self._stop_loop()
 
     async def tick(self) -> dict:
         """Recover, start what is due, send every due row, close finished announcements.

@@ -13,18 +13,15 @@ the bot) fails the row.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from content.schedule import TZ
 from scheduler.sender import OutboundMessage, PermanentSendError, Sender
+from scheduler.worker import TickingWorker
 from store import desk_outbox, help_requests, volunteers
-from store.db import open_db
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +70,7 @@ def describe(r: dict, user: dict, minutes: int, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-class DeskCourier:
+class DeskCourier(TickingWorker):
     """Sends desk messages and re-announces unclaimed requests, every `tick_seconds`."""
 
     def __init__(
@@ -86,50 +83,22 @@ class DeskCourier:
         pace: Callable[[], Awaitable[None]] | None = None,
         tick_seconds: float = 1.0,
     ):
-        self.db_path = Path(db_path)
+        self._init_worker(db_path, tick_seconds, "desk")
         self.sender = sender
         self.hours = hours
         self.clock = clock
         self.pace = pace
-        self.tick_seconds = tick_seconds
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leling-desk")
-        self._db = None
-        self._task: asyncio.Task | None = None
-
-    async def _run(self, fn, *args):
-        def call():
-            if self._db is None:
-                self._db = open_db(self.db_path)
-            return fn(self._db, *args)
-
-        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
 
     async def start(self) -> None:
         """Recover rows a killed process left `sending`, then tick in the background."""
         lost = await self._run(desk_outbox.recover)
         if lost:
             log.warning("desk: %d message(s) may or may not have arrived before a crash", lost)
-        self._task = asyncio.create_task(self._loop())
+        self._start_loop()
 
     async def stop(self) -> None:
         """Stop ticking (the message in hand finishes) and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._db is not None:
-            await self._run(lambda db: db.conn.close())
-        self._pool.shutdown(wait=True)
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("desk tick failed")
-            await asyncio.sleep(self.tick_seconds)
+        await self._stop_loop()
 
     async def tick(self) -> int:
         """Re-announce what waited too long, then send what is pending; return messages sent."""

@@ -44,7 +44,7 @@ from store import reminders as outbox
 from store import sending
 from store import subscriptions as subs_store
 from store import users as users_store
-from store.db import open_db
+from store.db import checkpoint, open_db
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,9 @@ BACKOFF = (
     timedelta(minutes=10),
     timedelta(minutes=30),
 )
+
+
+CHECKPOINT_SECONDS = 5  # how often the WAL is checkpointed off the request path
 
 
 def system_clock() -> datetime:
@@ -341,6 +344,15 @@ class Dispatcher:
     async def _replan_job(self) -> None:
         await self._guarded(self.replan)
 
+    async def _checkpoint_job(self) -> None:
+        """The WAL checkpoint, here on the dispatcher's thread rather than inside a turn
+        (`store.db.checkpoint_in_background`)."""
+
+        async def wal_checkpoint():
+            return await self._run(checkpoint)
+
+        await self._guarded(wal_checkpoint)
+
     async def _guarded(self, fn):
         try:
             return await fn()
@@ -373,6 +385,12 @@ class Dispatcher:
             **common,
         )
         self._scheduler.add_job(
+            self._checkpoint_job,
+            IntervalTrigger(seconds=CHECKPOINT_SECONDS),
+            id="leling.db.checkpoint",
+            **common,
+        )
+        self._scheduler.add_job(
             self._replan_job,
             CronTrigger(hour=self.replan_at.hour, minute=self.replan_at.minute, timezone=TZ),
             id="leling.reminders.replan",
@@ -392,7 +410,11 @@ class Dispatcher:
         """Stop ticking, let the message in hand finish, close the database."""
         self._stopping = True
         if self._scheduler is not None:
-            for job_id in ("leling.reminders.tick", "leling.reminders.replan"):
+            for job_id in (
+                "leling.reminders.tick",
+                "leling.reminders.replan",
+                "leling.db.checkpoint",
+            ):
                 if self._scheduler.get_job(job_id):
                     self._scheduler.remove_job(job_id)
             if self._own_scheduler and self._scheduler.running:

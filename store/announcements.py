@@ -25,8 +25,7 @@ import sqlite_utils
 
 from content.schedule import TZ
 from store import audit, volunteers
-from store.db import transaction
-from store.rows import fetch_one
+from store.db import fetch_one, transaction
 
 # The columns naming a user are registered in store/users.py (USER_COLUMNS, DETACH_COLUMNS).
 AUDIENCE_KEYS = ("all", "district", "topic", "center", "lesson", "lecture")

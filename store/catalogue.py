@@ -85,6 +85,12 @@ def catalogue_version(db: sqlite_utils.Database) -> tuple[str, str]:
     return meta.get("digest", ""), meta.get("imported_at", "")
 
 
+def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    """Set one entry of the catalogue's metadata (kept until the next import replaces it)."""
+    with db.conn:
+        db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (?, ?)", [key, value])
+
+
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
     """Where the loaded catalogue came from (`source`, `digest`, `imported_at`); empty if none."""
     return {r[0]: r[1] for r in db.execute("SELECT key, value FROM catalogue_meta")}

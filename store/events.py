@@ -142,7 +142,7 @@ def row(
 
 def record(db: sqlite_utils.Database, kind: str, **fields) -> None:
     """Append one event (no user text: ids, names of intents and districts, numbers); `fields`
-    are those of `row` (user_id, channel, district, intent, detail, at).
+    are `row`'s keywords: user_id, channel, district, intent, detail, at.
 
     Inside the caller's transaction when one is open (then committed with it), else committed at
     once.

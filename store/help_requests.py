@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from store import events, users
-from store.rows import fetch_one
+from store.db import fetch_one
 
 
 def create(
@@ -104,9 +104,8 @@ def close(db: sqlite_utils.Database, request_id: int) -> None:
 def get(db: sqlite_utils.Database, request_id: int) -> dict | None:
     """One request with its context decoded, or None."""
     out = fetch_one(db, "SELECT * FROM help_requests WHERE id = ?", [request_id])
-    if out is None:
-        return None
-    out["context"] = json.loads(out["context"] or "{}")
+    if out is not None:
+        out["context"] = json.loads(out["context"] or "{}")
     return out
 
 

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from store import audit
-from store.db import transaction
-from store.rows import fetch_one
+from store.db import fetch_one, transaction
 
 DEFAULT_QUIET = ("21:00", "07:00")
 

@@ -8,6 +8,7 @@ real database or model cache, and the model is trained once per session, not onc
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -49,6 +50,38 @@ def _session_env(nlu_model_dir):
 def _isolated_db(tmp_path, monkeypatch):
     """Each test's own LELING_DB, so no command a test runs touches the user's database."""
     monkeypatch.setenv("LELING_DB", str(tmp_path / "env-leling.db"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless chromium under Playwright, one per test module (tests/browserkit.py)."""
+    from browserkit import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def cli_imports():
+    """cli_imports(argv) → the modules a fresh Python process has imported once
+    `bot.cli.main(argv)` returned (or exited): what a command costs to start."""
+
+    def imported(argv: list[str]) -> set[str]:
+        code = (
+            "import json, sys\n"
+            "from bot import cli\n"
+            "try:\n"
+            f"    cli.main({argv!r})\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(json.dumps(sorted(sys.modules)))\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout
+        return set(json.loads(out.strip().splitlines()[-1]))
+
+    return imported
 
 
 @pytest.fixture

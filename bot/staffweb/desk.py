@@ -17,7 +17,6 @@ come back into this page's conversation.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -248,24 +247,22 @@ async def _engine(request: Request, staff: Staff, command: str) -> None:
     )
 
 
-def _action(handler):
-    """A desk POST (claim, reply, close): signed in, CSRF checked, allowed to act (else the
-    refusal page); `handler(request, staff, form, services, rid)` does the rest."""
-
-    @functools.wraps(handler)
-    async def endpoint(request: Request) -> Response:
-        guarded = await _guarded(request)
-        if isinstance(guarded, Response):
-            return guarded
-        staff, form = guarded
-        return await handler(request, staff, form, _services(request), _request_id(request))
-
-    return endpoint
+async def _guarded_request(request: Request) -> tuple | Response:
+    """A checked POST about one help request: (staff, form, services, request id), or the
+    refusal to send back."""
+    guarded = await _guarded(request)
+    if isinstance(guarded, Response):
+        return guarded
+    staff, form = guarded
+    return staff, form, _services(request), _request_id(request)
 
 
-@_action
-async def claim(request: Request, staff: Staff, _form: dict, services, rid: int) -> Response:
+async def claim(request: Request) -> Response:
     """接手: the person is told a volunteer is coming."""
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, _form, services, rid = got
     if await services.run(desk_view.get_request, services.db, rid) is None:
         return await _render_request(request, staff, status=404)
     await _engine(request, staff, f"/claim {rid}")
@@ -277,9 +274,12 @@ async def claim(request: Request, staff: Staff, _form: dict, services, rid: int)
     return _done("/desk", "gone", rid)
 
 
-@_action
-async def reply(request: Request, staff: Staff, form: dict, services, rid: int) -> Response:
+async def reply(request: Request) -> Response:
     """A reply to the person, relayed in their channel."""
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, form, services, rid = got
     words = form.get("text", "").replace("\r\n", "\n").strip()
     if not words:
         return await _render_request(request, staff, text(staff.lang, "reply_empty"), status=400)
@@ -298,9 +298,12 @@ async def reply(request: Request, staff: Staff, form: dict, services, rid: int) 
     return _done(f"/desk/request/{rid}", "sent", rid)
 
 
-@_action
-async def close(request: Request, staff: Staff, _form: dict, services, rid: int) -> Response:
+async def close(request: Request) -> Response:
     """结束: the request is closed and the person told."""
+    got = await _guarded_request(request)
+    if isinstance(got, Response):
+        return got
+    staff, _form, services, rid = got
     r = await services.run(desk_view.get_request, services.db, rid)
     if r is None:
         return await _render_request(request, staff, status=404)

@@ -17,14 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 from adminkit import ADMIN, catalogue_copy
+from browserkit import needs_chromium
 from webkit import TZ
 
 from content.load import load_catalogue
 from scheduler.planning import plan_for_subscription
 from store import events, not_understood, staff_tokens, subscriptions, users
 
-CHROMIUM = os.environ.get("LELING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -32,22 +31,7 @@ DOCS_IMG = ROOT / "docs" / "img"
 LECTURE = "lec-dongcheng-teen-silence-1205"
 AXE_PATH = "/admin/static/__axe.js"  # served by the test itself, same origin
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no chromium at {CHROMIUM} (install it with `make system-deps`)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 class Phone:
@@ -91,6 +75,11 @@ class Phone:
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert wide <= 0, f"{what}: {wide} px wider than the screen"
+
+    def check_and_shoot(self, what: str, name: str) -> None:
+        """`check(what)`, then the screenshot `name`."""
+        self.check(what)
+        self.shot(name)
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -146,13 +135,11 @@ def test_upload_diff_publish_in_a_browser_with_no_serious_axe_violation(browser,
     p.page.wait_for_load_state()
     p.go("/admin")
     assert p.page.get_by_role("heading", level=1).inner_text() == "管理台"
-    p.check("home")
-    p.shot("admin-home")
+    p.check_and_shoot("home", "admin-home")
 
     p.page.get_by_role("link", name="课程和地点目录").first.click()
     p.page.wait_for_selector("#files")
-    p.check("catalogue")
-    p.shot("admin-catalogue")
+    p.check_and_shoot("catalogue", "admin-catalogue")
     p.page.set_input_files("#files", [str(f) for f in sorted(folder.glob("*")) if f.is_file()])
     p.page.set_input_files("#guides", [str(f) for f in sorted((folder / "guides").glob("*"))])
     p.page.get_by_role("button", name="上传并检查").click()
@@ -160,8 +147,7 @@ def test_upload_diff_publish_in_a_browser_with_no_serious_axe_violation(browser,
     review = p.page.inner_text("main")
     assert "取消的活动 (1)" in review and LECTURE in review and "通知 1 人" in review
     assert "wechat_menu.yaml" in review  # skipped, and said so
-    p.check("review")
-    p.shot("admin-review")
+    p.check_and_shoot("review", "admin-review")
 
     p.page.get_by_role("button", name="发布这个目录").click()  # not confirmed: the browser asks
     assert "/admin/catalogue/review?s=" in p.page.url  # still on the review page
@@ -173,17 +159,14 @@ def test_upload_diff_publish_in_a_browser_with_no_serious_axe_violation(browser,
     status = live.db.execute("SELECT status FROM lectures WHERE id = ?", [LECTURE]).fetchone()
     assert status == ("cancelled",)
     assert "1 条通知" in p.page.inner_text("main")
-    p.check("published")
-    p.shot("admin-published")
+    p.check_and_shoot("published", "admin-published")
 
     p.page.get_by_role("link", name="使用情况").first.click()
     p.page.wait_for_selector("img[alt='每天的对话次数和使用人数']")
-    p.check("usage")
-    p.shot("admin-usage")
+    p.check_and_shoot("usage", "admin-usage")
     p.page.get_by_role("link", name="没听懂的话").first.click()
     p.page.wait_for_selector("text=我想学跳广场舞")
-    p.check("not understood")
-    p.shot("admin-not-understood")
+    p.check_and_shoot("not understood", "admin-not-understood")
     p.page.get_by_label("这组话的意思是").first.select_option("list_lessons")
     p.page.get_by_role("button", name="保存").first.click()
     p.page.wait_for_selector("text=已保存")

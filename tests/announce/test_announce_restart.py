@@ -6,16 +6,13 @@ instead (their inbox keeps one message per key), so they get it exactly once."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from annkit import make_users
+from prockit import kill_after, recorded, start_script
 
 from scheduler.sender import RecordingSender
 from store import announcements as ann
@@ -28,35 +25,10 @@ CONCURRENCY = 8
 
 
 def _start(db_path, out) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--db",
-            str(db_path),
-            "--out",
-            str(out),
-            "--now",
-            NOW,
-            "--wire",
-            "0.002",
-            "--delay",
-            "0.002",
-            "--concurrency",
-            str(CONCURRENCY),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
-def _lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line)
+    return start_script(
+        SCRIPT, db_path, out, NOW, "--wire", "0.002", "--delay", "0.002",
+        "--concurrency", str(CONCURRENCY),
+    )  # fmt: skip
 
 
 @pytest.mark.slow
@@ -68,17 +40,9 @@ def test_sigkill_mid_broadcast_then_restart_sends_each_recipient_at_most_once(db
     db_path, out = tmp_path / "leling.db", tmp_path / "sent.jsonl"
     kills = 0
     for kill_at in (300, 900, 1500):
-        proc = _start(db_path, out)
-        deadline = time.monotonic() + 120
-        while _lines(out) < kill_at:
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "the courier never got going"
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        assert proc.returncode == -signal.SIGKILL
+        kill_after(_start(db_path, out), out, kill_at, 120, "the courier")
         kills += 1
-        assert _lines(out) < 2000, "the kill did not land mid-broadcast"
+        assert recorded(out) < 2000, "the kill did not land mid-broadcast"
     last = _start(db_path, out)
     stdout, stderr = last.communicate(timeout=300)
     assert last.returncode == 0, stderr

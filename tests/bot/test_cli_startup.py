@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 
 from bot import cli
 
 HEAVY = ("numpy", "sqlite_utils", "content.catalogue", "dialogues", "nlu", "sklearn", "yaml")
 
 
-def _imported_after(argv: list[str]) -> set[str]:
-    code = (
-        "import json, sys\n"
-        "from bot import cli\n"
-        "try:\n"
-        f"    cli.main({argv!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    return set(json.loads(out.strip().splitlines()[-1]))
-
-
-def test_help_imports_no_command_module_nor_heavy_library():
-    modules = _imported_after(["--help"])
+def test_help_imports_no_command_module_nor_heavy_library(cli_imports):
+    modules = cli_imports(["--help"])
     assert not [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
     assert not [m for m in modules if m.startswith("bot.commands.")]
 
 
-def test_a_command_imports_only_its_own_module():
-    modules = _imported_after(["nlu", "--help"])
+def test_a_command_imports_only_its_own_module(cli_imports):
+    modules = cli_imports(["nlu", "--help"])
     assert "bot.commands.nlu" in modules
     assert not {"bot.commands.chat", "bot.commands.content", "bot.commands.run"} & modules
 

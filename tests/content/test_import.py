@@ -130,3 +130,23 @@ def test_start_up_with_a_broken_folder_and_nothing_to_fall_back_on(db, sample_di
     (sample_dir / "lectures.yaml").write_text("- id: [", encoding="utf-8")
     with pytest.raises(CatalogueError, match="lectures.yaml"):
         ensure_catalogue(db, sample_dir, explicit=True)
+
+
+def test_start_up_with_unchanged_files_does_not_validate_the_folder_again(
+    db, sample_dir, monkeypatch
+):
+    """Start-up compares a hash of the folder's files with the one of the last import and only
+    reads and validates the folder (seconds for a national catalogue) when they differ."""
+    ensure_catalogue(db, sample_dir, explicit=False)
+    reads = []
+    real = content_load.read_catalogue_dir
+    monkeypatch.setattr(
+        content_load, "read_catalogue_dir", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    cat = ensure_catalogue(db, sample_dir, explicit=False)
+    assert reads == [] and cat.centers
+    (sample_dir / "NOTES.txt").write_text("not part of the catalogue", encoding="utf-8")
+    ensure_catalogue(db, sample_dir, explicit=False)  # read once: same digest, nothing imported
+    assert reads == [1]
+    ensure_catalogue(db, sample_dir, explicit=False)  # and remembered
+    assert reads == [1]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -18,25 +16,9 @@ from store import not_understood
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _imported_after(argv: list[str]) -> set[str]:
-    code = (
-        "import json, sys\n"
-        "from bot import cli\n"
-        "try:\n"
-        f"    cli.main({argv!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    return set(json.loads(out.strip().splitlines()[-1]))
-
-
-def test_report_help_imports_neither_matplotlib_nor_the_report():
+def test_report_help_imports_neither_matplotlib_nor_the_report(cli_imports):
     for argv in (["--help"], ["report", "--help"]):
-        modules = _imported_after(argv)
+        modules = cli_imports(argv)
         assert not {m for m in modules if m.split(".")[0] == "matplotlib"}
         assert not {m for m in modules if m.startswith("bot.report")}
 

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from prockit import kill_after, recorded, start_script
 from schedkit import NOW, lecture, make_catalogue
 
 from scheduler.planning import plan_for_subscription
@@ -28,32 +29,7 @@ KILL_AFTER = 12
 
 
 def _start(db_path, out) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--db",
-            str(db_path),
-            "--out",
-            str(out),
-            "--now",
-            "2026-09-26T08:31:00+08:00",
-            "--delay",
-            "0.2",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _lines(path: Path) -> int:
-    if not path.exists():
-        return 0
-    # Read while the dispatcher appends: the last line may stop mid-character.
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    return sum(1 for line in text.splitlines() if line)
+    return start_script(SCRIPT, db_path, out, "2026-09-26T08:31:00+08:00", "--delay", "0.2")
 
 
 @pytest.mark.slow
@@ -68,16 +44,8 @@ def test_sigkill_mid_batch_then_restart_delivers_each_reminder_exactly_once(db, 
     assert len(due) == USERS
     out = tmp_path / "sent.jsonl"
 
-    first = _start(db_path, out)
-    deadline = time.monotonic() + 60
-    while _lines(out) < KILL_AFTER:
-        assert first.poll() is None, first.stderr.read()
-        assert time.monotonic() < deadline, "the dispatcher never got going"
-        time.sleep(0.005)
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-    assert first.returncode == -signal.SIGKILL
-    delivered_before = _lines(out)
+    kill_after(_start(db_path, out), out, KILL_AFTER, 60, "the dispatcher")
+    delivered_before = recorded(out)
     assert KILL_AFTER <= delivered_before < USERS, "the kill did not land mid-batch"
     left = outbox.status_counts(db)
     assert left.get("sending", 0) + left.get("claimed", 0) >= 1  # it died holding rows
@@ -135,12 +103,12 @@ def test_many_sigkills_lose_at_most_the_sends_in_flight_and_double_nothing(db, d
         )
         try:
             while kills < KILLS:
-                before = _lines(out)
+                before = recorded(out)
                 server.stdin.write("go\n")
                 server.stdin.flush()
                 child = int(server.stdout.readline())
                 deadline = time.monotonic() + 30
-                while _lines(out) == before and time.monotonic() < deadline:
+                while recorded(out) == before and time.monotonic() < deadline:
                     time.sleep(0.002)
                 time.sleep(rng.uniform(0, 0.03))  # land anywhere: mid-request, mid-answer, …
                 with contextlib.suppress(ProcessLookupError):  # it may have finished

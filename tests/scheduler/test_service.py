@@ -30,6 +30,7 @@ async def test_start_replans_then_ticks_and_stop_is_clean(db, db_path, subscribe
         tick = scheduler.get_job("leling.reminders.tick")
         assert (tick.misfire_grace_time, tick.coalesce, tick.max_instances) == (None, True, 1)
         assert scheduler.get_job("leling.reminders.replan").misfire_grace_time is None
+        assert scheduler.get_job("leling.db.checkpoint") is not None  # off the request path
         for _ in range(400):
             if sender.sent:
                 break

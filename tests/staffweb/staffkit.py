@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
-from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -76,38 +75,30 @@ class ChatUser:
         self.http.close()
 
 
-def in_thread(work: Callable[[], Awaitable]):
-    """`work()` in an event loop of its own on a thread (the test's server has the main one);
-    its result."""
-    result: list = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(work())))
-    worker.start()
-    worker.join(60)
-    return result[0]
-
-
-def tick_once(make_courier: Callable[[], object]):
-    """A courier made by `make_courier` (in the thread's loop), ticked once and stopped; what
-    its tick returned."""
-
-    async def once():
-        return await tick_and_stop(make_courier())
-
-    return in_thread(once)
-
-
 async def tick_and_stop(courier):
-    """One tick of `courier`, then stop it (also when the tick fails)."""
+    """One tick of a courier, then stop it; what the tick returned."""
     try:
         return await courier.tick()
     finally:
         await courier.stop()
 
 
+def on_own_loop(make_coro):
+    """`asyncio.run(make_coro())` on a thread of its own (Playwright's sync API keeps an event
+    loop on this one); its result."""
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(make_coro())))
+    worker.start()
+    worker.join(60)
+    return result[0]
+
+
 def courier_tick(live) -> int:
     """The desk's courier once (web users' messages go to their inbox); messages sent."""
-    return tick_once(
-        lambda: DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+    return on_own_loop(
+        lambda: tick_and_stop(
+            DeskCourier(live.settings.db, reminder_sender(live.services), clock=live.clock)
+        )
     )
 
 
@@ -115,8 +106,10 @@ def announce_tick(live) -> dict:
     """The announcement courier once (web users' announcements go to their inbox)."""
     from scheduler.announce import AnnounceCourier
 
-    return tick_once(
-        lambda: AnnounceCourier(
-            live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
+    return on_own_loop(
+        lambda: tick_and_stop(
+            AnnounceCourier(
+                live.settings.db, reminder_sender(live.services), clock=live.clock, rate_per_s=0
+            )
         )
     )

@@ -14,34 +14,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browserkit import needs_chromium
 from staffkit import ADMIN, ChatUser, announce_tick
 
 from store import help_requests, users, volunteers
 
-CHROMIUM = os.environ.get("LELING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = ROOT / "docs"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no chromium at {CHROMIUM} (install it with `make system-deps`)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 def _shot(page, name: str) -> None:

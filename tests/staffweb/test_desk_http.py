@@ -21,14 +21,6 @@ def _volunteer(live, name: str) -> Staff:
     return c
 
 
-def _asking(live) -> tuple[ChatUser, dict]:
-    """A person in the web chat who has asked for help, and their open request."""
-    senior = ChatUser(live.url)
-    senior.say("找人帮忙")
-    [r] = help_requests.open_requests(live.db)
-    return senior, r
-
-
 def test_claim_reply_close_reach_the_person_in_their_web_inbox(live):
     wang = _volunteer(live, "小王")
     li = _volunteer(live, "小李")
@@ -99,9 +91,17 @@ def test_claim_reply_close_reach_the_person_in_their_web_inbox(live):
         c.close()
 
 
-def test_the_person_ending_it_shows_in_the_console(live):
+def _asked_for_help(live):
+    """Volunteer 小王 on duty, a senior on the web chat who asked for a person, the request."""
     wang = _volunteer(live, "小王")
-    senior, r = _asking(live)
+    senior = ChatUser(live.url)
+    senior.say("找人帮忙")
+    [r] = help_requests.open_requests(live.db)
+    return wang, senior, r
+
+
+def test_the_person_ending_it_shows_in_the_console(live):
+    wang, senior, r = _asked_for_help(live)
     wang.post(f"/desk/request/{r['id']}/claim")
     senior.say("不用了")
     thread = wang.http.get(f"/desk/api/request/{r['id']}").json()
@@ -113,8 +113,7 @@ def test_the_person_ending_it_shows_in_the_console(live):
 
 
 def test_an_admin_reads_every_conversation_but_takes_none_without_being_a_volunteer(live):
-    wang = _volunteer(live, "小王")
-    senior, r = _asking(live)
+    wang, senior, r = _asked_for_help(live)
     admin = Staff(live.url)
     admin.login_link(staff_tokens.issue(live.db, ADMIN))
     listing = admin.http.get("/desk").text

@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "telegram"))
 
 from fake_bot_api import TOKEN, FakeTelegram  # noqa: E402
-from staffkit import ADMIN, Staff, in_thread, tick_and_stop  # noqa: E402
+from staffkit import ADMIN, Staff, on_own_loop, tick_and_stop  # noqa: E402
 from telegram import Bot  # noqa: E402
 from tgkit import FakeRequest  # noqa: E402
 
@@ -41,7 +41,7 @@ def _courier_to_telegram(live, api: FakeTelegram) -> int:
         finally:
             await bot.shutdown()
 
-    return in_thread(once)
+    return on_own_loop(once)
 
 
 def test_a_telegram_users_request_answered_on_the_web(live):

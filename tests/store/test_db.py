@@ -137,3 +137,41 @@ def test_eight_processes_opening_a_new_database_at_once_never_race(tmp_path):
         db = open_db(path)
         assert schema_version(db) == SCHEMA_VERSION and db["centers"].exists()
         db.conn.close()
+
+
+def test_checkpoints_in_background_leave_the_wal_to_another_thread(tmp_path, monkeypatch):
+    """`leling run` checkpoints the WAL on the dispatcher's thread: a connection opened after
+    `checkpoint_in_background()` does not checkpoint when it commits past SQLite's 1,000 pages
+    (what made one forget-me in thirty take 10-20 ms); `checkpoint` then copies it all."""
+    monkeypatch.setattr(store_db, "_autocheckpoint", None)
+    store_db.checkpoint_in_background()
+    path = tmp_path / "a.db"
+    writer = open_db(path)
+    assert writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+        store_db.BACKGROUND_CHECKPOINT_PAGES
+    )
+    before = path.stat().st_size
+    blob = "x" * 3000
+    for i in range(3):  # ~1,800 pages in three commits
+        with writer.conn:
+            writer.conn.executemany(
+                "INSERT INTO audit_log (at, actor, action, detail) VALUES ('t', 'a', 'b', ?)",
+                ((f"{blob}{i}-{k}",) for k in range(600)),
+            )
+    assert path.stat().st_size == before  # all of it still in the WAL only
+    assert store_db.checkpoint(open_db(path)) > 1_000
+    assert path.stat().st_size > before + 1_000 * 4096  # now in the database file
+
+
+def test_by_default_a_connection_checkpoints_by_itself(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_db, "_autocheckpoint", None)
+    path = tmp_path / "b.db"
+    db = open_db(path)
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    before = path.stat().st_size
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES ('t', 'a', 'b', ?)",
+            ((f"{'x' * 3000}{k}",) for k in range(1_800)),
+        )
+    assert path.stat().st_size > before + 1_000 * 4096  # the commit checkpointed

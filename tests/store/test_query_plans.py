@@ -103,6 +103,9 @@ ARGS = {
     "state": {"lang": "zh"},
     "message": {"text": "提醒您", "buttons": []},
     "key": "k-inbox",
+    "value": "v",  # store.catalogue.set_meta
+    "sql": "SELECT * FROM users WHERE id = ?",  # store.db.fetch_one
+    "params": [USER],
     "text": "你好",  # the help desk (store/desk_outbox.py, help_requests, volunteers)
     "volunteer_id": USER,
     "by": USER,
@@ -116,8 +119,6 @@ ARGS = {
     "intent": "find_center",
     "confidence": 0.3,
     "token": "not-a-token",  # store/staff_tokens.py
-    "sql": "SELECT * FROM users WHERE id = ?",  # store/rows.py
-    "params": [USER],
 }
 SKIP_PARAMS = {"db", "filter", "offsets", "claimed_at", "fields", "notices"}
 

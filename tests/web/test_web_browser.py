@@ -8,43 +8,19 @@ every text size. Screenshots go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from browserkit import needs_chromium
 from webkit import TZ, LiveServer
 
-CHROMIUM = os.environ.get("LELING_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LECTURE = "lec-dongcheng-teen-silence-1205"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no chromium at {CHROMIUM} (install it with `make system-deps`)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture

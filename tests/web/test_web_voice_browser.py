@@ -9,7 +9,8 @@ import importlib.util
 
 import numpy as np
 import pytest
-from test_web_browser import CHROMIUM, FLAGS, Page
+from browserkit import chromium
+from test_web_browser import Page
 from webkit import LiveServer
 
 pytestmark = [
@@ -39,22 +40,13 @@ def question_wav(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def mic_browser(question_wav):
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (install it with `make system-deps`)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     path, _ = question_wav
-    args = [
-        *FLAGS,
+    with chromium(
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={path}",
-    ]
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
+    ) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
