@@ -22,24 +22,19 @@ def _trend(now: float, before: float | None) -> tuple[str, str]:
     return (f"比上月少 {-pct:.0f}%", f"down {-pct:.0f}% on the month before")
 
 
-def _minutes(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 90:
-        return f"{seconds:.0f} 秒"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} 分钟"
-    return f"{seconds / 3600:.1f} 小时"
+_UNITS = {"zh": ("秒", "分钟", "小时"), "en": ("s", "min", "h")}
 
 
-def _minutes_en(seconds: float | None) -> str:
+def _minutes(seconds: float | None, lang: str = "zh") -> str:
+    """A wait in words: "40 秒", "12 分钟", "2.5 小时" (en: "40 s", "12 min", "2.5 h")."""
     if seconds is None:
         return "—"
+    s, m, h = _UNITS[lang]
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return f"{seconds:.0f} {s}"
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+        return f"{seconds / 60:.0f} {m}"
+    return f"{seconds / 3600:.1f} {h}"
 
 
 def sentences(m: dict, guide_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
@@ -114,7 +109,7 @@ def sentences(m: dict, guide_names: dict[str, str] | None = None) -> list[tuple[
     if h["created"]:
         claim = h["time_to_claim_s"]["median"]
         within = f"（一般 {_minutes(claim)} 内）" if claim is not None else ""
-        within_en = f" (typically within {_minutes_en(claim)})" if claim is not None else ""
+        within_en = f" (typically within {_minutes(claim, 'en')})" if claim is not None else ""
         out.append(
             (
                 f"有 {h['created']} 次求助，{h['claimed']} 次由志愿者接手{within}，"

@@ -7,29 +7,21 @@ RecordingSender (a line on disk is a delivery). test_announce_restart.py SIGKILL
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
 import sys
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from scheduler.announce import AnnounceCourier
-from scheduler.sender import RecordingSender
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from workerkit import pool, recording, worker_args  # noqa: E402
+
+from scheduler.announce import AnnounceCourier  # noqa: E402
 
 
 async def main(args) -> dict:
-    now = datetime.fromisoformat(args.now)
-    sender = RecordingSender(path=args.out, delay=args.delay, wire=args.wire, fsync=True)
-    courier = AnnounceCourier(
-        args.db,
-        sender,
-        clock=lambda: now,
-        rate_per_s=0,
-        concurrency=args.concurrency,
-        batch_size=args.batch,
-        stale_after=timedelta(0),
-    )
+    sender, now = recording(args)
+    courier = AnnounceCourier(args.db, sender, clock=lambda: now, rate_per_s=0, **pool(args))
     totals: dict = {}
     try:
         for _ in range(3):  # the first tick starts the announcement and sends everything
@@ -41,13 +33,6 @@ async def main(args) -> dict:
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser()
-    p.add_argument("--db", required=True)
-    p.add_argument("--out", required=True)
-    p.add_argument("--now", required=True)
-    p.add_argument("--wire", type=float, default=0.0)
-    p.add_argument("--delay", type=float, default=0.0)
-    p.add_argument("--concurrency", type=int, default=8)
-    p.add_argument("--batch", type=int, default=100)
+    p = worker_args(delay=0.0, concurrency=8, batch=100)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     print(json.dumps(asyncio.run(main(p.parse_args()))))

@@ -17,31 +17,22 @@ wait status. The server holds no database connection and no thread, so forking i
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
 import os
 import sys
-from datetime import datetime, timedelta
+from pathlib import Path
 
-from scheduler.dispatcher import Dispatcher
-from scheduler.sender import RecordingSender
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from workerkit import pool, recording, worker_args  # noqa: E402
+
+from scheduler.dispatcher import Dispatcher  # noqa: E402
 
 
 async def main(args) -> dict:
-    now = datetime.fromisoformat(args.now)
-    sender = RecordingSender(path=args.out, delay=args.delay, wire=args.wire, fsync=True)
-    d = Dispatcher(
-        args.db,
-        None,
-        sender,
-        lambda: now,
-        rate_per_s=args.rate,
-        concurrency=args.concurrency,
-        batch_size=args.batch,
-        stale_after=timedelta(0),
-    )
+    sender, now = recording(args)
+    d = Dispatcher(args.db, None, sender, lambda: now, rate_per_s=args.rate, **pool(args))
     try:
         report = await d.tick()
     finally:
@@ -72,15 +63,8 @@ def serve(args) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--now", required=True)
-    parser.add_argument("--delay", type=float, default=0.2)
-    parser.add_argument("--wire", type=float, default=0.0)
+    parser = worker_args(delay=0.2, concurrency=1, batch=25)
     parser.add_argument("--rate", type=float, default=0)
-    parser.add_argument("--concurrency", type=int, default=1)
-    parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--serve", action="store_true")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
