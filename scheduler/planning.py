@@ -150,6 +150,7 @@ class _Planner:
                 entries,
                 {e[0]: e for e in entries},
                 {(s.kind, s.event_id, s.starts_iso) for s in sessions},
+                set(range(len(sessions))),
             )
             self._plans[key] = plan
         return plan
@@ -192,8 +193,10 @@ class _Planner:
                 inserts.append(
                     (sid, uid, s.kind, s.event_id, s.starts_iso, minutes, due, head + suffix)
                 )
-        for i in sorted(live):
-            self._snap(sessions[i])
+        if live and plan.unsaved:
+            for i in sorted(live & plan.unsaved):
+                plan.unsaved.discard(i)
+                self._snap(sessions[i])
         if not lost:
             # No planned session is missing (the daily re-plan's usual case): no notice,
             # without notices_for's work per subscription (issue #16).
@@ -209,12 +212,14 @@ class _Planner:
 class _Plan:
     """What every subscription of one group (same sessions, offsets, quiet hours) should have:
     `entries` (idem key suffix, due_at, minutes before, session index) in planning order,
-    `table` the same by suffix, `current` the sessions as (kind, event id, start)."""
+    `table` the same by suffix, `current` the sessions as (kind, event id, start), `unsaved`
+    the sessions whose snapshot this run has not saved yet (by index)."""
 
     sessions: list[Session]
     entries: list[tuple[str, str, int, int]]
     table: dict[str, tuple[str, str, int, int]]
     current: set[tuple[str, str, str]]
+    unsaved: set[int]
 
 
 def _plan_chunk(
