@@ -240,10 +240,11 @@ def _plan_chunk(
             sub, planner.quiet(qs, qe), existing[sub["id"]], old_snapshot
         )
         inserts += ins
-        notices += notes
         updates += upd
         deletes += dele
-        report.notices += sum(1 for n in notes if n["status"] == "pending")
+        if notes:
+            notices += notes
+            report.notices += sum(1 for n in notes if n["status"] == "pending")
     snapshots, planner.snapshots = planner.snapshots, []
     report.updated += len(updates)
     report.deleted += len(deletes)
