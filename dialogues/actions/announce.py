@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dialogues.context import Turn
 from dialogues.models import Button, Reply
-from store import announcements
+from store import announcements, subscriptions
 
 
 def news_off(t: Turn) -> list[Reply]:
     """No more announcements; say that reminders continue and how to come back."""
     announcements.set_news(t.db, t.user_id, False)
-    return [t.reply(t.t("news.off"), [Button(t.t("intent.news_on"), "/news_on")])]
+    buttons = [Button(t.t("intent.news_on"), "/news_on")]
+    # "别发了" may have meant the reminders too: one tap away, never done unasked.
+    if subscriptions.count_active(t.db, t.user_id):
+        buttons.append(Button(t.t("intent.unsubscribe"), "/unsubscribe"))
+    return [t.reply(t.t("news.off"), buttons)]
 
 
 def news_on(t: Turn) -> list[Reply]:

@@ -187,11 +187,17 @@ def repeat(t: Turn) -> list[Reply]:
 
 def still_on(t: Turn) -> list[Reply]:
     """The current step again when a guide is in progress (after "读出来吧", so it is heard)."""
+    step = step_again(t)
+    return [step] if step else []
+
+
+def step_again(t: Turn, intro: str = "") -> Reply | None:
+    """The current step (after `intro`) when a guide is in progress, else None."""
     cur = _current(t)
     if cur is None or not t.state.in_loop("guide"):
-        return []
+        return None
     g, guide = cur
-    return [step_reply(t, guide, g.step)]
+    return step_reply(t, guide, g.step, intro)
 
 
 def stuck(t: Turn) -> list[Reply]:

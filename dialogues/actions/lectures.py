@@ -149,9 +149,29 @@ def _none(t: Turn, query: dict, span: str, desc: str, offset: int) -> Reply:
     if wanted:
         buttons.append(t.button(t.t("btn.remind_new"), "subscribe", event="lecture", **wanted))
     t.state.shown = Listing("lecture", query)
-    t.set_choices(buttons)
     text = t.t("lecture.none", span=span, desc=t.t("lecture.desc", desc=desc) if desc else "")
+    other = _other_ways(t, query.get("topic"))
+    if other:
+        text += "\n" + t.t("lecture.other_ways", topic=labels.tag(query["topic"], t.lang))
+        buttons = other + buttons
+    t.set_choices(buttons)
     return t.reply(text, buttons)
+
+
+def _other_ways(t: Turn, topic: str | None) -> list[Button]:
+    """A topic no lecture covers may be taught by phone classes or a guide ("挂号的讲座"):
+    buttons for them, so the answer is not a dead end."""
+    if not topic:
+        return []
+    from dialogues.actions import lessons
+
+    out = []
+    if lessons.matching(t, {"topic": topic}):
+        out.append(t.button(t.t("btn.lessons"), "list_lessons", topic=topic))
+    guide = next((g for g in t.cat.guides.values() if topic in g.topics), None)
+    if guide is not None:
+        out.append(t.button(t.title(guide.title), "start_guide", guide=guide.id))
+    return out
 
 
 def _where(t: Turn, lec: Lecture) -> str:

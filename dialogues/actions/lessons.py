@@ -111,7 +111,7 @@ def list_lessons(t: Turn, base: dict | None = None) -> list[Reply]:
     place = t.state.place
     if "district" not in query and "center" not in query and place and place.district:
         near = dict(query, district=place.district)
-        if _matching(t, near):
+        if matching(t, near):
             return _noting(t, query, show(t, near, 0))
     return _noting(t, query, show(t, query, 0))
 
@@ -130,7 +130,7 @@ def _noting(t: Turn, query: dict, replies: list[Reply]) -> list[Reply]:
     return replies
 
 
-def _matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
+def matching(t: Turn, query: dict) -> list[tuple[datetime, Lesson]]:
     filters = {k: query.get(k) for k in FILTER_KEYS}
     firsts: dict[str, tuple[datetime, Lesson]] = {}
     if query.get("from"):
@@ -172,13 +172,13 @@ def _span(t: Turn, query: dict) -> str:
 
 def show(t: Turn, query: dict, offset: int) -> list[Reply]:
     """One page (3) of classes, each with "提醒我", and "更多"."""
-    found = _matching(t, query)
+    found = matching(t, query)
     desc = _desc(t, query)
     page = found[offset : offset + PAGE]
     if not page and not offset:
         from dialogues.actions import widen
 
-        wider = widen.widened(t, query, widen.LESSON_STEPS, lambda q: bool(_matching(t, q)))
+        wider = widen.widened(t, query, widen.LESSON_STEPS, lambda q: bool(matching(t, q)))
         if wider is not None:  # never a dead end: say what was not found, and how we widened
             replies = show(t, wider[0], 0)
             none = t.t(

@@ -125,7 +125,11 @@ def set_lang(t: Turn) -> list[Reply]:
     t.lang = wanted
     t.state.lang = wanted
     users.update(t.db, t.user_id, lang=wanted)
-    return [home(t, "lang_set")]
+    from dialogues.actions import guides  # guides imports this module
+
+    # Mid-guide, the language changes and the lesson goes on: the same step, in the new words.
+    step = guides.step_again(t, t.t("lang_set_guide"))
+    return [step] if step else [home(t, "lang_set")]
 
 
 def no_such_choice(t: Turn) -> list[Reply]:
