@@ -84,6 +84,7 @@ class _Planner:
         self._quiet: dict[tuple, QuietHours] = {}
         self._offsets: dict[tuple, tuple[tuple[str, ...], list[Offset]]] = {}
         self._snapped: set[tuple[str, str, str]] = set()
+        self._plans: dict[tuple, _Plan] = {}
         self.snapshots: list[tuple[str, str, str, str]] = []  # to save with the next batch
 
     def quiet(self, start: str | None, end: str | None) -> QuietHours:
@@ -134,57 +135,91 @@ class _Planner:
             self._snapped.add(key)
             self.snapshots.append((*key, self.events.snapshot_json(s)))
 
-    def plan(self, sub: dict, quiet: QuietHours, existing: list[dict], old_snapshot):
-        """(inserts, updates, deletes, notice rows) for one subscription."""
+    def _plan_of(self, sessions: list[Session], offsets, quiet: QuietHours) -> _Plan:
+        """The plan shared by every subscription with these sessions, offsets and quiet hours
+        (cached: a million subscriptions fall into a few thousand such groups)."""
+        key = (id(sessions), offsets[0], quiet.start, quiet.end)
+        plan = self._plans.get(key)
+        if plan is None:
+            entries = []
+            for i, s in enumerate(sessions):
+                for suffix, due, minutes in self.dues(s, offsets, quiet):
+                    entries.append((suffix, due, minutes, i))
+            plan = _Plan(
+                sessions,
+                entries,
+                {e[0]: e for e in entries},
+                {(s.kind, s.event_id, s.starts_iso) for s in sessions},
+                set(range(len(sessions))),
+            )
+            self._plans[key] = plan
+        return plan
+
+    def plan(self, sub: dict, quiet: QuietHours, existing: list[tuple], old_snapshot):
+        """(inserts, updates, deletes, notice rows) for one subscription; `existing` are its
+        rows as `store.reminders.rows_for_planning` reads them.
+
+        Each existing row is looked up once in the group's plan (by its idem key without the
+        subscription's prefix); a planned row that is missing is inserted unless overdue."""
         sid, uid = sub["id"], sub["user_id"]
         sessions = self.events.for_subscription(sub)
-        offsets = self.offsets(sub["offsets"])
-        by_key = {r["idem_key"]: r for r in existing} if existing else {}
-        desired: set[str] = set()
-        inserts, updates, deletes = [], [], []
+        plan = self._plan_of(sessions, self.offsets(sub["offsets"]), quiet)
         now_iso, head = self.now_iso, f"r:{sid}:"
-        for s in sessions:
-            snap = False
-            for suffix, due, minutes in self.dues(s, offsets, quiet):
-                key = head + suffix
-                desired.add(key)
-                old = by_key.get(key)
-                if old is None:
-                    if due >= now_iso:  # never plan a reminder that is already overdue
-                        snap = True
-                        inserts.append(
-                            (sid, uid, s.kind, s.event_id, s.starts_iso, minutes, due, key)
-                        )
-                elif old["status"] == "pending":
-                    snap = True
-                    if not old["attempts"] and old["due_at"] != due:
-                        updates.append((due, minutes, old["id"]))
-            if snap:
-                self._snap(s)
-        for r in existing:
-            if (
-                r["kind"] == "reminder"
-                and r["status"] == "pending"
-                and r["idem_key"] not in desired
-            ):
-                deletes.append(r["id"])
-        notices = []
-        if existing:
-            current = {(s.kind, s.event_id, s.starts_iso) for s in sessions}
-            if not any(
-                r["kind"] == "reminder"
-                and r["status"] != "merged"
-                and r["occurrence"] > now_iso
-                and (r["event_kind"], r["event_id"], r["occurrence"]) not in current
-                for r in existing
-            ):
-                # No planned session is missing (the daily re-plan's usual case): no notice,
-                # without notices_for's work per subscription (issue #16).
-                return inserts, updates, deletes, notices
-            notices = changes.notices_for(
-                self.events, sub, quiet, existing, current, self.now, old_snapshot
-            )
+        cut, table, current = len(head), plan.table, plan.current
+        updates, deletes = [], []
+        seen: set[str] = set()
+        live: set[int] = set()  # sessions with a pending row: their snapshot must be saved
+        lost = False
+        for rid, _, kind, ekind, eid, occ, due_at, status, key, attempts in existing:
+            if kind != "reminder":
+                continue
+            entry = table.get(key[cut:]) if key.startswith(head) else None
+            if entry is None:
+                if status == "pending":
+                    deletes.append(rid)
+            else:
+                seen.add(entry[0])
+                if status == "pending":
+                    live.add(entry[3])
+                    if not attempts and due_at != entry[1]:
+                        updates.append((entry[1], entry[2], rid))
+            if not lost and status != "merged" and occ > now_iso:
+                lost = (ekind, eid, occ) not in current
+        inserts = []
+        for suffix, due, minutes, i in plan.entries:
+            if suffix not in seen and due >= now_iso:  # never plan an overdue reminder
+                s = sessions[i]
+                live.add(i)
+                inserts.append(
+                    (sid, uid, s.kind, s.event_id, s.starts_iso, minutes, due, head + suffix)
+                )
+        if live and plan.unsaved:
+            for i in sorted(live & plan.unsaved):
+                plan.unsaved.discard(i)
+                self._snap(sessions[i])
+        if not lost:
+            # No planned session is missing (the daily re-plan's usual case): no notice,
+            # without notices_for's work per subscription (issue #16).
+            return inserts, updates, deletes, []
+        rows = [dict(zip(outbox.PLANNING_FIELDS, r, strict=True)) for r in existing]
+        notices = changes.notices_for(
+            self.events, sub, quiet, rows, current, self.now, old_snapshot
+        )
         return inserts, updates, deletes, notices
+
+
+@dataclass
+class _Plan:
+    """What every subscription of one group (same sessions, offsets, quiet hours) should have:
+    `entries` (idem key suffix, due_at, minutes before, session index) in planning order,
+    `table` the same by suffix, `current` the sessions as (kind, event id, start), `unsaved`
+    the sessions whose snapshot this run has not saved yet (by index)."""
+
+    sessions: list[Session]
+    entries: list[tuple[str, str, int, int]]
+    table: dict[str, tuple[str, str, int, int]]
+    current: set[tuple[str, str, str]]
+    unsaved: set[int]
 
 
 def _plan_chunk(
@@ -205,10 +240,11 @@ def _plan_chunk(
             sub, planner.quiet(qs, qe), existing[sub["id"]], old_snapshot
         )
         inserts += ins
-        notices += notes
         updates += upd
         deletes += dele
-        report.notices += sum(1 for n in notes if n["status"] == "pending")
+        if notes:
+            notices += notes
+            report.notices += sum(1 for n in notes if n["status"] == "pending")
     snapshots, planner.snapshots = planner.snapshots, []
     report.updated += len(updates)
     report.deleted += len(deletes)
