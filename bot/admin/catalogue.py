@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.admin import catalogue_ops as ops
-from bot.admin.common import admin, admin_page, esc, local_time, now_of, table
+from bot.admin.common import admin, admin_page, esc, local_time, notices, now_of, table
 from bot.admin.review import render_review, review_of
 from bot.admin.staging import MAX_ENTRIES, MAX_UPLOAD, Stage, Staging, UploadError
 from bot.admin.texts import t
@@ -69,11 +69,7 @@ async def catalogue_page(request: Request, note: str = "", error: str = "", stat
     lang = staff.lang
     rows = await services.run(_history_rows, services.db, lang, info["history"])
     meta, counts = info["meta"], info["counts"]
-    parts = [f"<h1>{esc(t(lang, 'cat_title'))}</h1>"]
-    if note:
-        parts.append(f'<p class="staff-ok" role="status">{esc(note)}</p>')
-    if error:
-        parts.append(f'<p class="staff-error" role="alert">{esc(error)}</p>')
+    parts = [f"<h1>{esc(t(lang, 'cat_title'))}</h1>", *notices(note, error)]
     parts.append(f"<section><h2>{esc(t(lang, 'cat_now'))}</h2>")
     if meta:
         parts.append(f"<p>{esc(t(lang, 'cat_counts', **counts))}</p>")

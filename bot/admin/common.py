@@ -45,6 +45,17 @@ def admin_page(title: str, body: str, staff: Staff, current: str, status: int = 
     return page(title, STYLES + body, staff, status=status, nav_html=nav(staff.lang, current))
 
 
+def notices(note: str = "", error: str = "", note_css: str = "staff-ok") -> list[str]:
+    """What the last action did (`note`, a status) and what went wrong (`error`, an alert), as
+    paragraphs (none for an empty one)."""
+    out = []
+    if note:
+        out.append(f'<p class="{note_css}" role="status">{esc(note)}</p>')
+    if error:
+        out.append(f'<p class="staff-error" role="alert">{esc(error)}</p>')
+    return out
+
+
 def table(headers: list[str], rows: list[list[str]], caption: str = "", cls: str = "") -> str:
     """An HTML table; cells are escaped here. Wide tables scroll sideways on a phone."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.admin.texts import fill
+
 NLU: dict[str, dict[str, str]] = {
     "zh": {
         "title": "乐龄没听懂的话",
@@ -107,9 +109,10 @@ INTENT_ZH = {
 
 def n(lang: str, key: str, **fields) -> str:
     """A not-understood page text in `lang`."""
-    table = NLU["en"] if lang == "en" else NLU["zh"]
-    template = table.get(key) or NLU["zh"][key]
-    return template.format(**fields) if fields else template
+    text = fill(NLU, lang, key, fields)
+    if text is None:
+        raise KeyError(key)
+    return text
 
 
 def intent_label(lang: str, name: str, description: str) -> str:

@@ -7,26 +7,21 @@ diff (added, changed, removed, cancelled), the notices that would go out, and th
 
 from __future__ import annotations
 
-from bot.admin.common import esc, table
+import dataclasses
+
+from bot.admin.common import esc, notices, table
 from bot.admin.staging import Stage
 from bot.admin.texts import t
 from bot.staffweb import Staff, csrf_field
 from content.diff import TABLES
+from content.problems import Problem
 
 SHOWN_IDS = 30  # ids listed per table and kind of change; the rest are counted
 
 
-def _problem(p) -> dict:
-    return {
-        "file": p.file,
-        "row": p.row,
-        "item": p.item,
-        "id": p.id,
-        "field": p.field,
-        "level": p.level,
-        "message": p.message,
-        "text": str(p),
-    }
+def _problem(p: Problem) -> dict:
+    """A validation problem's fields (file, row, item, id, field, level, message) and its line."""
+    return {**dataclasses.asdict(p), "text": str(p)}
 
 
 def review_of(preview) -> dict:
@@ -157,11 +152,7 @@ def render_review(staff: Staff, stage: Stage, note: str = "", error: str = "") -
     """The review page's body."""
     lang = staff.lang
     rev = stage.meta["review"]
-    parts = [f"<h1>{esc(t(lang, 'rev_title'))}</h1>"]
-    if note:
-        parts.append(f'<p class="staff-note" role="status">{esc(note)}</p>')
-    if error:
-        parts.append(f'<p class="staff-error" role="alert">{esc(error)}</p>')
+    parts = [f"<h1>{esc(t(lang, 'rev_title'))}</h1>", *notices(note, error, "staff-note")]
     parts.append(f"<p>{esc(t(lang, 'rev_files', files=', '.join(stage.files)))}</p>")
     if stage.skipped:
         skipped = ", ".join(stage.skipped[:20])

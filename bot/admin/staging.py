@@ -105,6 +105,17 @@ def _limit(name: str) -> int:
     return MAX_GUIDE_BYTES if name.startswith("guides/") else KNOWN[name]
 
 
+def _admit(kept: dict[str, bytes], name: str, size: int) -> int:
+    """The byte limit of catalogue file `name`, once it is known to be new to `kept` and of a
+    `size` within that limit (else UploadError)."""
+    if name in kept:
+        raise UploadError("upload.twice", name=name)
+    limit = _limit(name)
+    if size > limit:
+        raise UploadError("upload.file_too_big", name=name, max=limit // 1024)
+    return limit
+
+
 def _unsafe_member(info: zipfile.ZipInfo) -> bool:
     """Whether a zip entry would write outside the folder or is a link (zip-slip)."""
     name = info.filename
@@ -146,10 +157,7 @@ class Staging:
             if name is None:
                 skipped.append(path)
                 continue
-            if name in kept:
-                raise UploadError("upload.twice", name=name)
-            if len(data) > _limit(name):
-                raise UploadError("upload.file_too_big", name=name, max=_limit(name) // 1024)
+            _admit(kept, name, len(data))
             kept[name] = data
         return self._write(kept, skipped, user_id, meta)
 
@@ -176,12 +184,7 @@ class Staging:
             if name is None:
                 skipped.append(rel)
                 continue
-            if name in kept:
-                raise UploadError("upload.twice", name=name)
-            limit = _limit(name)
-            if m.file_size > limit:
-                raise UploadError("upload.file_too_big", name=name, max=limit // 1024)
-            body = _read_bounded(archive, m, limit)
+            body = _read_bounded(archive, m, _admit(kept, name, m.file_size))
             total += len(body)
             if total > MAX_TOTAL:
                 raise UploadError("upload.zip_too_big", max=MAX_TOTAL // (1024 * 1024))

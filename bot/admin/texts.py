@@ -193,10 +193,19 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def fill(texts: dict[str, dict[str, str]], lang: str, key: str, fields: dict) -> str | None:
+    """The text `key` of `texts` in `lang` ("zh" or "en"; Mandarin where English lacks it),
+    with `fields` filled in; None when there is no such text."""
+    template = texts["en"].get(key) if lang == "en" else None
+    template = template or texts["zh"].get(key)
+    if template is None:
+        return None
+    return template.format(**fields) if fields else template
+
+
 def t(lang: str, key: str, **fields) -> str:
     """The text `key` in `lang` ("zh" or "en"), with `fields` filled in."""
-    table = TEXTS["en"] if lang == "en" else TEXTS["zh"]
-    template = table.get(key)
-    if template is None:
-        template = TEXTS["zh"][key]
-    return template.format(**fields) if fields else template
+    text = fill(TEXTS, lang, key, fields)
+    if text is None:
+        raise KeyError(key)
+    return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.admin.texts import fill
+
 USAGE: dict[str, dict[str, str]] = {
     "zh": {
         "title": "使用情况",
@@ -138,8 +140,5 @@ USAGE: dict[str, dict[str, str]] = {
 
 def u(lang: str, key: str, **fields) -> str:
     """A usage-page text in `lang`; unknown channel keys fall back to the key itself."""
-    table = USAGE["en"] if lang == "en" else USAGE["zh"]
-    template = table.get(key) or USAGE["zh"].get(key)
-    if template is None:
-        return key.removeprefix("ch_")
-    return template.format(**fields) if fields else template
+    text = fill(USAGE, lang, key, fields)
+    return key.removeprefix("ch_") if text is None else text
