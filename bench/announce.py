@@ -192,9 +192,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             db_path = Path(tmp) / "bench.db"
             aid, due_of = seed(db_path, args.recipients, args.reminders, args.rate)
-            sender, st, _ = asyncio.run(
-                broadcast(db_path, fake, args.rate, aid, args.reminders)
-            )
+            sender, st, _ = asyncio.run(broadcast(db_path, fake, args.rate, aid, args.reminders))
     finally:
         fake.stop()
     times = sorted(sender.times.values())
