@@ -29,6 +29,28 @@ def entries(db: sqlite_utils.Database, action: str | None = None) -> list[dict]:
     return list(db["audit_log"].rows_where(where, args, order_by="id"))
 
 
+def latest(
+    db: sqlite_utils.Database, action: str, actor: str | None = None, limit: int = 1
+) -> list[dict]:
+    """The newest entries of `action` (by `actor` when given), newest first, each as
+    {"at", "actor", "detail"} with the detail parsed ({} when it is not JSON)."""
+    where, args = "action = ?", [action]
+    if actor is not None:
+        where, args = where + " AND actor = ?", [action, actor]
+    rows = db.execute(
+        f"SELECT at, actor, detail FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ?",
+        [*args, limit],
+    ).fetchall()
+    out = []
+    for at, who, detail in rows:
+        try:
+            parsed = json.loads(detail or "{}")
+        except ValueError:
+            parsed = {}
+        out.append({"at": at, "actor": who, "detail": parsed if isinstance(parsed, dict) else {}})
+    return out
+
+
 def _key(db: sqlite_utils.Database) -> bytes:
     # One random key per database, made on first use: without it the hash of a known id
     # ("telegram:42") cannot be recomputed from the audit log alone.

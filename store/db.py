@@ -360,6 +360,13 @@ def _web_links(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_web_links_expires ON web_links (expires_at)")
 
 
+def _desk_outbox_by_request(db: sqlite_utils.Database) -> None:
+    # The /desk console reads one help request's conversation (store/desk_outbox.thread).
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_desk_outbox_request ON desk_outbox (request_id, id)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2_reminder_kinds,
@@ -376,6 +383,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _usage_events_and_not_understood,
     _web_links,
     _events_without_user_key_index,
+    _desk_outbox_by_request,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

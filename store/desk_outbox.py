@@ -87,3 +87,13 @@ def recover(db: sqlite_utils.Database) -> int:
 def rows_for(db: sqlite_utils.Database, user_id: str) -> list[dict]:
     """The user's rows, as stored (for /mydata)."""
     return [dict(r) for r in db["desk_outbox"].rows_where("user_id = ?", [user_id], order_by="id")]
+
+
+def thread(db: sqlite_utils.Database, request_id: int, limit: int) -> list[tuple]:
+    """The first `limit` messages of one help request, oldest first, as
+    (id, user_id, kind, message JSON, status) tuples."""
+    return db.conn.execute(
+        "SELECT id, user_id, kind, message, status FROM desk_outbox WHERE request_id = ?"
+        " ORDER BY id LIMIT ?",
+        [request_id, limit],
+    ).fetchall()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -55,27 +54,16 @@ def version(db_path: Path) -> list[str]:
 
 def history(db, limit: int = 50) -> list[dict]:
     """The latest catalogue imports, newest first: at, actor, source, counts, changes."""
-    rows = db.execute(
-        "SELECT at, actor, detail FROM audit_log WHERE action = 'content.import' "
-        "ORDER BY id DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-    out = []
-    for at, actor, detail in rows:
-        try:
-            info = json.loads(detail or "{}")
-        except ValueError:
-            info = {}
-        out.append(
-            {
-                "at": at,
-                "actor": actor,
-                "source": info.get("source", ""),
-                "counts": info.get("counts") or {},
-                "changes": info.get("changes", ""),
-            }
-        )
-    return out
+    return [
+        {
+            "at": e["at"],
+            "actor": e["actor"],
+            "source": e["detail"].get("source", ""),
+            "counts": e["detail"].get("counts") or {},
+            "changes": e["detail"].get("changes", ""),
+        }
+        for e in audit.latest(db, "content.import", limit=limit)
+    ]
 
 
 def record_publish(db, actor: str, detail: dict) -> None:
@@ -85,15 +73,8 @@ def record_publish(db, actor: str, detail: dict) -> None:
 
 def last_publish(db, actor: str) -> dict | None:
     """The detail of `actor`'s latest console publish (changes, notices), or None."""
-    row = db.execute(
-        "SELECT detail FROM audit_log WHERE action = 'admin.catalogue.publish' AND actor = ? "
-        "ORDER BY id DESC LIMIT 1",
-        [actor],
-    ).fetchone()
-    try:
-        return json.loads(row[0]) if row else None
-    except ValueError:
-        return None
+    found = audit.latest(db, "admin.catalogue.publish", actor=actor)
+    return found[0]["detail"] if found else None
 
 
 class _Dumper(yaml.SafeDumper):

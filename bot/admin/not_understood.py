@@ -10,7 +10,6 @@ The texts are already masked when stored (store/masking.py); they are shown esca
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -21,7 +20,7 @@ from bot.admin.nlu_texts import intent_label
 from bot.admin.nlu_texts import n as tx
 from bot.admin.retrain import retrainer
 from bot.staffweb import Staff, check_csrf, csrf_field, read_form
-from store import not_understood
+from store import audit, not_understood
 
 OOS = "out_of_scope"
 NOTES = ("assigned", "gone", "pick", "started", "already")
@@ -119,16 +118,10 @@ def _load(db, data_dir):
 
 def _last_training(db) -> dict:
     """The last retraining from the audit log (this process may have restarted since)."""
-    row = db.execute(
-        "SELECT at, detail FROM audit_log WHERE action = 'nlu.retrain' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
+    found = audit.latest(db, "nlu.retrain")
+    if not found or not found[0]["detail"]:
         return {"state": "idle"}
-    try:
-        detail = json.loads(row[1] or "{}")
-    except ValueError:
-        return {"state": "idle"}
-    return {**detail, "finished": row[0]}
+    return {**found[0]["detail"], "finished": found[0]["at"]}
 
 
 async def page_(request: Request) -> Response:

@@ -14,7 +14,7 @@ from bot.staffweb.auth import Staff, csrf_field
 from bot.staffweb.desk_texts import text
 from bot.staffweb.layout import esc
 from scheduler.desk import describe
-from store import help_requests, users, volunteers
+from store import desk_outbox, help_requests, users, volunteers
 
 MAX_REPLY = 1000  # characters, as the Telegram relay (dialogues/actions/desk.py MAX_RELAY)
 THREAD_LIMIT = 200
@@ -121,13 +121,8 @@ def may_see_thread(r: dict, staff: Staff) -> bool:
 def thread(db, r: dict, staff: Staff) -> dict:
     """One request's conversation as HTML: {"html", "count", "sig", "status"}."""
     lang = staff.lang
-    cursor = db.conn.execute(
-        "SELECT id, user_id, kind, message, status FROM desk_outbox WHERE request_id = ?"
-        " ORDER BY id LIMIT ?",
-        [r["id"], THREAD_LIMIT],
-    )
     items = []
-    for _id, user_id, kind, message, state in cursor.fetchall():
+    for _id, user_id, kind, message, state in desk_outbox.thread(db, r["id"], THREAD_LIMIT):
         words = json.loads(message).get("text", "")
         if user_id == r["user_id"]:
             status = esc(text(lang, f"state_{state}")) if state else ""
