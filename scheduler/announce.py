@@ -4,7 +4,7 @@
     await courier.start() … await courier.stop()
 
 Every `tick_seconds` it starts the announcements whose time has come (one delivery row per
-recipient, scheduler/announce_rows.py) and sends what is due, each row like a reminder: it
+recipient, store/announcement_rows.py) and sends what is due, each row like a reminder: it
 waits for a slot of its own rate AND of the reminder dispatcher's shared limiter (`pace`, so
 reminders and announcements together stay under Telegram's ~30/s and a broadcast never starves
 reminders), waits out a flood-wait (`wait_ready`), marks the row `sending` just before the
@@ -33,10 +33,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from content.schedule import TZ
-from scheduler import announce_rows as rows_db
 from scheduler.quiet import QuietHours
 from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
 from scheduler.worker import TickingWorker
+from store import announcement_rows as rows_db
 from store import announcements as ann
 from store import desk_outbox
 from store import reminders as outbox

@@ -303,7 +303,7 @@ def _announcement_delivery(db: sqlite_utils.Database) -> None:
 
 
 def _deliveries_due_index(db: sqlite_utils.Database) -> None:
-    # The announcement courier (scheduler/announce_rows.py) reads pending deliveries by due time.
+    # The announcement courier (store/announcement_rows.py) reads pending deliveries by due time.
     db.execute("CREATE INDEX idx_deliveries_status_due ON deliveries (status, due_at)")
 
 
@@ -362,9 +362,7 @@ def _web_links(db: sqlite_utils.Database) -> None:
 
 def _desk_outbox_by_request(db: sqlite_utils.Database) -> None:
     # The /desk console reads one help request's conversation (store/desk_outbox.thread).
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS idx_desk_outbox_request ON desk_outbox (request_id, id)"
-    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_desk_outbox_request ON desk_outbox (request_id, id)")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

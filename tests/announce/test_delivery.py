@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from annkit import TZ, VOL, Clock, make_users, make_volunteer, recorder, tick
 
-from scheduler import announce_rows
 from scheduler.sender import PermanentSendError, TransientSendError
+from store import announcement_rows as announce_rows
 from store import announcements as ann
 from store import desk_outbox, subscriptions, users
 

@@ -111,6 +111,10 @@ ARGS = {
     "by": USER,
     "before": NOW.isoformat(),
     "code": "ABCDEFGH",
+    "since": NOW,  # store.announcement_rows (the announcement courier's rows)
+    "after": (NOW.isoformat(), 0),
+    "exclude": (),
+    "seconds": 60,
     "up_to": ROW,
     "start": "2026-12-01",  # usage events and the not-understood queue (#18)
     "end": "2027-01-01",
