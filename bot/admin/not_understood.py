@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.admin.common import admin, admin_page, esc, local_time
-from bot.admin.nlu_texts import intent_label
-from bot.admin.nlu_texts import n as tx
 from bot.admin.retrain import retrainer
+from bot.admin.texts import intent_label
+from bot.admin.texts import n as tx
 from bot.staffweb import Staff, check_csrf, csrf_field, read_form
 from store import audit, not_understood
 

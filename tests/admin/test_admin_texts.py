@@ -8,9 +8,7 @@ import string
 
 from adminkit import ADMIN, admin
 
-from bot.admin.nlu_texts import INTENT_ZH, NLU, intent_label
-from bot.admin.texts import TEXTS
-from bot.admin.usage_texts import USAGE
+from bot.admin.texts import INTENT_ZH, NLU, TEXTS, USAGE, intent_label
 from nlu import intents
 from store import users
 
