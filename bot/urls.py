@@ -46,11 +46,9 @@ def routes(wechat: list[BaseRoute]) -> list[BaseRoute]:
         Route("/api/audio/{key:str}", voice.audio, methods=GET),
         Route("/media/guides/{name:path}", api.guide_image, methods=GET),
         Route("/static/chat-texts.js", api.ui_texts, methods=GET),
-        _static("/static", "webchat", "static"),
         # staff sign-in (bot/staffweb)
         Route("/staff/login", login.login, methods=BOTH),
         Route("/staff/logout", login.logout, methods=POST),
-        _static("/staff/static", "staffweb", "staff-static"),
         # the volunteers' help desk (bot/staffweb/desk.py)
         Route("/desk", desk.home, methods=GET),
         Route("/desk/api/requests", desk.api_requests, methods=GET),
@@ -81,5 +79,8 @@ def routes(wechat: list[BaseRoute]) -> list[BaseRoute]:
         Route("/admin/not-understood", not_understood.page_, methods=GET),
         Route("/admin/not-understood/assign", not_understood.assign, methods=POST),
         Route("/admin/not-understood/retrain", not_understood.retrain, methods=POST),
+        # static files (after the routes: /static/chat-texts.js above is not a file)
+        _static("/static", "webchat", "static"),
+        _static("/staff/static", "staffweb", "staff-static"),
         _static("/admin/static", "admin", "admin-static"),
     ]
