@@ -31,7 +31,7 @@ def _intents(lang: str) -> list[tuple[str, str]]:
 
     registry = intents.registry()
     names = sorted(i for i in intents.nlu_intents() if i != OOS)
-    return [(name, intent_label(lang, name, registry[name].description)) for name in names]
+    return [(name, intent_label(lang, registry[name])) for name in names]
 
 
 def _group_card(staff: Staff, g: dict, choices: list[tuple[str, str]]) -> str:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import yaml
 
+from nlu.intents import Intent
+
 _ALL = yaml.safe_load((Path(__file__).with_name("texts.yml")).read_text(encoding="utf-8"))
 
 TEXTS: dict[str, dict[str, str]] = _ALL["console"]
 USAGE: dict[str, dict[str, str]] = _ALL["usage"]
 NLU: dict[str, dict[str, str]] = _ALL["not_understood"]
-INTENT_ZH: dict[str, str] = _ALL["intent_words_zh"]
 
 
 def fill(texts: dict[str, dict[str, str]], lang: str, key: str, fields: dict) -> str | None:
@@ -51,7 +52,8 @@ def u(lang: str, key: str, **fields) -> str:
     return key.removeprefix("ch_") if text is None else text
 
 
-def intent_label(lang: str, name: str, description: str) -> str:
-    """An intent as an operator reads it: its plain words and its name."""
-    words = INTENT_ZH.get(name) if lang == "zh" else None
-    return f"{words or description} ({name})"
+def intent_label(lang: str, intent: Intent) -> str:
+    """An intent as an operator reads it: its plain words (the registry's `description_zh` in
+    Mandarin, `description` in English or where Mandarin words are missing) and its name."""
+    words = intent.description_zh if lang == "zh" else None
+    return f"{words or intent.description} ({intent.name})"
