@@ -119,6 +119,7 @@ ARGS = {
     "up_to": ROW,
     "start": "2026-12-01",  # usage events and the not-understood queue (#18)
     "end": "2027-01-01",
+    "gap_minutes": 30,  # store.events.turns_between: a conversation's longest silence
     "rows": [],
     "group_key": "g000000000000",
     "intent": "find_center",
