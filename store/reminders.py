@@ -251,3 +251,20 @@ def list_rows(
 def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many rows are in each status."""
     return dict(db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall())
+
+
+def last_id(db: sqlite_utils.Database) -> int:
+    """The newest outbox row's id (0 for an empty outbox): rows planned later have larger ids."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
+
+
+def notices_after(db: sqlite_utils.Database, after_id: int) -> list[tuple]:
+    """The pending notices planned after row `after_id`, one row per event: (event_kind,
+    event_id, change, title JSON, how many people)."""
+    return db.execute(
+        "SELECT event_kind, event_id, json_extract(message, '$.change'), "
+        "json_extract(message, '$.event.title'), COUNT(DISTINCT user_id) FROM reminders "
+        "WHERE kind = 'notice' AND status = 'pending' AND id > ? "
+        "GROUP BY event_kind, event_id ORDER BY event_kind, event_id",
+        [after_id],
+    ).fetchall()
