@@ -44,6 +44,8 @@ class Turn:
     offered_base: int = 0
     desk: object | None = None  # dialogues.actions.desk.DeskConfig: admins, desk hours
     channel: str | None = None  # Incoming.channel: how this channel's buttons are chosen
+    photo: str | None = None  # Incoming.photo; the composer sets `photo_taken` when it keeps it
+    photo_taken: bool = False
     # Answered as out of scope or asked back (smalltalk.out_of_scope / clarify): the message
     # goes, masked, into the not-understood queue (dialogues/usage.py).
     unclear: bool = False

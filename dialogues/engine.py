@@ -185,6 +185,8 @@ class Assistant:
             location = sanitize.location(location)
             intent = "share_location" if location is not None else "_bad_location"
             parse = Parse.resolved("", intent, {}, lang)
+        elif incoming.photo and not incoming.text.strip():
+            parse = Parse.resolved("", "_photo", {}, lang)  # a picture without words
         else:
             parse, location = understand(incoming.text, state, self.parser, now, lang)
         new_lang = (
@@ -224,6 +226,7 @@ class Assistant:
             offered_base=offered_base,
             desk=self.desk,
             channel=incoming.channel,
+            photo=incoming.photo,
         )
         try:
             if (
@@ -247,6 +250,9 @@ class Assistant:
             )
             replies = smalltalk.error(t)
         replies = [finish(r, t) for r in replies]
+        if incoming.photo and t.text and not t.photo_taken and replies:
+            # a picture with words (a screenshot of a message: "这是诈骗吗?"): the words are answered
+            replies[0].text = t.t("odd.photo_caption") + "\n" + replies[0].text
         if incoming.voice and t.text and replies:
             # Speech recognition can mishear: say what was heard, so the user can correct it.
             if not replies[0].text.startswith(t.t("heard_unsure", text=t.text[:100])):

@@ -6,6 +6,7 @@ platform-specific appears here. `Reply.to_dict()` is the `--json` turn shape of 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dialogues import sanitize
@@ -14,6 +15,8 @@ from dialogues import sanitize
 # (Telegram's request_location keyboard, the browser's geolocation) render it natively; the
 # engine answers it with instructions when a channel cannot.
 SHARE_LOCATION = "/share_location"
+# A picture as a channel names it (a Telegram file id); anything else is dropped at the edge.
+PHOTO_ID = re.compile(r"^[A-Za-z0-9_-]{8,200}$")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,10 @@ class Incoming:
     `voice` says the text came from speech recognition; `unsure` that the recogniser was not
     confident (the engine then acts on nothing that subscribes, deletes or sends); `channel`
     names a channel whose buttons are not tapped under the message ("wechat": numbered lines,
-    "terminal": typed), so the texts that say how to choose fit it (dialogues/texts.py).
+    "terminal": typed), so the texts that say how to choose fit it (dialogues/texts.py);
+    `photo` is a picture sent with the message (the channel's id for it; `text` is its caption):
+    a volunteer's announcement picture, or a picture Leling says it cannot look at while it
+    answers the caption.
     """
 
     user_id: str
@@ -35,11 +41,14 @@ class Incoming:
     voice: bool = False
     unsure: bool = False
     channel: str | None = None
+    photo: str | None = None
 
     def __post_init__(self) -> None:
         # The edge: whatever a channel hands in is made safe to store before anything uses it.
         object.__setattr__(self, "user_id", sanitize.text(self.user_id, 128))
         object.__setattr__(self, "text", sanitize.text(self.text))
+        if self.photo is not None and not PHOTO_ID.match(str(self.photo)):
+            object.__setattr__(self, "photo", None)
 
 
 @dataclass(frozen=True)

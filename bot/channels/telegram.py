@@ -102,6 +102,7 @@ async def converse(
     location: tuple[float, float] | None = None,
     voice: bool = False,
     unsure: bool = False,
+    photo: str | None = None,
 ) -> None:
     """One turn: the assistant handles the message; every reply is sent to the chat."""
     services = _services(context)
@@ -113,6 +114,7 @@ async def converse(
         lang=lang_hint(update),
         voice=voice,
         unsure=unsure,
+        photo=photo,
     )
 
     # On a turn worker: chats are answered concurrently, each user's turns in order.
@@ -257,20 +259,14 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, files …: say what Leling understands. A photo from a volunteer writing
-    an announcement (`/announce`) is its picture, the caption its text."""
+    """Stickers, files …: say what Leling understands. A photo goes to the engine with its
+    caption as the text (an announcement's picture, or words answered as typed)."""
     services = _services(context)
     message = update.effective_message
     if message.photo:
-        from dialogues.state import load as load_state
-
-        def composing(db) -> bool:
-            return load_state(db, user_id(update)).in_loop("announce")
-
-        if await services.run(composing, services.db):
-            caption = " ".join((message.caption or "").split())
-            await converse(update, context, f"/ann_photo {message.photo[-1].file_id} {caption}")
-            return
+        caption = " ".join((message.caption or "").split())
+        await converse(update, context, caption, photo=message.photo[-1].file_id)
+        return
     await _say(update, context, "unsupported_voice" if services.transcribe else "unsupported")
 
 

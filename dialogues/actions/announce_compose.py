@@ -17,7 +17,6 @@ may announce, for a draft that exists, with values that pass the same checks as 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from content.schedule import TZ
@@ -28,9 +27,6 @@ from store import announcements as ann
 from store import volunteers
 
 LOOP = "announce"
-_FILE_ID = re.compile(
-    r"^[A-Za-z0-9_-]{8,200}$"
-)  # a Telegram file id (from bot/channels/telegram.py)
 MAX_AHEAD = timedelta(days=60)
 _QUIT = {"取消", "算了", "不发了", "cancel", "quit"}
 _TYPED = {"话题": "topic", "中心": "center", "课程": "lesson", "讲座": "lecture", "区": "district"}
@@ -184,6 +180,12 @@ def respond(t: Turn) -> list[Reply] | None:
         t.state.loop = None
         return [_plain(t, _w(t, "cancelled"))]
     step = t.state.loop.data.get("step")
+    if step == "text" and t.photo:  # a captioned picture: the picture and its text
+        if not text:
+            return [_plain(t, _w(t, "caption"))]
+        _draft(t)["photo"] = t.photo
+        t.photo_taken = True
+        return _got_text(t, text)
     if step == "text":
         return _got_text(t, text)
     if step == "audience":
@@ -329,14 +331,6 @@ def _button(t: Turn, command: str, arg: str) -> list[Reply]:
     if command == "/ann_no":
         t.state.loop = None
         return [_plain(t, _w(t, "cancelled"))]
-    if command == "/ann_photo" and step == "text":
-        file_id, _, caption = arg.partition(" ")
-        if not _FILE_ID.match(file_id):
-            return [_plain(t, _w(t, "no_draft"))]
-        if not caption.strip():
-            return [_plain(t, _w(t, "caption"))]
-        _draft(t)["photo"] = file_id
-        return _got_text(t, caption)
     if command == "/ann_aud" and step == "audience":
         try:
             audience = ann.parse_audience(arg)

@@ -145,7 +145,7 @@ def no_such_choice(t: Turn) -> list[Reply]:
 def kind(t: Turn, intent: str) -> list[Reply]:
     """Kind answers to input that is not a question: `_empty`, `_too_long`, `_symbols`,
     `_puzzled` ("？？？"), `_bad_location`, `_unknown_command`, `_bad_payload` (a button
-    payload that failed its checks)."""
+    payload that failed its checks), `_photo` (a picture without words)."""
     key = {
         "_empty": "odd.empty",
         "_too_long": "odd.too_long",
@@ -154,6 +154,7 @@ def kind(t: Turn, intent: str) -> list[Reply]:
         "_bad_location": "odd.bad_location",
         "_unknown_command": "odd.unknown_command",
         "_bad_payload": "odd.bad_payload",
+        "_photo": "odd.photo",
     }.get(intent, "odd.empty")
     if intent == "_bad_location":
         buttons = [Button(t.t("btn.share_location"), "/share_location")]

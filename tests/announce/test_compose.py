@@ -140,3 +140,20 @@ def test_forged_buttons_change_nothing(bot, db):
     assert ann.status(db, other, NOW)["state"] == "scheduled"
     # an admin may cancel anyone's
     assert "已取消" in say(bot, ADMIN, f"/announce cancel {other}")[0]
+
+
+def test_a_captioned_photo_is_the_announcements_picture_and_needs_words(bot, db):
+    photo = "AgACphotoLARGE01"
+    say(bot, VOL, "/announce")
+    replies = bot.handle(Incoming(VOL, "", photo=photo))
+    assert "说明文字" in replies[0].text  # a picture alone: the caption is the text
+    text, buttons = say(bot, VOL, "/ann_photo AgACforged0001 假的")  # no longer a command
+    assert "/ann_aud all" not in buttons
+    say(bot, VOL, "/announce")
+    replies = bot.handle(Incoming(VOL, "义诊的地点在这张图上", photo=photo))
+    assert "发给谁" in replies[0].text
+    say(bot, VOL, "/ann_aud all")
+    text, _ = say(bot, VOL, "/ann_when now")
+    assert "（附图片）" in text and "义诊的地点在这张图上" in text
+    say(bot, VOL, "/ann_ok")
+    assert db.execute("SELECT photo FROM announcements").fetchall() == [(photo,)]
