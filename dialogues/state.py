@@ -48,11 +48,8 @@ def _names(cls: type) -> tuple[str, ...]:
 
 
 class Record:
-    """A small typed piece of state, saved as a JSON object.
-
-    `get`, `[key]` and `[key] = value` read and write fields by name, for code written against
-    the dict-shaped state of version 1; new code uses the attributes.
-    """
+    """A small typed piece of state, saved as a JSON object and read by its attributes;
+    `from_dict` also reads the dict-shaped state of version 1 (`_ALIASES`: its old key names)."""
 
     _ALIASES: ClassVar[dict[str, str]] = {}
 
@@ -77,32 +74,6 @@ class Record:
     def to_dict(self) -> dict:
         """The JSON-ready form (a shallow copy)."""
         return {name: getattr(self, name) for name in _names(type(self))}
-
-    def _field(self, key: str) -> str | None:
-        key = self._ALIASES.get(key, key)
-        return key if key in _names(type(self)) else None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field `key` (None-valued fields give `default`), like dict.get."""
-        name = self._field(key)
-        value = getattr(self, name) if name else None
-        return default if value is None else value
-
-    def __getitem__(self, key: str) -> Any:
-        name = self._field(key)
-        if name is None:
-            raise KeyError(key)
-        return getattr(self, name)
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        name = self._field(key)
-        if name is None:
-            raise KeyError(key)
-        setattr(self, name, value)
-
-    def __contains__(self, key: str) -> bool:
-        name = self._field(key)
-        return name is not None and getattr(self, name) is not None
 
 
 @dataclass

@@ -86,7 +86,7 @@ def test_an_nlu_window_is_cut_to_the_longest_window(bot, scripted):
     scripted.add("以后所有的手机课", "list_lessons", time=far)
     replies = say(bot, "以后所有的手机课")
     check_reply_rules(replies)
-    query = states.load(bot.db, "test:1").shown["query"]
+    query = states.load(bot.db, "test:1").shown.query
     start = datetime.fromisoformat(query["from"])
     assert datetime.fromisoformat(query["to"]) - start == payload_rules.MAX_WINDOW
 
@@ -95,7 +95,7 @@ def test_an_nlu_window_far_away_falls_back_to_the_default(bot, scripted):
     scripted.add("4026年的讲座", "list_lectures", time={"from": "4026-01-01T00:00:00+08:00"})
     replies = say(bot, "4026年的讲座")
     check_reply_rules(replies)
-    assert "from" not in states.load(bot.db, "test:1").shown["query"]
+    assert "from" not in states.load(bot.db, "test:1").shown.query
 
 
 def test_a_stored_query_from_before_the_bounds_is_bounded():

@@ -81,8 +81,8 @@ def test_dicts_assigned_by_older_code_become_typed():
     state.pending = {"ask": "forget"}
     assert state.guide == GuideProgress("scan_to_pay", 2) and state.in_loop("guide")
     assert state.focus == Focus("lecture", "lec-1")
-    assert state.pending.ask == "forget" and state.pending.get("ask") == "forget"
-    assert (state.focus or {}).get("type") == "lecture" and state.guide["step"] == 2
+    assert state.pending.ask == "forget"
+    assert state.focus.type == "lecture" and state.guide.step == 2
 
 
 def test_unreadable_parts_are_dropped_not_the_whole_state():
