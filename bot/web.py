@@ -1,4 +1,5 @@
 """Leling's web app (Starlette): the web chat (bot/webchat/), `/healthz` and the Telegram webhook.
+Every URL it serves, and the handler behind it, is in one table: bot/urls.py.
 
     app = create_app(services)        # served by uvicorn in `leling run` (bot/service.py)
 
@@ -26,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import urls
 from bot.webguard import MAX_BODY, BodyLimit, QuietLog
 
 log = logging.getLogger(__name__)
@@ -94,17 +96,10 @@ def create_app(
     may be over `max_body` bytes (413), save the larger caps of `admin.LARGER_BODIES` (the
     console's catalogue upload)."""
     from bot import admin, staffweb
-    from bot.webchat import SecurityHeaders, WebChat, WebLimits, routes
+    from bot.webchat import SecurityHeaders, WebChat, WebLimits
 
     app = Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-            *_wechat_routes(services),
-            *staffweb.routes(),
-            *routes(),
-            *admin.routes(),
-        ],
+        routes=urls.routes(_wechat_routes(services)),
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=max_body, larger=admin.LARGER_BODIES),

@@ -15,7 +15,16 @@ from pathlib import Path
 import yaml
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "intents.yml"
-_FIELDS = {"description", "internal", "action", "clarify", "keeps_loop", "commands"}
+_FIELDS = {
+    "description",
+    "description_zh",
+    "label",
+    "internal",
+    "action",
+    "clarify",
+    "keeps_loop",
+    "commands",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class Intent:
     clarify: bool = False
     keeps_loop: bool = False
     commands: tuple[str, ...] = ()
+    description_zh: str | None = None
+    label: tuple[str, str] | None = None  # (Mandarin, English)
 
     @property
     def odd_input(self) -> bool:
@@ -37,7 +48,8 @@ class Intent:
 
 
 def load(path: Path | None = None) -> dict[str, Intent]:
-    """The registry in file order; raises ValueError on an unknown field or a missing description."""
+    """The registry in file order; raises ValueError on an unknown field, a missing description or
+    a label that is not [Mandarin, English]."""
     doc = yaml.safe_load(Path(path or REGISTRY_FILE).read_text(encoding="utf-8")) or {}
     out: dict[str, Intent] = {}
     for name, spec in (doc.get("intents") or {}).items():
@@ -47,6 +59,11 @@ def load(path: Path | None = None) -> dict[str, Intent]:
             raise ValueError(f"intent {name}: unknown field(s) {sorted(unknown)}")
         if not spec.get("description"):
             raise ValueError(f"intent {name}: a description is required")
+        label = spec.get("label")
+        if label is not None and not (
+            isinstance(label, list) and len(label) == 2 and all(isinstance(x, str) for x in label)
+        ):
+            raise ValueError(f"intent {name}: label must be [Mandarin, English]")
         out[str(name)] = Intent(
             name=str(name),
             description=str(spec["description"]),
@@ -55,6 +72,8 @@ def load(path: Path | None = None) -> dict[str, Intent]:
             clarify=bool(spec.get("clarify", False)),
             keeps_loop=bool(spec.get("keeps_loop", False)),
             commands=tuple(str(c) for c in spec.get("commands") or ()),
+            description_zh=spec.get("description_zh"),
+            label=(label[0], label[1]) if label else None,
         )
     return out
 

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.admin.common import admin, admin_page, esc, local_time
-from bot.admin.nlu_texts import intent_label
-from bot.admin.nlu_texts import n as tx
 from bot.admin.retrain import retrainer
+from bot.admin.texts import intent_label
+from bot.admin.texts import n as tx
 from bot.staffweb import Staff, check_csrf, csrf_field, read_form
 from store import audit, not_understood
 
@@ -31,7 +31,7 @@ def _intents(lang: str) -> list[tuple[str, str]]:
 
     registry = intents.registry()
     names = sorted(i for i in intents.nlu_intents() if i != OOS)
-    return [(name, intent_label(lang, name, registry[name].description)) for name in names]
+    return [(name, intent_label(lang, registry[name])) for name in names]
 
 
 def _group_card(staff: Staff, g: dict, choices: list[tuple[str, str]]) -> str:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from bot.admin.charts import bar_image, line_image
 from bot.admin.common import admin, admin_page, esc, now_of, table
-from bot.admin.usage_texts import u
+from bot.admin.texts import u
 from content.districts import BY_NAME
 
 

@@ -92,23 +92,6 @@ def _pair(svg: str, table: str) -> str:
     return f'<div class="pair"><figure>{svg}</figure><div>{table}</div></div>'
 
 
-HEADLINE_NAMES = {
-    "conversations": ("对话", "conversations"),
-    "active_users": ("活跃用户", "active users"),
-    "turns": ("消息", "messages answered"),
-    "guides.started": ("开始学习指南", "guides started"),
-    "guides.finished": ("学完指南", "guides finished"),
-    "subscriptions.total": ("新订阅提醒", "new subscriptions"),
-    "reminders.sent": ("发出提醒", "reminders sent"),
-    "reminders.late": ("迟到提醒", "reminders late"),
-    "reminders.failed": ("未送达提醒", "reminders failed"),
-    "help_requests.created": ("求助", "help requests"),
-    "help_requests.closed": ("求助已结束", "help requests closed"),
-    "announcements.sent": ("通知送达", "announcement deliveries"),
-    "not_understood": ("没听懂的消息", "messages not understood"),
-}
-
-
 def _name(zh: str, en: str) -> str:
     return f'{zh} <span class="en" lang="en">{en}</span>'
 
@@ -138,7 +121,7 @@ def render(
     rows = []
     for path in HEADLINES:
         key = ".".join(path)
-        zh, en = HEADLINE_NAMES[key]
+        zh, en = labels.HEADLINE_NAMES[key]
         rows.append(
             [_name(zh, en), _n(_get(m, path)), _n(_get(prev, path)), _pct(m["change"][key])]
         )

@@ -69,7 +69,7 @@ def sentences(m: dict, guide_names: dict[str, str] | None = None) -> list[tuple[
         i for i in m["top_intents"] if not i["intent"].startswith("_") and i["intent"] not in skip
     ]
     if intents:
-        names = [labels.INTENTS.get(i["intent"], (i["intent"], i["intent"])) for i in intents[:3]]
+        names = [labels.names(i["intent"]) for i in intents[:3]]
         out.append(
             (
                 "大家最常问的是：" + "、".join(f"「{n[0]}」" for n in names) + "。",

@@ -14,18 +14,15 @@ announcements) and /admin build on it.
 the one-time links (/weblogin, `leling volunteers login-link`); `layout.py` the shared frame
 (`page`); `static/staff.css` the styles added to the chat page's leling.css. `require_staff`
 raises `StaffRefused`, which `on_refused` (registered by bot/web.py) answers: a redirect to
-/staff/login for pages, 403 JSON for `/api/` paths. docs/volunteers.md describes the console.
+/staff/login for pages, 403 JSON for `/api/` paths. docs/volunteers.md describes the console; bot/urls.py lists its URLs.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from bot.staffweb.auth import (
     FormTooLarge,
@@ -40,8 +37,6 @@ from bot.staffweb.auth import (
 from bot.staffweb.layout import message_page, page
 from bot.staffweb.texts import text
 
-STATIC = Path(__file__).resolve().parent / "static"
-
 __all__ = [
     "FormTooLarge",
     "Staff",
@@ -53,7 +48,6 @@ __all__ = [
     "page",
     "read_form",
     "require_staff",
-    "routes",
     "staff_from_request",
 ]
 
@@ -86,16 +80,3 @@ async def on_refused(request: Request, exc: Exception) -> Response:
 def exception_handlers() -> dict:
     """The handlers the app registers for the staff pages."""
     return {StaffRefused: on_refused}
-
-
-def routes() -> list:
-    """Sign-in, sign-out and the staff pages' static files."""
-    from bot.staffweb import desk, desk_announce, login
-
-    return [
-        *desk.routes(),
-        *desk_announce.routes(),
-        Route("/staff/login", login.login, methods=["GET", "POST"]),
-        Route("/staff/logout", login.logout, methods=["POST"]),
-        Mount("/staff/static", app=StaticFiles(directory=STATIC), name="staff-static"),
-    ]

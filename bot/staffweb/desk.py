@@ -314,18 +314,3 @@ async def close(request: Request) -> Response:
     if r["status"] == "closed" and r.get("ended_by") == staff.user_id:
         return _done("/desk", "closed", rid)
     return _done("/desk", "gone", rid)
-
-
-def routes() -> list:
-    """The console's help-desk routes."""
-    from starlette.routing import Route
-
-    return [
-        Route("/desk", home, methods=["GET"]),
-        Route("/desk/api/requests", api_requests, methods=["GET"]),
-        Route("/desk/request/{rid:int}", request_page, methods=["GET"]),
-        Route("/desk/api/request/{rid:int}", api_request, methods=["GET"]),
-        Route("/desk/request/{rid:int}/claim", claim, methods=["POST"]),
-        Route("/desk/request/{rid:int}/reply", reply, methods=["POST"]),
-        Route("/desk/request/{rid:int}/close", close, methods=["POST"]),
-    ]

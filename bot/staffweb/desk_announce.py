@@ -271,20 +271,3 @@ async def cancel(request: Request) -> Response:
 async def stop(request: Request) -> Response:
     """Stop a running announcement."""
     return await _end(request, "stop")
-
-
-def routes() -> list:
-    """The console's announcement routes."""
-    from starlette.routing import Route
-
-    return [
-        Route("/desk/announce", compose, methods=["GET", "POST"]),
-        Route("/desk/api/announce/count", api_count, methods=["GET"]),
-        Route("/desk/announce/preview", preview, methods=["POST"]),
-        Route("/desk/announce/confirm", confirm, methods=["POST"]),
-        Route("/desk/announcements", list_page, methods=["GET"]),
-        Route("/desk/announcements/{aid:int}", status_page, methods=["GET"]),
-        Route("/desk/api/announcements/{aid:int}", api_status, methods=["GET"]),
-        Route("/desk/announcements/{aid:int}/cancel", cancel, methods=["POST"]),
-        Route("/desk/announcements/{aid:int}/stop", stop, methods=["POST"]),
-    ]

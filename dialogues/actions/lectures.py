@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from content import timefmt
-from content.districts import district as find_district
 from content.schedule import next_occurrence
 from content.schema import Lecture
 from dialogues import labels, window
@@ -48,16 +47,11 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     audiences = [a for a in t.entity_values("audience") if isinstance(a, str)]
     if audiences:  # "parents of toddlers": the specific one, not "parents"
         q["audience"] = next((a for a in audiences if a != "家长"), audiences[0])
-    d = t.entity("district")
-    found = find_district(d) if isinstance(d, str) else None
-    if found is not None:
-        q["district"] = found.name
-    else:
-        from dialogues.actions.lessons import place_district
+    from dialogues.actions.lessons import district_asked
 
-        near = place_district(t)  # "lectures in Huilongguan": the street's district
-        if near:
-            q["district"] = near
+    district = district_asked(t)  # "lectures in Huilongguan": the street's district
+    if district:
+        q["district"] = district
     mode = t.entity("mode")
     if mode in ("online", "offline"):
         q["mode"] = mode

@@ -40,10 +40,18 @@ def topic_for_guide(t: Turn, guide_id: str) -> str | None:
     return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
 
-def place_district(t: Turn) -> str | None:
-    """The district of the street or landmark the message names ("phone classes near Wangjing",
-    "回龙观的讲座"): lists filtered by district apply it rather than drop the place. A landmark
-    counts only when no app or guide is named (an app's name can look like a place)."""
+def district_asked(t: Turn) -> str | None:
+    """The district a list is asked for: a district named ("朝阳区的课"), else the district of the
+    street or landmark named ("phone classes near Wangjing", "回龙观的讲座"), so lists filtered by
+    district apply the place rather than drop it."""
+    d = t.entity("district")
+    found = find_district(d) if isinstance(d, str) else None
+    return found.name if found is not None else _place_district(t)
+
+
+def _place_district(t: Turn) -> str | None:
+    """The district of the street or landmark the message names. A landmark counts only when no
+    app or guide is named (an app's name can look like a place)."""
     street = t.entity("street")
     if isinstance(street, str):
         short = street.removesuffix("街道")
@@ -76,12 +84,9 @@ def query_from(t: Turn, base: dict | None = None) -> dict:
     if topic:
         topic = SERVICE_TOPIC.get(topic, topic)  # 摄影课 → 拍照 (nlu/data/aliases.yml)
         q["topic"] = canonical(topic, TOPICS)
-    d = t.entity("district")
-    found = find_district(d) if isinstance(d, str) else None
-    if found is not None:
-        q["district"] = found.name
-    elif place_district(t):
-        q["district"] = place_district(t)
+    district = district_asked(t)
+    if district:
+        q["district"] = district
     center = t.entity("center")
     if isinstance(center, str) and center in t.cat.centers:
         q["center"] = center
