@@ -35,7 +35,7 @@ from pathlib import Path
 from content.schedule import TZ
 from scheduler.quiet import QuietHours
 from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
-from scheduler.worker import TickingWorker
+from scheduler.worker import TickingWorker, recover_in_flight
 from store import announcement_rows as rows_db
 from store import announcements as ann
 from store import desk_outbox
@@ -120,17 +120,13 @@ class AnnounceCourier(TickingWorker):
         """Recover, start what is due, send every due row, close finished announcements.
         Returns counts of what this tick did."""
         counts = dict.fromkeys(("sent", "retried", "deferred", "unknown"), 0)
-        lost = await self._run(
-            rows_db.recover, self.clock() - self.stale_after, tuple(self._inflight)
+        _released, counts["unknown"] = await self._run(
+            recover_in_flight,
+            rows_db.recover,
+            self.clock() - self.stale_after,
+            tuple(self._inflight),
+            "announcement delivery",
         )
-        for r in lost:
-            log.warning(
-                "announcement %s delivery %s was being sent when the process stopped; "
-                "marked unknown and NOT sent again",
-                r["announcement_id"],
-                r["id"],
-            )
-        counts["unknown"] = len(lost)
         for aid in await self._run(rows_db.start_due, self.clock()):
             log.info("announcement %s started", aid)
         after = None
@@ -175,7 +171,7 @@ class AnnounceCourier(TickingWorker):
             return False
         quiet = QuietHours(row["quiet_start"], row["quiet_end"])
         if quiet.contains(now):
-            await self._run(rows_db.postpone, row["id"], quiet.end_after(now))
+            await self._run(rows_db.postpone, [row["id"]], quiet.end_after(now))
             counts["deferred"] += 1
             return False
         if self.cap:
@@ -230,7 +226,7 @@ class AnnounceCourier(TickingWorker):
             return
         if attempts > len(self.backoff):
             log.warning("announcement delivery %s failed for good: %s", row["id"], error)
-            await self._run(rows_db.finish, [row["id"]], "failed", error[:300])
+            await self._run(rows_db.finish, [row["id"]], "failed", error)
             return
         when = self.clock() + self.backoff[attempts - 1]
         await self._run(rows_db.retry_at, row["id"], when, error)
@@ -246,7 +242,7 @@ def _labels(row: dict) -> dict:
 def _block_user(db, row: dict, error: str) -> None:
     """The user blocked the bot: the row is `blocked`, and the user is unreachable for
     reminders too (subscriptions stopped, pending reminders dropped, user inactive)."""
-    rows_db.finish(db, [row["id"]], "blocked", error[:300])
+    rows_db.finish(db, [row["id"]], "blocked", error)
     subs_store.deactivate_all(db, row["user_id"])
     outbox.drop_for_user(db, row["user_id"])
     users_store.set_active(db, row["user_id"], False, reason=error)

@@ -40,6 +40,7 @@ from scheduler.messages import render
 from scheduler.planning import HORIZON_DAYS, replan_all
 from scheduler.sender import OutboundMessage, PermanentSendError, RateLimitedError, Sender
 from scheduler.triage import TickReport, triage
+from scheduler.worker import recover_in_flight
 from store import reminders as outbox
 from store import sending
 from store import subscriptions as subs_store
@@ -140,18 +141,13 @@ class Dispatcher:
     async def recover(self) -> TickReport:
         """Resolve rows a dead dispatcher left in flight (attempted before `stale_after`)."""
         released, unknown = await self._run(
-            sending.recover, self.clock() - self.stale_after, tuple(self._inflight)
+            recover_in_flight,
+            sending.recover,
+            self.clock() - self.stale_after,
+            tuple(self._inflight),
+            "reminder",
         )
-        for r in unknown:
-            log.warning(
-                "reminder %s (%s) was being sent when the process stopped; marked "
-                "unknown and NOT sent again",
-                r["id"],
-                r["idem_key"],
-            )
-        if released:
-            log.info("%d claimed reminder(s) from a stopped process returned to pending", released)
-        return TickReport(released=released, unknown=len(unknown))
+        return TickReport(released=released, unknown=unknown)
 
     async def tick(self, *, follow: bool = False) -> TickReport:
         """Send everything due now, batch after batch, until nothing is due.

@@ -1,18 +1,47 @@
 """What the background senders share (the help desk's courier, the announcement courier): a
 SQLite connection of their own, used on one worker thread of their own, and a loop that ticks
-every `tick_seconds` until stopped, logging a failed tick and going on."""
+every `tick_seconds` until stopped, logging a failed tick and going on. And what the two
+exactly-once senders (the reminder dispatcher, the announcement courier) do after a crash:
+`recover_in_flight`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from store.db import open_db
 
 log = logging.getLogger(__name__)
+
+
+def recover_in_flight(
+    db,
+    recover: Callable,
+    stale_before: datetime,
+    in_flight: Collection[int],
+    what: str,
+) -> tuple[int, int]:
+    """Resolve the rows a stopped process left in flight, with `recover(db, stale_before,
+    in_flight)` (store/sending.py or store/announcement_rows.py; `in_flight`: the caller's own
+    sends, left alone), and log each one made `unknown` — it is never sent again — by its id
+    and idempotency key (ids only, no text). `what` names a row in the log ("reminder").
+    Returns (released, unknown) counts."""
+    released, unknown = recover(db, stale_before, in_flight)
+    for row in unknown:
+        log.warning(
+            "%s %s (%s) was being sent when the process stopped; marked unknown and NOT sent again",
+            what,
+            row["id"],
+            row["idem_key"],
+        )
+    if released:
+        log.info("%d %s(s) from a stopped process returned to pending", released, what)
+    return released, len(unknown)
 
 
 class TickingWorker:

@@ -1,10 +1,11 @@
 """The announcements' delivery rows, sending side (the SQL of scheduler/announce.py).
 
-The life of a `deliveries` row follows the reminder outbox's (store/sending.py), so the same
-exactly-once argument holds: a row is written `pending` for every recipient in ONE transaction
-when the announcement starts (its idempotency key `a:<announcement>:<user>` is unique, so
-starting twice adds nothing); `mark_attempt` moves it pending → sending and commits right BEFORE
-the request goes out (only while the announcement is still running); `mark_sent` right after.
+The life of a `deliveries` row is the reminder outbox's (the moves of a send are written once
+for both, in store/outbox_moves.py), so the same exactly-once argument holds: a row is written
+`pending` for every recipient in ONE transaction when the announcement starts (its idempotency
+key `a:<announcement>:<user>` is unique, so starting twice adds nothing); `mark_attempt` moves
+it pending → sending and commits right BEFORE the request goes out (only while the
+announcement is still running); `mark_sent` right after.
 A row found `sending` by the next process (after `stale_after`) becomes `unknown` and is never
 sent again.
 
@@ -18,19 +19,17 @@ others instead of pruning it at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import sqlite_utils
 
 from store import announcements as ann
 from store import events
 from store.announcements import iso
+from store.outbox_moves import Outbox, chunks, due_page, marks, not_in, rows
 
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+_OUTBOX = Outbox("deliveries")
 
 
 def start_due(db: sqlite_utils.Database, now: datetime) -> list[int]:
@@ -75,20 +74,15 @@ def due_rows(
 ) -> list[dict]:
     """Up to `limit` pending rows of running announcements due at `now`, oldest first, after
     the (due_at, id) `after`, with what sending needs to know about the user."""
-    where = "d.status = 'pending' AND d.due_at <= :now AND a.status = 'running'"
-    args: dict = {"now": iso(now), "limit": limit}
-    if after is not None:
-        where += " AND d.due_at >= :ad AND (d.due_at > :ad OR d.id > :ai)"
-        args.update(ad=after[0], ai=after[1])
+    page, args = due_page("d", now, limit, after)
     cur = db.execute(
         "SELECT d.id, d.announcement_id, d.user_id, d.attempts, d.due_at, a.text, a.label,"
         " a.photo, u.lang, u.active, u.news_off, u.quiet_start, u.quiet_end"
         " FROM deliveries d JOIN announcements a ON a.id = d.announcement_id"
-        f" LEFT JOIN users u ON u.id = d.user_id WHERE {where}"
-        " ORDER BY d.due_at, d.id LIMIT :limit",
+        f" LEFT JOIN users u ON u.id = d.user_id WHERE a.status = 'running' AND {page}",
         args,
     )
-    return _rows(cur)
+    return rows(cur)
 
 
 def sent_recently(
@@ -102,88 +96,48 @@ def sent_recently(
     ).fetchone()[0]
 
 
-def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
-    """pending → sending, committed right BEFORE the send; False when the row is no longer
-    pending and due, or its announcement was stopped: then it must not be sent."""
-    stamp = iso(now)
-    with db.conn:
-        return (
-            db.conn.execute(
-                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1,"
-                " claimed_at = ? WHERE id = ? AND status = 'pending' AND due_at <= ?"
-                " AND (SELECT status FROM announcements a WHERE a.id = announcement_id)"
-                " = 'running'",
-                [stamp, row_id, stamp],
-            ).rowcount
-            == 1
-        )
+# pending → sending, committed right BEFORE the send (only while the announcement runs)
+mark_attempt = _OUTBOX.mark_attempt
+retry_at = _OUTBOX.retry_at  # sending → pending again, due later (a transient error)
+postpone = _OUTBOX.postpone  # waiting out the user's quiet hours
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime) -> None:
     """sending → sent."""
     with db.conn:
-        db.conn.execute(
-            "UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-            [iso(now), row_id],
-        )
-
-
-def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) -> None:
-    """sending → pending again, due at `due` (a transient error)."""
-    with db.conn:
-        db.conn.execute(
-            "UPDATE deliveries SET status = 'pending', due_at = ?, last_error = ?,"
-            " claimed_at = NULL WHERE id = ?",
-            [iso(due), error[:300], row_id],
-        )
+        _OUTBOX.set_sent(db, row_id, now)
 
 
 def finish(
-    db: sqlite_utils.Database, row_ids: Iterable[int], status: str, error: str | None = None
+    db: sqlite_utils.Database, row_ids: Sequence[int], status: str, error: str | None = None
 ) -> None:
-    """Close pending (or in-flight) rows for good with `status`."""
+    """Close pending (or in-flight) rows for good with `status`; each keeps its due time as
+    `claimed_at`, so retention keeps it as long as a sent row."""
     with db.conn:
-        for rid in row_ids:
+        done = _OUTBOX.close(db, row_ids, status, error, ("pending", "sending"))
+        for part in chunks(done):
             db.conn.execute(
-                "UPDATE deliveries SET status = ?, last_error = ?,"
-                " claimed_at = coalesce(claimed_at, due_at) WHERE id = ?"
-                " AND status IN ('pending', 'sending')",
-                [status, error, rid],
+                "UPDATE deliveries SET claimed_at = coalesce(claimed_at, due_at)"
+                f" WHERE id IN ({marks(part)})",
+                part,
             )
-
-
-def postpone(db: sqlite_utils.Database, row_id: int, due: datetime) -> None:
-    """A pending row now due at `due` (the end of the user's quiet hours)."""
-    with db.conn:
-        db.conn.execute(
-            "UPDATE deliveries SET due_at = ? WHERE id = ? AND status = 'pending'",
-            [iso(due), row_id],
-        )
 
 
 def recover(
     db: sqlite_utils.Database, stale_before: datetime, exclude: Iterable[int] = ()
-) -> list[dict]:
+) -> tuple[int, list[dict]]:
     """Rows a dead process left `sending` (attempted before `stale_before`, not the caller's
     own in flight) become `unknown`: NOT sent again — except web users' rows, which go back to
     `pending`: their inbox keeps one message per key, so sending again cannot double it.
-    Returns the rows now unknown."""
+    Returns (released count, the rows now unknown: `id`, `idem_key`)."""
     skip = sorted(set(exclude))
-    mine = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
     with db.conn:
-        db.conn.execute(
+        released = db.conn.execute(
             "UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
-            f" AND claimed_at <= ? AND user_id LIKE 'web:%'{mine}",
+            f" AND claimed_at <= ? AND user_id LIKE 'web:%'{not_in(skip)}",
             [iso(stale_before), *skip],
-        )
-        return _rows(
-            db.conn.execute(
-                "UPDATE deliveries SET status = 'unknown', last_error = 'process stopped during"
-                " send' WHERE status = 'sending' AND claimed_at <= ?"
-                f"{mine} RETURNING id, announcement_id",
-                [iso(stale_before), *skip],
-            )
-        )
+        ).rowcount
+        return released, _OUTBOX.mark_unknown(db, stale_before, skip)
 
 
 def next_due_at(db: sqlite_utils.Database) -> str | None:
@@ -228,8 +182,3 @@ def finish_done(db: sqlite_utils.Database, now: datetime) -> list[dict]:
             at=now,
         )
     return done
-
-
-def stale_horizon(now: datetime, seconds: float) -> datetime:
-    """`now` minus `seconds` (the age after which a `sending` row is someone else's)."""
-    return now - timedelta(seconds=seconds)

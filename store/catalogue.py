@@ -91,6 +91,11 @@ def set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
         db.execute("INSERT OR REPLACE INTO catalogue_meta (key, value) VALUES (?, ?)", [key, value])
 
 
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many records each catalogue table holds."""
+    return {t: db.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in CATALOGUE_TABLES}
+
+
 def catalogue_meta(db: sqlite_utils.Database) -> dict[str, str]:
     """Where the loaded catalogue came from (`source`, `digest`, `imported_at`); empty if none."""
     return {r[0]: r[1] for r in db.execute("SELECT key, value FROM catalogue_meta")}

@@ -206,6 +206,40 @@ def between(
     return out
 
 
+def turns_between(
+    db: sqlite_utils.Database, start: str, end: str, gap_minutes: int, district: str | None = None
+) -> list[tuple]:
+    """One row per turn with `start` <= at < `end`: (day "2026-12-01", channel, district,
+    user_key, 1 when it starts a conversation — the person's first turn, or the first after more
+    than `gap_minutes` of silence — else 0)."""
+    where = "kind = 'turn' AND at >= :start AND at < :end"
+    if district:
+        where += " AND district = :district"
+    sql = (
+        "SELECT substr(at, 1, 10), channel, district, user_key, "
+        "(prev IS NULL OR (julianday(at) - julianday(prev)) * 1440 > :gap) FROM ("
+        "SELECT id, at, channel, district, user_key, LAG(at) OVER ("
+        "PARTITION BY coalesce(user_key, 'event:' || id) ORDER BY at, id) AS prev "
+        f"FROM events WHERE {where})"
+    )
+    args = {"start": start, "end": end, "gap": gap_minutes, "district": district}
+    return db.conn.execute(sql, args).fetchall()
+
+
+def intents_between(
+    db: sqlite_utils.Database, start: str, end: str, district: str | None = None
+) -> dict[str, int]:
+    """How many turns with `start` <= at < `end` each intent answered ("?" for none)."""
+    out: dict[str, int] = {}
+    for (intent,) in db.conn.execute(
+        "SELECT intent FROM events WHERE kind = 'turn' AND at >= ? AND at < ?"
+        + (" AND district = ?" if district else ""),
+        [start, end, *([district] if district else [])],
+    ):
+        out[intent or "?"] = out.get(intent or "?", 0) + 1
+    return out
+
+
 def purge_older(db: sqlite_utils.Database, days: int, now: datetime | None = None) -> int:
     """Delete events more than `days` old (the retention policy); returns how many went."""
     cutoff = stamp((now or datetime.now(TZ)) - timedelta(days=days))

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-TZ = ZoneInfo("Asia/Shanghai")
+from store.outbox_moves import chunks, iso, rows
+
 COLUMNS = (
     "id",
     "subscription_id",
@@ -59,31 +59,17 @@ _SET_WHEN_SENDING = ("id", "attempts", "claimed_at", "sent_at", "late", "last_er
 NOTICE_COLUMNS = tuple(c for c in COLUMNS if c not in _SET_WHEN_SENDING)
 # … a new pending reminder without these, which take their defaults ('reminder', 'pending', NULL).
 REMINDER_COLUMNS = tuple(c for c in NOTICE_COLUMNS if c not in ("kind", "status", "message"))
-_JOINED = (
+# How a row is read (by the CLI here, by the dispatcher in store/sending.py): every column, a
+# reminder's message joined in from its session's snapshot.
+READ_COLUMNS = (
     ", ".join(f"r.{c}" for c in COLUMNS if c != "message")
     + ", coalesce(r.message, e.snapshot) AS message"
 )
-_FROM = (
+READ_FROM = (
     " FROM reminders r LEFT JOIN reminder_events e ON e.event_kind = r.event_kind AND "
     "e.event_id = r.event_id AND e.occurrence = r.occurrence"
 )
-_SELECT = "SELECT " + _JOINED + _FROM
-_CHUNK = 500  # SQLite's variable limit is 32766; stay well below it
-
-
-def iso(when: datetime) -> str:
-    """The stored form of a time: Asia/Shanghai, whole seconds, with +08:00."""
-    return when.astimezone(TZ).replace(microsecond=0).isoformat()
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+_SELECT = "SELECT " + READ_COLUMNS + READ_FROM
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -132,7 +118,7 @@ def quiet_hours(db: sqlite_utils.Database, user_ids: Iterable[str]) -> dict[str,
     """user id → (quiet_start, quiet_end, active) for the given users."""
     ids = sorted(set(user_ids))
     out: dict[str, tuple] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         marks = ",".join("?" * len(part))
         for uid, qs, qe, active in db.execute(
             f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks})",
@@ -180,7 +166,7 @@ def apply_plan(
                 "WHERE id = ? AND status = 'pending'",
                 updates,
             )
-        for part in _chunks(list(deletes)):
+        for part in chunks(list(deletes)):
             db.conn.execute(
                 f"DELETE FROM reminders WHERE status = 'pending' AND id IN "
                 f"({','.join('?' * len(part))})",
@@ -259,9 +245,26 @@ def list_rows(
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY r.due_at, r.id"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return _rows(db.execute(sql, args))
+    return rows(db.execute(sql, args))
 
 
 def status_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """How many rows are in each status."""
     return dict(db.execute("SELECT status, count(*) FROM reminders GROUP BY status").fetchall())
+
+
+def last_id(db: sqlite_utils.Database) -> int:
+    """The newest outbox row's id (0 for an empty outbox): rows planned later have larger ids."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
+
+
+def notices_after(db: sqlite_utils.Database, after_id: int) -> list[tuple]:
+    """The pending notices planned after row `after_id`, one row per event: (event_kind,
+    event_id, change, title JSON, how many people)."""
+    return db.execute(
+        "SELECT event_kind, event_id, json_extract(message, '$.change'), "
+        "json_extract(message, '$.event.title'), COUNT(DISTINCT user_id) FROM reminders "
+        "WHERE kind = 'notice' AND status = 'pending' AND id > ? "
+        "GROUP BY event_kind, event_id ORDER BY event_kind, event_id",
+        [after_id],
+    ).fetchall()

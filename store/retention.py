@@ -11,7 +11,8 @@ Leling keeps personal data only as long as it serves the person (China's PIPL, a
   nothing sent or planned for them in that time (their subscriptions produce nothing any more);
 - audit log entries older than `audit_days`;
 - messages in the not-understood queue older than `not_understood_days` (30), and usage
-  events (no text) older than `events_days` (400: a year of month on month).
+  events (no text) older than `events_days` (400: a year of month on month);
+- one-time sign-in links (staff pages, WeChat → web chat) a day after they expired.
 
 `prune(db, now, policy)` does it all in one go (or counts it, `dry_run`); the service runs it
 daily and `leling maintenance prune` by hand.
@@ -29,6 +30,7 @@ from store.db import transaction
 from store.reminders import iso
 
 FINISHED = ("sent", "failed", "expired", "skipped", "unknown", "merged")
+SPENT_LINKS = timedelta(days=1)  # one-time sign-in links are kept this long after they expire
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ _STEPS = (
     ("audit_log", "FROM audit_log WHERE at < :audit"),
     ("not_understood", "FROM not_understood WHERE at < :not_understood"),
     ("events", "FROM events WHERE at < :events"),
+    # one-time sign-in links (staff pages, WeChat → web chat), used or not, a day after expiry
+    ("staff_tokens", "FROM staff_tokens WHERE expires_at < :spent"),
+    ("web_links", "FROM web_links WHERE expires_at < :spent"),
 )
 
 
@@ -116,6 +121,7 @@ def prune(
         # not_understood and events store Beijing times ("+08:00", like the outbox)
         "not_understood": iso(now - timedelta(days=policy.not_understood_days)),
         "events": iso(now - timedelta(days=policy.events_days)),
+        "spent": _utc(now - SPENT_LINKS),
     }
     gone = inactive_users(db, now, policy.inactive_days)
     counts: dict[str, int] = {}

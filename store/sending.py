@@ -1,6 +1,8 @@
 """The reminder outbox, sending side: the due rows a dispatcher reads and the status moves of
 one send (pending → sending → sent / pending again / failed …). The row's life and the columns
-are described in `store/reminders.py`, which holds the planning side; all SQL stays in `store/`.
+are described in `store/reminders.py`, which holds the planning side; the moves the announcement
+deliveries share are written once in `store/outbox_moves.py`, and this module adds what only
+reminders do: the usage events, the `late` mark, leaving rows another process took alone.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from datetime import datetime
 
 import sqlite_utils
 
-from store.reminders import _FROM, _JOINED, COLUMNS, _chunks, _rows, iso
+from store.outbox_moves import Outbox, chunks, due_page, iso, marks, rows
+from store.reminders import READ_COLUMNS, READ_FROM
+
+_OUTBOX = Outbox("reminders")
 
 
 def _with_users(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     users = {}
     ids = sorted({r["user_id"] for r in rows})
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for uid, lang, qs, qe, active in db.execute(
             "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
             f"({','.join('?' * len(part))})",
@@ -49,7 +54,7 @@ _COVERED = """EXISTS (SELECT 1 FROM reminders s WHERE s.subscription_id IN (
       THEN s.offset_minutes < r.offset_minutes
            OR (s.offset_minutes = r.offset_minutes AND s.id < r.id)
       ELSE s.message IS r.message AND s.id < r.id END) AS covered"""
-_SELECT_DUE = "SELECT " + _JOINED + ", " + _COVERED + _FROM
+_SELECT_DUE = "SELECT " + READ_COLUMNS + ", " + _COVERED + READ_FROM
 
 
 def due_rows(
@@ -60,35 +65,16 @@ def due_rows(
 
     Nothing is claimed: a row stays `pending` until `mark_attempt` moves it to `sending` just
     before its send, so a crash leaves nothing half-taken."""
-    where = "r.status = 'pending' AND r.due_at <= :now"
-    args: dict = {"now": iso(now), "limit": limit}
-    if after is not None:
-        where += " AND r.due_at >= :after_due AND (r.due_at > :after_due OR r.id > :after_id)"
-        args.update(after_due=after[0], after_id=after[1])
-    cur = db.execute(
-        f"{_SELECT_DUE} WHERE {where} ORDER BY r.due_at, r.id LIMIT :limit",
-        args,
-    )
-    rows = _rows(cur)
-    for r in rows:
+    page, args = due_page("r", now, limit, after)
+    due = rows(db.execute(f"{_SELECT_DUE} WHERE {page}", args))
+    for r in due:
         r["covered"] = bool(r["covered"])
-    return _with_users(db, rows)
+    return _with_users(db, due)
 
 
-def mark_attempt(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
-    """pending → sending (attempts + 1, `claimed_at` = now), committed right BEFORE the send.
-    False when the row is no longer pending and due (sent by another process, unsubscribed,
-    moved by a re-plan): then it must not be sent."""
-    stamp = iso(now)
-    with db.conn:
-        return (
-            db.conn.execute(
-                "UPDATE reminders SET status = 'sending', attempts = attempts + 1, "
-                "claimed_at = ? WHERE id = ? AND status = 'pending' AND due_at <= ?",
-                [stamp, row_id, stamp],
-            ).rowcount
-            == 1
-        )
+mark_attempt = _OUTBOX.mark_attempt  # pending → sending, committed right BEFORE the send
+retry_at = _OUTBOX.retry_at  # sending → pending again, due later (a transient error)
+postpone = _OUTBOX.postpone  # a late reminder waits out the user's quiet hours
 
 
 # The usage event of a reminder sent or failed (store/events.py), written in the same transaction
@@ -108,26 +94,13 @@ _EVENT = (
 
 
 def mark_sent(db: sqlite_utils.Database, row_id: int, now: datetime, late: bool) -> None:
-    """sending → sent (and its usage event)."""
+    """sending → sent, `late` when more than `late_after` past due (and its usage event)."""
     with db.conn:
-        db.conn.execute(
-            "UPDATE reminders SET status = 'sent', sent_at = ?, late = ?, "
-            "last_error = NULL WHERE id = ?",
-            [iso(now), int(late), row_id],
-        )
+        _OUTBOX.set_sent(db, row_id, now)
+        db.conn.execute("UPDATE reminders SET late = ? WHERE id = ?", [int(late), row_id])
         db.conn.execute(
             _EVENT.format(at="?", detail="json_object('late', ?, 'kind', r.kind)", ids="?"),
             [iso(now), "reminder_sent", int(late), row_id],
-        )
-
-
-def retry_at(db: sqlite_utils.Database, row_id: int, due: datetime, error: str) -> None:
-    """sending → pending again, due at `due` (transient error)."""
-    with db.conn:
-        db.conn.execute(
-            "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, "
-            "claimed_at = NULL WHERE id = ?",
-            [iso(due), error[:500], row_id],
         )
 
 
@@ -139,36 +112,16 @@ def finish(
     *,
     only_pending: bool = False,
 ) -> None:
-    """Close rows for good: `failed`, `expired`, `skipped` or `merged`. `only_pending`: leave
-    alone any row another process has taken meanwhile."""
-    guard = " AND status = 'pending'" if only_pending else ""
+    """Close rows for good: `failed`, `expired`, `skipped` or `merged` (a failure with its
+    usage event). `only_pending`: leave alone any row another process has taken meanwhile."""
     with db.conn:
-        for part in _chunks(list(row_ids)):
-            done = db.conn.execute(
-                f"UPDATE reminders SET status = ?, last_error = ? WHERE id IN "
-                f"({','.join('?' * len(part))}){guard} RETURNING id",
-                [status, error, *part],
-            ).fetchall()
-            if status == "failed" and done:
-                ids = [r[0] for r in done]
-                db.conn.execute(
-                    _EVENT.format(
-                        at="r.due_at",
-                        detail="json_object('kind', r.kind)",
-                        ids=",".join("?" * len(ids)),
-                    ),
-                    ["reminder_failed", *ids],
-                )
-
-
-def postpone(db: sqlite_utils.Database, row_ids: Sequence[int], due: datetime) -> None:
-    """Pending rows now due at `due` instead (a late reminder waits out quiet hours)."""
-    with db.conn:
-        for part in _chunks(list(row_ids)):
+        done = _OUTBOX.close(db, row_ids, status, error, ("pending",) if only_pending else ())
+        if status != "failed":
+            return
+        for part in chunks(done):
             db.conn.execute(
-                "UPDATE reminders SET due_at = ? WHERE status = 'pending' AND id IN "
-                f"({','.join('?' * len(part))})",
-                [iso(due), *part],
+                _EVENT.format(at="r.due_at", detail="json_object('kind', r.kind)", ids=marks(part)),
+                ["reminder_failed", *part],
             )
 
 
@@ -179,25 +132,14 @@ def recover(
     `exclude`, the caller's own sends in flight): `sending` rows become `unknown` and are NOT
     sent again (the request may or may not have reached the user). `claimed` rows (left by
     releases before 0.2, which claimed whole batches) go back to pending. Return (released
-    count, the rows now unknown)."""
-    stamp = iso(stale_before)
-    skip = sorted(set(exclude))
-    mine = f" AND id NOT IN ({','.join('?' * len(skip))})" if skip else ""
+    count, the rows now unknown: `id`, `idem_key`)."""
     with db.conn:
         released = db.conn.execute(
             "UPDATE reminders SET status = 'pending', claimed_at = NULL "
             "WHERE status = 'claimed' AND claimed_at <= ?",
-            [stamp],
+            [iso(stale_before)],
         ).rowcount
-        unknown = _rows(
-            db.conn.execute(
-                "UPDATE reminders SET status = 'unknown', last_error = 'process stopped during send' "
-                f"WHERE status = 'sending' AND claimed_at <= ?{mine} RETURNING "
-                + ", ".join(COLUMNS),
-                [stamp, *skip],
-            )
-        )
-    return released, unknown
+        return released, _OUTBOX.mark_unknown(db, stale_before, exclude)
 
 
 def next_due_at(db: sqlite_utils.Database, after: tuple[str, int] | None = None) -> str | None:

@@ -26,8 +26,9 @@ from bot.admin.review import render_review, review_of
 from bot.admin.staging import MAX_ENTRIES, MAX_UPLOAD, Stage, Staging, UploadError
 from bot.admin.texts import t
 from bot.staffweb import Staff, check_csrf, csrf_field, read_form
-from content.diff import TABLES
+from store import volunteers
 from store.catalogue import catalogue_meta
+from store.catalogue import counts as catalogue_counts
 
 STAGING_DIR = "admin-uploads"  # next to the database
 
@@ -40,13 +41,12 @@ def staging(request: Request) -> Staging:
 
 def _summary(db) -> dict:
     meta = catalogue_meta(db)
-    counts = {tb: db.execute(f"SELECT COUNT(*) FROM [{tb}]").fetchone()[0] for tb in TABLES}
-    return {"meta": meta, "counts": counts, "history": ops.history(db)}
+    return {"meta": meta, "counts": catalogue_counts(db), "history": ops.history(db)}
 
 
 def _who(db, actor: str) -> str:
-    row = db.execute("SELECT name FROM volunteers WHERE user_id = ?", [actor]).fetchone()
-    return f"{row[0]} ({actor})" if row and row[0] else actor
+    volunteer = volunteers.get(db, actor, include_revoked=True)
+    return f"{volunteer['name']} ({actor})" if volunteer and volunteer["name"] else actor
 
 
 def _history_rows(db, lang: str, history: list[dict]) -> list[list[str]]:

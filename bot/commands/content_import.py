@@ -17,6 +17,7 @@ from bot.config import Settings
 from content.load import ImportResult, import_dir, load_catalogue
 from content.validate import errors, read_catalogue_dir
 from scheduler.planning import replan_all
+from store import reminders
 from store.db import open_db
 
 
@@ -64,15 +65,8 @@ class ImportPreview:
 
 def _planned_notices(db, after_id: int) -> list[dict]:
     """The pending notices planned after outbox row `after_id`, one dict per event."""
-    rows = db.execute(
-        "SELECT event_kind, event_id, json_extract(message, '$.change'), "
-        "json_extract(message, '$.event.title'), COUNT(DISTINCT user_id) FROM reminders "
-        "WHERE kind = 'notice' AND status = 'pending' AND id > ? "
-        "GROUP BY event_kind, event_id ORDER BY event_kind, event_id",
-        [after_id],
-    ).fetchall()
     out = []
-    for kind, event_id, change, title, people in rows:
+    for kind, event_id, change, title, people in reminders.notices_after(db, after_id):
         zh, en = (json.loads(title) + [None, None])[:2] if title else (None, None)
         out.append(
             {
@@ -97,7 +91,7 @@ def preview_import(db, folder, now, *, allow_removals: bool = False) -> ImportPr
             copy.close()
         scratch = open_db(Path(tmp) / "copy.db")
         try:
-            last = scratch.execute("SELECT COALESCE(MAX(id), 0) FROM reminders").fetchone()[0]
+            last = reminders.last_id(scratch)
             result = import_dir(
                 scratch, folder, actor="dry-run (a copy)", allow_removals=True, now=now
             )

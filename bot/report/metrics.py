@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
+from store import events as event_log
 from store.events import TZ, stamp
-from store.events import between as events_between
 
 GAP_MINUTES = 30
 TOP_INTENTS = 10
@@ -50,18 +50,7 @@ def _bound(day: date) -> str:
 
 def _turn_rows(db, start: date, end: date, district: str | None):
     """(day, channel, district, user_key, starts a conversation) per turn in [start, end)."""
-    where = "kind = 'turn' AND at >= :start AND at < :end"
-    if district:
-        where += " AND district = :district"
-    sql = (
-        "SELECT substr(at, 1, 10), channel, district, user_key, "
-        "(prev IS NULL OR (julianday(at) - julianday(prev)) * 1440 > :gap) FROM ("
-        "SELECT id, at, channel, district, user_key, LAG(at) OVER ("
-        "PARTITION BY coalesce(user_key, 'event:' || id) ORDER BY at, id) AS prev "
-        f"FROM events WHERE {where})"
-    )
-    args = {"start": _bound(start), "end": _bound(end), "gap": GAP_MINUTES, "district": district}
-    return db.conn.execute(sql, args).fetchall()
+    return event_log.turns_between(db, _bound(start), _bound(end), GAP_MINUTES, district)
 
 
 def _counts(rows, key) -> dict:
@@ -85,7 +74,7 @@ def _counts(rows, key) -> dict:
 def _summary(db: sqlite_utils.Database, start: date, end: date, district: str | None) -> dict:
     rows = _turn_rows(db, start, end, district)
     users = {r[3] for r in rows if r[3]}
-    events = events_between(
+    found = event_log.between(
         db,
         _bound(start),
         _bound(end),
@@ -104,13 +93,7 @@ def _summary(db: sqlite_utils.Database, start: date, end: date, district: str | 
         ],
         district=district,
     )
-    intents: dict[str, int] = {}
-    for (intent,) in db.conn.execute(
-        "SELECT intent FROM events WHERE kind = 'turn' AND at >= ? AND at < ?"
-        + (" AND district = ?" if district else ""),
-        [_bound(start), _bound(end), *([district] if district else [])],
-    ):
-        intents[intent or "?"] = intents.get(intent or "?", 0) + 1
+    intents = event_log.intents_between(db, _bound(start), _bound(end), district)
     return {
         "conversations": sum(int(r[4]) for r in rows),
         "active_users": len(users),
@@ -122,12 +105,12 @@ def _summary(db: sqlite_utils.Database, start: date, end: date, district: str | 
             {"intent": k, "count": v}
             for k, v in sorted(intents.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_INTENTS]
         ],
-        "guides": _guides(events),
-        "subscriptions": _subscriptions(events),
-        "reminders": _reminders(events),
-        "help_requests": _help(events),
-        "announcements": _announcements(events),
-        "not_understood": sum(1 for e in events if e["kind"] == "not_understood"),
+        "guides": _guides(found),
+        "subscriptions": _subscriptions(found),
+        "reminders": _reminders(found),
+        "help_requests": _help(found),
+        "announcements": _announcements(found),
+        "not_understood": sum(1 for e in found if e["kind"] == "not_understood"),
     }
 
 

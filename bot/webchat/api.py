@@ -174,6 +174,7 @@ def render_page(request: Request, uid: str, lang: str, notice_html: str = "") ->
     chat = _chat(request)
     html = (
         chat.page.replace("{{csrf}}", security.csrf_token(chat.secret, uid))
+        .replace("{{who}}", security.device_tag(chat.secret, uid))
         .replace("{{lang}}", "en" if lang == "en" else "zh-CN")
         .replace("{{notice}}", notice_html)
     )

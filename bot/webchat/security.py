@@ -102,6 +102,13 @@ def csrf_token(secret: bytes, user_id: str) -> str:
     return _mac(secret, "csrf", user_id)
 
 
+def device_tag(secret: bytes, user_id: str) -> str:
+    """A short tag that tells the page whose conversation this device keeps (not the id itself):
+    when a one-time WeChat link signs the page in as someone else, the page sees another tag and
+    drops the history it kept for the previous person."""
+    return _mac(secret, "who", user_id)[:16]
+
+
 def csrf_ok(secret: bytes, user_id: str, given: str | None) -> bool:
     """Whether `given` is `user_id`'s CSRF token."""
     return bool(given) and hmac.compare_digest(given, csrf_token(secret, user_id))

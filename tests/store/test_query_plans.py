@@ -114,10 +114,12 @@ ARGS = {
     "since": NOW,  # store.announcement_rows (the announcement courier's rows)
     "after": (NOW.isoformat(), 0),
     "exclude": (),
+    "only": ("pending",),  # store.outbox_moves.Outbox.close
     "seconds": 60,
     "up_to": ROW,
     "start": "2026-12-01",  # usage events and the not-understood queue (#18)
     "end": "2027-01-01",
+    "gap_minutes": 30,  # store.events.turns_between: a conversation's longest silence
     "rows": [],
     "group_key": "g000000000000",
     "intent": "find_center",
@@ -186,7 +188,19 @@ def _store_functions():
                 yield f"store.{info.name}.{name}", fn, params[1:]
 
 
-STORE_FUNCTIONS = sorted(_store_functions(), key=lambda f: f[0])
+def _outbox_moves():
+    """The shared moves of a send (store/outbox_moves.py), once for each outbox table."""
+    from store.outbox_moves import TABLES, Outbox
+
+    for table in TABLES:
+        outbox = Outbox(table)
+        for name, method in inspect.getmembers(outbox, inspect.ismethod):
+            params = list(inspect.signature(method).parameters.values())
+            if not name.startswith("_") and params and params[0].name == "db":
+                yield f"store.outbox_moves.Outbox({table}).{name}", method, params[1:]
+
+
+STORE_FUNCTIONS = sorted([*_store_functions(), *_outbox_moves()], key=lambda f: f[0])
 
 
 def _arguments(qualname: str, params) -> tuple[list, dict]:

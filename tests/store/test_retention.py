@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from bot.cli import main as leling
 from bot.config import ConfigError, Settings
 from bot.maintenance import seconds_until
 from content.schedule import TZ
-from store import audit, sessions, subscriptions, users
+from store import audit, sessions, staff_tokens, subscriptions, users, web_links
 from store import reminders as outbox
 from store.retention import RetentionPolicy, inactive_users, prune
 
@@ -65,6 +65,24 @@ def test_finished_rows_older_than_90_days_go_and_the_rest_stay(db):
     assert db["reminder_events"].count == 2
     assert audit.entries(db, "retention.prune")[-1]["actor"] == "system"
     assert prune(db, NOW)["reminders"] == 0
+
+
+def test_one_time_sign_in_links_go_a_day_after_they_expire(db):
+    users.get_or_create(db, "telegram:7")
+    old, fresh = NOW - timedelta(days=2), NOW - timedelta(minutes=5)
+    # made in this order, because making a link also sweeps links long expired
+    live = staff_tokens.issue(db, "telegram:7", now=fresh)
+    link = web_links.issue(db, "telegram:7", now=fresh)
+    spent = staff_tokens.issue(db, "telegram:7", now=old)
+    assert staff_tokens.redeem(db, spent, now=old) == "telegram:7"  # used two days ago
+    staff_tokens.issue(db, "telegram:7", now=old)  # never used, expired two days ago
+    web_links.issue(db, "telegram:7", now=old)
+    assert prune(db, NOW, dry_run=True)["staff_tokens"] == 2
+    counts = prune(db, NOW)
+    assert (counts["staff_tokens"], counts["web_links"]) == (2, 1)
+    # the links made minutes ago still work
+    assert staff_tokens.redeem(db, live, now=NOW) == "telegram:7"
+    assert web_links.redeem(db, link, now=NOW)[0] == "ok"
 
 
 def test_a_user_silent_for_a_year_with_nothing_planned_is_forgotten(db):

@@ -18,6 +18,8 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  /* whose conversation this page is (a tag, not the id): another person's history is not shown */
+  var who = (document.querySelector('meta[name="leling-who"]') || {}).content || "";
   var lang = document.documentElement.lang === "en" ? "en" : "zh";
   var busy = false;
   var history = [];
@@ -499,6 +501,12 @@
 
   /* -- start ----------------------------------------------------------------------------------- */
   function restore() {
+    var kept = recall("leling.who");
+    if (who && kept !== who) {
+      /* signed in as someone else (a WeChat link on a shared phone): not their history */
+      if (kept !== null) forgetHere(null);
+      store("leling.who", who);
+    }
     try { history = JSON.parse(recall(HISTORY_KEY) || "[]") || []; } catch (e) { history = []; }
     if (!Array.isArray(history)) history = [];
     var log = $("log");
