@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from adminkit import ADMIN, catalogue_copy
-from browserkit import needs_chromium
+from browserkit import AXE, needs_chromium, serious_axe_violations, watch
 from webkit import TZ
 
 from content.load import load_catalogue
@@ -25,7 +25,6 @@ from scheduler.planning import plan_for_subscription
 from store import events, not_understood, staff_tokens, subscriptions, users
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS_IMG = ROOT / "docs" / "img"
 LECTURE = "lec-dongcheng-teen-silence-1205"
@@ -44,11 +43,7 @@ class Phone:
         )
         self.page = self.context.new_page()
         self.url = url
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.errors, self.requests = watch(self.page)
         self.page.route(
             f"{url}{AXE_PATH}",
             lambda route: route.fulfill(
@@ -62,14 +57,7 @@ class Phone:
     def check(self, what: str) -> None:
         """axe-core: no serious or critical violation; nothing wider than the screen."""
         self.page.add_script_tag(url=self.url + AXE_PATH)
-        result = self.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        )
-        bad = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = serious_axe_violations(self.page)
         assert bad == [], f"{what}: {bad}"
         wide = self.page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"

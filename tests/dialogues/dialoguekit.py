@@ -59,6 +59,12 @@ class ScriptedParser:
     def add(self, text: str, intent: str, **kw) -> None:
         self.table[text] = parse(intent, text, **kw)
 
+    def add_unsure(self, text: str, ranking: list[tuple[str, float]], **entities) -> None:
+        """What the NLU gives when no intent is sure enough (nlu.Parser): out_of_scope with
+        confidence 1 - the top intent's, and the ranking the bot can offer guesses from."""
+        unsure = round(1 - ranking[0][1], 4)
+        self.add(text, "out_of_scope", confidence=unsure, ranking=ranking, **entities)
+
     def parse(self, text: str, now=None) -> dict:
         self.calls.append(text)
         found = self.table.get(text)

@@ -9,7 +9,6 @@ from dialoguekit import (
     RecordingPlanner,
     check_reply_rules,
     make_assistant,
-    parse,
     payloads,
     say,
     texts,
@@ -277,12 +276,8 @@ def test_voice_preference_sets_the_reply_flag(bot, scripted):
 
 
 def test_unclear_input_asks_back_with_two_guesses(bot, scripted):
-    scripted.table["嗯那个"] = parse(
-        "out_of_scope",
-        "嗯那个",
-        confidence=0.7,
-        ranking=[("find_center", 0.3), ("list_lectures", 0.2), ("greet", 0.1)],
-        district="朝阳区",
+    scripted.add_unsure(
+        "嗯那个", [("find_center", 0.3), ("list_lectures", 0.2), ("greet", 0.1)], district="朝阳区"
     )
     replies = say(bot, "嗯那个")
     assert payloads(replies)[:3] == [
@@ -407,9 +402,9 @@ def test_deep_links(bot):
 
 
 def test_two_near_tied_readings_are_asked_back(bot, scripted):
-    scripted.table["有课吗"] = parse(
-        "list_lectures",
+    scripted.add(
         "有课吗",
+        "list_lectures",
         confidence=0.29,
         ranking=[("list_lectures", 0.29), ("list_lessons", 0.27)],
     )
@@ -419,12 +414,7 @@ def test_two_near_tied_readings_are_asked_back(bot, scripted):
 
 
 def test_guide_guesses_are_not_offered_outside_a_guide(bot, scripted):
-    scripted.table["嗯"] = parse(
-        "out_of_scope",
-        "嗯",
-        confidence=0.9,
-        ranking=[("guide_back", 0.1), ("find_center", 0.08), ("list_lessons", 0.07)],
-    )
+    scripted.add_unsure("嗯", [("guide_back", 0.1), ("find_center", 0.08), ("list_lessons", 0.07)])
     assert payloads(say(bot, "嗯"))[:2] == ["/find_center", "/list_lessons"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from nlukit import cases
 
 from nlu.analysis import fold_particles, fold_text
 from nlu.concepts import ConceptLexicon
@@ -67,16 +68,7 @@ def test_segmenter_keeps_user_words_and_pickles_small():
     assert seg.word_freq("设计") > 0 and seg.word_freq("乐龄学习中心") == 0
 
 
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("", "zh"),
-        ("123", "zh"),
-        ("ok", "en"),
-        ("OK了", "zh"),
-        ("I want to learn 书法", "en"),
-    ],
-)
+@pytest.mark.parametrize(("text", "lang"), cases("detect_language"))
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
 

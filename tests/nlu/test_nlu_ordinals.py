@@ -3,44 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from nlukit import cases
 
 from nlu.ordinals import ordinal, ordinal_in
 from nlu.shortcuts import shortcuts
 
 
-@pytest.mark.parametrize(
-    ("text", "n"),
-    [
-        ("1", 1),
-        ("２", 2),
-        ("第一个", 1),
-        ("一号", 1),
-        ("两", 2),
-        ("十六", 16),
-        ("the first one", 1),
-        ("option 3", 3),
-        ("last", -1),
-        ("0", 0),
-        ("好的", None),
-        ("三四", None),
-        ("100", None),
-    ],
-)
+@pytest.mark.parametrize(("text", "n"), cases("ordinal_messages"))
 def test_a_whole_message_naming_a_position(text, n):
     assert ordinal(text) == n
 
 
-@pytest.mark.parametrize(
-    ("text", "n"),
-    [
-        ("第二个的电话", 2),
-        ("我想去第十一个", 11),
-        ("3号那个", 3),
-        ("remind me of the second one", 2),
-        ("number 4 please", 4),
-        ("随便看看", None),
-    ],
-)
+@pytest.mark.parametrize(("text", "n"), cases("ordinals_in_sentences"))
 def test_a_position_inside_a_sentence(text, n):
     assert ordinal_in(text) == n
 

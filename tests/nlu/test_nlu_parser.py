@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import numpy as np
 import pytest
-from nlukit import DATA, HELD_OUT, NOW
+from nlukit import DATA, HELD_OUT, NOW, cases
 
 from nlu import OUT_OF_SCOPE, OUT_OF_SCOPE_THRESHOLD, Parser, RasaHTTPParser, load_parser
 from nlu.dataset import load_language
@@ -47,32 +47,12 @@ def test_parse_has_the_rasa_shape(parse):
     json.dumps(result, ensure_ascii=False)  # serialisable as is
 
 
-@pytest.mark.parametrize(
-    ("text", "lang"),
-    [
-        ("你好", "zh"),
-        ("hello there", "en"),
-        ("用WeChat视频", "zh"),
-        ("how do I open 微信", "en"),
-    ],
-)
+@pytest.mark.parametrize(("text", "lang"), cases("parse_language"))
 def test_language_detection(parse, text, lang):
     assert parse(text)["lang"] == lang
 
 
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("你好", "greet"),
-        ("离我最近的老年大学在哪儿", "find_center"),
-        ("教我用微信视频", "start_guide"),
-        ("下一步", "guide_next"),
-        ("谢谢你", "thanks"),
-        ("hello", "greet"),
-        ("where is the nearest senior university", "find_center"),
-        ("next step", "guide_next"),
-    ],
-)
+@pytest.mark.parametrize(("text", "intent"), cases("obvious_intents"))
 def test_obvious_intents(parse, text, intent):
     assert parse(text)["intent"]["name"] == intent
 

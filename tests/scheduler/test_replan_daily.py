@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from schedkit import NOW, lecture, make_catalogue
 
 from scheduler.planning import replan_all
@@ -20,6 +21,8 @@ DAILY = {
     "start": "2026-09-01",
 }
 USERS = ("telegram:1", "telegram:2", "telegram:3")
+LATER = NOW + timedelta(days=1)  # the next daily re-plan
+MOVED_TO = "2026-09-29T15:00:00+08:00"  # lec-teen's new time in tomorrow's catalogue
 
 
 def catalogue(teen_at="2026-09-28T09:30:00+08:00", other="scheduled"):
@@ -33,10 +36,20 @@ def catalogue(teen_at="2026-09-28T09:30:00+08:00", other="scheduled"):
     )
 
 
-def subscribe_all(subscribe) -> None:
+@pytest.fixture
+def planned_today(db, subscribe):
+    """Every user subscribed to every lecture, planned at NOW from today's catalogue; gives the
+    database."""
     for user in USERS:  # same offsets and quiet hours: one shared plan per event
         for target in ("lec-teen", "lec-other", "lec-same", "lec-daily"):
             subscribe(user, target=target)
+    replan_all(db, catalogue(), NOW)
+    return db
+
+
+def tomorrows_catalogue():
+    """What changed overnight: lec-teen moved to MOVED_TO, lec-other cancelled."""
+    return catalogue(teen_at=MOVED_TO, other="cancelled")
 
 
 def pending(db, since) -> set[tuple]:
@@ -48,23 +61,20 @@ def pending(db, since) -> set[tuple]:
     }
 
 
-def test_a_day_later_changes_are_followed_for_every_subscriber(db, subscribe):
-    subscribe_all(subscribe)
-    replan_all(db, catalogue(), NOW)
+def test_a_day_later_changes_are_followed_for_every_subscriber(planned_today):
+    db = planned_today
     assert "2026-10-09T19:30:00+08:00" not in {r["occurrence"] for r in outbox.list_rows(db)}
     same_before = {
         r["idem_key"]: (r["id"], r["due_at"])
         for r in outbox.list_rows(db)
         if r["event_id"] == "lec-same"
     }
-    later = NOW + timedelta(days=1)
-    moved = catalogue(teen_at="2026-09-29T15:00:00+08:00", other="cancelled")
-    report = replan_all(db, moved, later)
+    report = replan_all(db, tomorrows_catalogue(), LATER)
     rows = outbox.list_rows(db, statuses=("pending",))
 
     # The moved lecture: every subscriber has reminders for the new time only, and one notice.
     teen = {(r["user_id"], r["occurrence"]) for r in rows if r["event_id"] == "lec-teen"}
-    assert teen == {(u, "2026-09-29T15:00:00+08:00") for u in USERS}
+    assert teen == {(u, MOVED_TO) for u in USERS}
     # The cancelled lecture: no reminder left, one notice per subscriber.
     assert not [r for r in rows if r["event_id"] == "lec-other" and r["kind"] == "reminder"]
     told = sorted((r["user_id"], r["event_id"]) for r in rows if r["kind"] == "notice")
@@ -83,30 +93,24 @@ def test_a_day_later_changes_are_followed_for_every_subscriber(db, subscribe):
     assert same_after == same_before and len(same_before) == 2 * len(USERS)
 
 
-def test_replanning_gives_what_planning_from_an_empty_outbox_gives(db, subscribe):
-    subscribe_all(subscribe)
-    replan_all(db, catalogue(), NOW)
-    later = NOW + timedelta(days=1)
-    moved = catalogue(teen_at="2026-09-29T15:00:00+08:00", other="cancelled")
-    replan_all(db, moved, later)
-    replanned = pending(db, later)
+def test_replanning_gives_what_planning_from_an_empty_outbox_gives(planned_today):
+    db, moved = planned_today, tomorrows_catalogue()
+    replan_all(db, moved, LATER)
+    replanned = pending(db, LATER)
 
     # The same subscriptions planned once, from nothing, a day later.
     db.conn.execute("DELETE FROM reminders")
     db.conn.commit()
-    replan_all(db, moved, later)
-    assert pending(db, later) == replanned
+    replan_all(db, moved, LATER)
+    assert pending(db, LATER) == replanned
     # lec-teen and lec-same 2 each; 14 daily sessions, tonight's day-before one already past.
     assert len(replanned) == len(USERS) * (2 + 2 + 2 * 14 - 1)
 
 
-def test_a_second_replan_the_same_day_changes_nothing(db, subscribe):
-    subscribe_all(subscribe)
-    replan_all(db, catalogue(), NOW)
-    later = NOW + timedelta(days=1)
-    moved = catalogue(teen_at="2026-09-29T15:00:00+08:00", other="cancelled")
-    replan_all(db, moved, later)
+def test_a_second_replan_the_same_day_changes_nothing(planned_today):
+    db, moved = planned_today, tomorrows_catalogue()
+    replan_all(db, moved, LATER)
     before = outbox.list_rows(db)
-    report = replan_all(db, moved, later)
+    report = replan_all(db, moved, LATER)
     assert (report.inserted, report.updated, report.deleted, report.notices) == (0, 0, 0, 0)
     assert outbox.list_rows(db) == before

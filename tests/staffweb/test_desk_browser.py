@@ -14,13 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browserkit import needs_chromium
+from browserkit import AXE, needs_chromium, serious_axe_violations, watch
 from staffkit import ADMIN, ChatUser, announce_tick
 
 from store import help_requests, users, volunteers
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = ROOT / "docs"
 
@@ -64,14 +63,7 @@ def _axe(browser, state, url: str, what: str) -> None:
     page = context.new_page()
     page.goto(url)
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
+    bad = serious_axe_violations(page)
     context.close()
     assert bad == [], f"{what}: {bad}"
 
@@ -87,11 +79,7 @@ def test_the_console_in_a_phone_browser(browser, live):
 
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
     page = context.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("request", lambda q: requests.append(q.url))
+    errors, requests = watch(page)
 
     page.goto(f"{live.url}/desk")  # not signed in: to the sign-in page
     page.get_by_label("邀请码").fill(code)

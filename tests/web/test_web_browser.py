@@ -13,10 +13,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from browserkit import needs_chromium
+from browserkit import AXE, needs_chromium, serious_axe_violations, watch
 from webkit import TZ, LiveServer
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LECTURE = "lec-dongcheng-teen-silence-1205"
 
@@ -37,11 +36,7 @@ class Page:
             viewport={"width": width, "height": 800}, locale="zh-CN", **context
         )
         self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.requests: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.errors, self.requests = watch(self.page)
         self.url = url
 
     def open(self, path: str = "/") -> Page:
@@ -263,14 +258,7 @@ def _axe(p: Page, what: str) -> None:
     p.page.add_script_tag(path=str(AXE))
     for size in (1, 2, 3):
         p.page.evaluate(f"document.documentElement.setAttribute('data-size', '{size}')")
-        result = p.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        )
-        bad = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = serious_axe_violations(p.page)
         assert bad == [], f"{what}, text size {size}: {bad}"
 
 
