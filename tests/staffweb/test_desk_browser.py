@@ -5,7 +5,7 @@ answer it, see the person's answer arrive by polling (static/desk.js), compose a
 Text is at least 24 px (18 pt), buttons at least 60×60 px, nothing overflows at 360 px, nothing
 is fetched from another origin, and axe-core (tests/web/vendor) finds no serious or critical
 violation on any page. Screenshots go to tests/artifacts/, and to docs/ with
-LELING_DOC_SHOTS=1 (the pictures in docs/volunteers.md)."""
+LELING_DOCS_SHOTS=1 (the pictures in docs/volunteers.md)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    if os.environ.get("LELING_DOC_SHOTS") == "1":
+    if os.environ.get("LELING_DOCS_SHOTS") == "1":
         shutil.copy(path, DOCS / f"{name}.png")
 
 
