@@ -34,9 +34,10 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# Everything but the tests marked slow (real subprocesses, extra model trainings): under a minute.
+# Everything but the tests marked slow (real subprocesses, extra model trainings), on two
+# processes (pytest-xdist): under a minute.
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 # The nightly-style suite: the engine fuzzed with 10,000 hypothesis cases (a few minutes).
 test-nightly: install

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from annkit import TZ, VOL, Clock, make_users, make_volunteer, recorder, tick
 
 from store import announcements as ann
 from store.db import open_db
 
 
+@pytest.mark.slow  # real `leling` processes
 def test_announce_from_the_command_line(run_leling, tmp_path):
     path = tmp_path / "cli.db"
     env = {"LELING_DB": str(path)}
@@ -64,6 +66,7 @@ def test_announce_from_the_command_line(run_leling, tmp_path):
     db.conn.close()
 
 
+@pytest.mark.slow  # real `leling` processes
 def test_bad_input_gets_a_plain_message(run_leling, tmp_path):
     env = {"LELING_DB": str(tmp_path / "cli.db")}
     cases = [

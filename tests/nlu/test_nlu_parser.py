@@ -86,6 +86,7 @@ def test_training_is_deterministic(gazetteer, trained, parser):
     assert [again.parse(t, NOW) for t in texts[::7]] == [parser.parse(t, NOW) for t in texts[::7]]
 
 
+@pytest.mark.slow  # extra model trainings
 def test_stale_model_is_retrained(gazetteer, small_data, tmp_path):
     models = tmp_path / "models"
     model, path, retrained = load_or_train(gazetteer, small_data, models)
@@ -106,6 +107,7 @@ def test_stale_model_is_retrained(gazetteer, small_data, tmp_path):
     assert {"entity": "landmark", "value": "乐龄测试塔"}.items() <= found[0].items()
 
 
+@pytest.mark.slow  # extra model trainings
 def test_corrupt_model_file_is_replaced(gazetteer, small_data, tmp_path):
     model, path, _ = load_or_train(gazetteer, small_data, tmp_path)
     path.write_bytes(b"not a pickle")
@@ -142,7 +144,7 @@ class _FakeRasa(BaseHTTPRequestHandler):
 
 def test_rasa_backend_and_its_fallback(parser):
     server = HTTPServer(("127.0.0.1", 0), _FakeRasa)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=lambda: server.serve_forever(poll_interval=0.05), daemon=True)
     thread.start()
     try:
         remote = RasaHTTPParser(f"http://127.0.0.1:{server.server_port}", parser)

@@ -72,6 +72,7 @@ def test_assign_refuses_unknown_intents_and_groups(db, data):
     assert not review.pending_path("zh", data).exists()
 
 
+@pytest.mark.slow  # full model trainings
 def test_a_failed_gate_keeps_the_old_model_and_the_data(db, data, model_dir, gazetteer):
     old, old_path, retrained = load_or_train(gazetteer, data, model_dir)
     assert not retrained  # the session's model: same data, same fingerprint
@@ -88,6 +89,7 @@ def test_a_failed_gate_keeps_the_old_model_and_the_data(db, data, model_dir, gaz
     assert (path, retrained, model.fingerprint) == (old_path, False, old.fingerprint)
 
 
+@pytest.mark.slow  # full model trainings
 def test_passing_the_gates_takes_the_examples_in(db, data, model_dir, gazetteer, run_leling):
     old, _, _ = load_or_train(gazetteer, data, model_dir)
     key = _queue(db)

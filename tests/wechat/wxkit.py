@@ -122,7 +122,10 @@ class FakeWeChat:
         self.allow_menu = True  # False: msgmenu answers 48001 (an account without it)
         self.media: dict[str, bytes] = {}  # media id → the file media/get returns
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for it (0.5 s by default, at every test's end)
+        self.thread = threading.Thread(
+            target=lambda: self.server.serve_forever(poll_interval=0.05), daemon=True
+        )
 
     @property
     def url(self) -> str:
