@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from content.catalogue import Catalogue
 from content.load import ensure_catalogue
 from store.db import open_db
@@ -58,10 +58,16 @@ def open_parser(
 
 
 def parse_now(value: str | None, settings: Settings) -> datetime:
-    """`--now ISO` (naive times are Beijing time) or the current time, aware, in LELING_TZ."""
+    """`--now ISO` (naive times are Beijing time) or the current time, aware, in LELING_TZ;
+    ConfigError (one plain line from `leling`, exit 2) for anything else."""
     if not value:
         return datetime.now(settings.zone)
-    when = datetime.fromisoformat(value)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(
+            f"--now wants an ISO time like 2026-12-04T15:00, not {value[:40]!r}"
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=settings.zone)
     return when.astimezone(settings.zone)

@@ -56,14 +56,7 @@ def cmd_chat(args) -> int:
     if not getattr(args, "verbose", False):
         logging.getLogger().setLevel(logging.WARNING)
     settings = Settings.from_env()
-    try:
-        fixed = parse_now(args.now, settings) if args.now else None
-    except ValueError:
-        print(
-            f"leling: --now wants an ISO time like 2026-12-04T15:00, not {args.now!r}",
-            file=sys.stderr,
-        )
-        return 2
+    fixed = parse_now(args.now, settings) if args.now else None
     db = open_database(settings)
     catalogue = open_catalogue(settings, db)
     parser = open_parser(settings, catalogue)
