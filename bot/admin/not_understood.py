@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.admin.common import admin, admin_page, esc, local_time
+from bot.admin.common import admin, admin_page, esc, local_time, notices
 from bot.admin.retrain import retrainer
 from bot.admin.texts import intent_label
 from bot.admin.texts import n as tx
@@ -134,11 +134,10 @@ async def page_(request: Request) -> Response:
     q = request.query_params
     parts = [f"<h1>{esc(tx(lang, 'title'))}</h1>"]
     note = q.get("note")
-    if note in NOTES:
-        fields = {k: q.get(k, "") for k in ("n", "intent", "added")}
-        cls = "staff-error" if note in ("gone", "pick", "already") else "staff-ok"
-        role = "alert" if cls == "staff-error" else "status"
-        parts.append(f'<p class="{cls}" role="{role}">{esc(tx(lang, note, **fields))}</p>')
+    if note in NOTES:  # what the last action did, its numbers from the redirect's address
+        said = tx(lang, note, **{k: q.get(k, "")[:60] for k in ("n", "intent", "added")})
+        failed = note in ("gone", "pick", "already")
+        parts += notices("" if failed else said, said if failed else "")
     parts.append(f"<p>{esc(tx(lang, 'intro'))}</p>")
     state = retrainer(request.app).snapshot()
     parts.append(_training(staff, last if state["state"] == "idle" else state, pending))

@@ -4,11 +4,12 @@ WeChat's chat cannot show a guide's pictures or read a reply aloud, so Leling se
 `LELING_PUBLIC_URL/?wx=<token>`: opening it signs the web page in as the same user
 ("wechat:<openid>": the same subscriptions, the same conversation).
 
-    token = issue(db, "wechat:oAbc", start="guide_wechat_video")   # in a WeChat reply
-    status, user_id, start = redeem(db, token)                    # when the page opens
+    token = web_links.issue(db, "wechat:oAbc", start="guide_wechat_video")  # in a WeChat reply
+    status, user_id, start = web_links.redeem(db, token)                   # when the page opens
 
+The tokens live in store/web_links.py; this module makes the link and opens the page.
 - The token is 32 random bytes (URL-safe); only its SHA-256 is stored (`web_links`).
-- It works once and for `TTL` (15 minutes): `redeem` marks it used in the same statement that
+- It works once and for `web_links.TTL` (15 minutes): `redeem` marks it used in the same statement that
   checks it, so two opens at once cannot both sign in.
 - The web page (`open_page`, called by bot/webchat/api.py for `/?wx=`) sets the web chat's own
   signed cookie (bot/webchat/security.py: the same signing, not a copy) and redirects to `/`
@@ -22,7 +23,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from store.web_links import TTL, issue, redeem  # noqa: F401  (the channel's one-time links)
+from store import web_links
 
 NOTICE = {
     "zh": "这个链接已经用过或者过期了（链接只能打开一次，15分钟内有效）。这里是一个新的对话；"
@@ -48,7 +49,7 @@ async def open_page(request):
     chat = api._chat(request)
     token = request.query_params.get("wx", "")
     db = chat.services.db
-    status, uid, start = await chat.services.run(redeem, db, token)
+    status, uid, start = await chat.services.run(web_links.redeem, db, token)
     current = api._user(request)
     if status == "ok" or (uid is not None and current == uid):
         target = f"/?start={start}" if status == "ok" and start else "/"

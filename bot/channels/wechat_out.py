@@ -24,7 +24,7 @@ from bot.channels import wechat_link, wechat_render
 from bot.channels.wechat_api import WeChatError
 from bot.channels.wechat_texts import text as phrase
 from dialogues import state as states
-from store import inbox
+from store import inbox, web_links
 from store import subscriptions as subs_store
 from store import users as users_store
 
@@ -108,7 +108,7 @@ async def link(services, uid: str, start: str | None = None) -> str | None:
     public = getattr(services.settings, "public_url", None)
     if not public:
         return None
-    token = await services.run(wechat_link.issue, services.db, uid, start=start)
+    token = await services.run(web_links.issue, services.db, uid, start=start)
     return html.escape(wechat_link.url(public, token), quote=True)
 
 

@@ -62,10 +62,10 @@ def _everything_about(db, uid: str) -> None:
     # The help desk: a volunteer, the code they used, a message waiting for them.
     volunteers.redeem(db, uid, volunteers.invite(db, "operator", org="东城区乐龄学习中心"))
     desk_outbox.add(db, uid, "relay", "求助 #1 的用户说：谢谢")
-    # A one-time link from WeChat to the web chat (bot/channels/wechat_link.py).
-    from bot.channels import wechat_link
+    # A one-time link from WeChat to the web chat (store/web_links.py).
+    from store import web_links
 
-    wechat_link.issue(db, uid)
+    web_links.issue(db, uid)
     staff_tokens.issue(db, uid)  # a one-time sign-in link to the staff pages
 
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from wxkit import WeChatServer, message_xml, reply_text
 
-from bot.channels import wechat_link
 from bot.webchat import security
+from store import web_links
 
 LECTURE = "lec-dongcheng-teen-silence-1205"
 LECTURE_TITLE = "青春期孩子不爱说话怎么办"
@@ -88,7 +88,7 @@ def test_open_web_version_signs_the_page_in_as_the_same_user(wxp):
 def test_expired_unknown_and_forged_links_open_a_fresh_chat(wxp):
     wxp.say("你好", openid="oOld")
     old = datetime.now(UTC) - timedelta(minutes=16)
-    token = db_call(wxp, wechat_link.issue, "wechat:oOld", now=old)
+    token = db_call(wxp, web_links.issue, "wechat:oOld", now=old)
     for wx in (token, "not-a-token", "x" * 500):
         with browser(wxp) as page:
             r = page.get("/", params={"wx": wx}, headers={"Accept-Language": "en-GB"})
@@ -101,9 +101,9 @@ def test_expired_unknown_and_forged_links_open_a_fresh_chat(wxp):
 
 
 def test_a_link_opens_once(wxp):
-    token = db_call(wxp, wechat_link.issue, "wechat:oOnce")
-    assert db_call(wxp, wechat_link.redeem, token)[:2] == ("ok", "wechat:oOnce")
-    assert db_call(wxp, wechat_link.redeem, token)[:2] == ("used", "wechat:oOnce")
+    token = db_call(wxp, web_links.issue, "wechat:oOnce")
+    assert db_call(wxp, web_links.redeem, token)[:2] == ("ok", "wechat:oOnce")
+    assert db_call(wxp, web_links.redeem, token)[:2] == ("used", "wechat:oOnce")
 
 
 def test_a_guide_step_with_a_picture_links_to_the_web_page_on_that_guide(

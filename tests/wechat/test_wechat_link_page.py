@@ -9,7 +9,7 @@ import pytest
 from browserkit import needs_chromium
 from wxkit import WeChatServer
 
-from bot.channels import wechat_link
+from store import web_links
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 
@@ -50,7 +50,7 @@ def test_a_wechat_link_to_someone_else_drops_the_previous_persons_history(browse
 
         wxp.say("你好", openid="oGrandpa")
         token = wxp.services.executor.submit(
-            wechat_link.issue, wxp.services.db, "wechat:oGrandpa"
+            web_links.issue, wxp.services.db, "wechat:oGrandpa"
         ).result()
         page.goto(f"{wxp.url}/?wx={token}")
         page.wait_for_selector(".msg-bot")
