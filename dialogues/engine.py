@@ -251,8 +251,9 @@ class Assistant:
             replies = smalltalk.error(t)
         replies = [finish(r, t) for r in replies]
         if incoming.photo and t.text and not t.photo_taken and replies:
-            # a picture with words (a screenshot of a message: "这是诈骗吗?"): the words are answered
-            replies[0].text = t.t("odd.photo_caption") + "\n" + replies[0].text
+            # a picture with words (a screenshot of a message: "这是诈骗吗?"): the words are
+            # answered, the answer first (a scam warning must lead), then what was not looked at
+            replies[0].text = replies[0].text + "\n" + t.t("odd.photo_caption")
         if incoming.voice and t.text and replies:
             # Speech recognition can mishear: say what was heard, so the user can correct it.
             if not replies[0].text.startswith(t.t("heard_unsure", text=t.text[:100])):

@@ -1,7 +1,7 @@
 """A picture sent to Leling (Telegram hands its file id in `Incoming.photo`, the caption as the
 text): alone, it gets a kind "I can't look at pictures" with buttons; with words, the words are
 answered as if typed — a screenshot of a scam message with "这是诈骗吗" gets the scam answer
-first — and Leling says it did not look at the picture. A forged picture id is dropped at the edge."""
+first — and Leling says after it that it did not look at the picture. A forged picture id is dropped at the edge."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def test_the_words_with_a_picture_are_answered_and_the_picture_is_named(real_bot
         real_bot, "有人发短信说我的医保卡被冻结了，让我点链接输验证码，这是诈骗吗", photo=PHOTO
     )
     first = replies[0].text
-    assert first.startswith("图片我还看不懂，我按您写的字来回答：")
-    assert "96110" in first and "诈骗" in first  # the safety answer, first and plainly
+    assert first.startswith("这是诈骗")  # the safety answer leads, plainly
+    assert "96110" in first and first.endswith("（图片我还看不懂，上面是按您写的字回答的。）")
 
 
 def test_in_english_too(real_bot):
