@@ -144,19 +144,20 @@ def _none(t: Turn, query: dict, span: str, desc: str, offset: int) -> Reply:
         buttons.append(t.button(t.t("btn.remind_new"), "subscribe", event="lecture", **wanted))
     t.state.shown = Listing("lecture", query)
     text = t.t("lecture.none", span=span, desc=t.t("lecture.desc", desc=desc) if desc else "")
-    other = _other_ways(t, query.get("topic"))
+    other, said = _other_ways(t, query.get("topic"))
     if other:
-        text += "\n" + t.t("lecture.other_ways", topic=labels.tag(query["topic"], t.lang))
+        text += "\n" + t.t(said, topic=labels.tag(query["topic"], t.lang))
         buttons = other + buttons
     t.set_choices(buttons)
     return t.reply(text, buttons)
 
 
-def _other_ways(t: Turn, topic: str | None) -> list[Button]:
+def _other_ways(t: Turn, topic: str | None) -> tuple[list[Button], str]:
     """A topic no lecture covers may be taught by phone classes or a guide ("挂号的讲座"):
-    buttons for them, so the answer is not a dead end."""
+    buttons for them, so the answer is not a dead end, and the template that names just
+    those (classes, a guide, or both)."""
     if not topic:
-        return []
+        return [], ""
     from dialogues.actions import lessons
 
     out = []
@@ -165,7 +166,8 @@ def _other_ways(t: Turn, topic: str | None) -> list[Button]:
     guide = next((g for g in t.cat.guides.values() if topic in g.topics), None)
     if guide is not None:
         out.append(t.button(t.title(guide.title), "start_guide", guide=guide.id))
-    return out
+    said = {2: "lecture.other_ways", 1: "lecture.other_guide" if guide else "lecture.other_lessons"}
+    return out, said.get(len(out), "")
 
 
 def _where(t: Turn, lec: Lecture) -> str:
