@@ -32,7 +32,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from store.outbox_moves import chunks, iso, rows
+from store.outbox_moves import chunks, iso, marks, rows
 
 COLUMNS = (
     "id",
@@ -119,9 +119,8 @@ def quiet_hours(db: sqlite_utils.Database, user_ids: Iterable[str]) -> dict[str,
     ids = sorted(set(user_ids))
     out: dict[str, tuple] = {}
     for part in chunks(ids):
-        marks = ",".join("?" * len(part))
         for uid, qs, qe, active in db.execute(
-            f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks})",
+            f"SELECT id, quiet_start, quiet_end, active FROM users WHERE id IN ({marks(part)})",
             list(part),
         ).fetchall():
             out[uid] = (qs, qe, active)
@@ -168,8 +167,7 @@ def apply_plan(
             )
         for part in chunks(list(deletes)):
             db.conn.execute(
-                f"DELETE FROM reminders WHERE status = 'pending' AND id IN "
-                f"({','.join('?' * len(part))})",
+                f"DELETE FROM reminders WHERE status = 'pending' AND id IN ({marks(part)})",
                 list(part),
             )
     return inserted
@@ -240,7 +238,7 @@ def list_rows(
         where.append("r.user_id = ?")
         args.append(user_id)
     if statuses:
-        where.append(f"r.status IN ({','.join('?' * len(statuses))})")
+        where.append(f"r.status IN ({marks(statuses)})")
         args.extend(statuses)
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY r.due_at, r.id"
     if limit:

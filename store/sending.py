@@ -24,7 +24,7 @@ def _with_users(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     for part in chunks(ids):
         for uid, lang, qs, qe, active in db.execute(
             "SELECT id, lang, quiet_start, quiet_end, active FROM users WHERE id IN "
-            f"({','.join('?' * len(part))})",
+            f"({marks(part)})",
             list(part),
         ).fetchall():
             users[uid] = {"lang": lang, "quiet_start": qs, "quiet_end": qe, "active": active}
